@@ -1,0 +1,14 @@
+namespace Berth.Scheduling.Framework;
+
+/// <summary>Refuses nodes the replica cannot run on.</summary>
+public interface IFilterPlugin : ISchedulingPlugin
+{
+    /// <summary>
+    /// Keeps, at the front of <paramref name="candidates"/> and in their order, the nodes this plugin accepts,
+    /// records a reason for each node it refuses, and returns how many it kept.
+    /// </summary>
+    int Filter(SchedulingCycle cycle, Span<int> candidates, RefusalRecorder refusals);
+
+    /// <summary>Turns a reason code recorded for a node into Kubernetes-style reason texts (at the edge, not in the hot path).</summary>
+    void DescribeRefusal(SchedulingCycle cycle, int node, int reasonCode, List<string> reasons);
+}

@@ -1,0 +1,8 @@
+namespace Berth.Scheduling.Framework;
+
+/// <summary>Runs when no node is feasible, e.g. preemption: finds a node that becomes feasible by evicting replicas.</summary>
+public interface IPostFilterPlugin : ISchedulingPlugin
+{
+    /// <summary>Returns a nominated node and the replicas to evict, or null when nothing helps.</summary>
+    PostFilterResult? PostFilter(SchedulingCycle cycle, NodeRefusals refusals);
+}

@@ -1,0 +1,573 @@
+using Berth.Scheduling.Profiles;
+using Berth.Scheduling.Snapshot;
+
+namespace Berth.Scheduling.Framework;
+
+/// <summary>
+/// Runs a profile's plugins over a snapshot for one replica at a time and returns the decision with its explanation.
+/// This is the one place the pipeline is wired.
+/// </summary>
+/// <remarks>
+/// A scheduler runs one cycle at a time (its plugins keep per-cycle buffers); run several schedulers for concurrency.
+/// Nothing here allocates per node: buffers are sized once per cluster size and reused.
+/// </remarks>
+public sealed class Scheduler
+{
+    private readonly SchedulingProfile _profile;
+    private readonly SchedulerOptions _options;
+    private readonly IFilterPlugin[] _filters;
+    private readonly IPreFilterPlugin?[] _preFilters;
+    private readonly IScorePlugin[] _scores;
+    private readonly IPreScorePlugin?[] _preScores;
+    private readonly long[] _weights;
+    private readonly IPostFilterPlugin[] _postFilters;
+    private readonly IReservePlugin[] _reservers;
+    private readonly IPermitPlugin[] _permitters;
+    private readonly IBindPlugin[] _binders;
+    private readonly System.Random _random;
+    private readonly SchedulingCycle _cycle = new();
+    private readonly NodeRefusals _refusals = new();
+
+    // Per-cycle state, reused.
+    private int[] _candidates = [];
+    private readonly long[][] _scoreByNode;
+    private readonly bool[] _filterActive;
+    private readonly bool[] _scoreActive;
+    private int[] _chunkStart = [];
+    private int[] _chunkKept = [];
+    private int[,] _chunkRefused = new int[0, 0];
+    private int _chunkCount;
+    private int _feasibleCount;
+    private int _lastChosen = -1;
+    private readonly Action<int> _filterChunk;
+    private readonly Action<int> _scoreChunk;
+
+    /// <summary>Builds the scheduler; throws <see cref="ProfileException"/> naming the profile and plugin when the profile is invalid.</summary>
+    public Scheduler(SchedulingProfile profile, PluginRegistry? registry = null, SchedulerOptions? options = null)
+    {
+        registry ??= PluginRegistry.Default;
+        _profile = profile;
+        _options = options ?? SchedulerOptions.Default;
+        var instances = new Dictionary<string, ISchedulingPlugin>(StringComparer.Ordinal);
+        var argsOf = new Dictionary<string, PluginArgs?>(StringComparer.Ordinal);
+
+        // One instance per plugin name serves every point it is named at, as in Kubernetes; its arguments must agree.
+        ISchedulingPlugin Instance(string name, PluginArgs? args)
+        {
+            if (argsOf.TryGetValue(name, out var known) && args is not null && known is not null && !Equals(known, args))
+            {
+                throw new ProfileException($"profile '{profile.Name}': plugin '{name}' is given different args at two points; give them once");
+            }
+            if (!instances.TryGetValue(name, out var plugin) || (known is null && args is not null))
+            {
+                plugin = registry.Create(profile.Name, name, args);
+                instances[name] = plugin;
+                argsOf[name] = args;
+            }
+            return plugin;
+        }
+
+        // Create with args first so that a later argument-less mention reuses the configured instance.
+        foreach (var s in profile.Scores.Where(s => s.Args is not null))
+        {
+            Instance(s.Name, s.Args);
+        }
+        foreach (var f in profile.Filters.Where(f => f.Args is not null))
+        {
+            Instance(f.Name, f.Args);
+        }
+
+        _filters = [.. profile.Filters.Select(f => As<IFilterPlugin>(Instance(f.Name, f.Args), "a filter"))];
+        _preFilters = [.. _filters.Select(f => f as IPreFilterPlugin)];
+        foreach (var s in profile.Scores)
+        {
+            if (s.Weight is < 0 or > 100)
+            {
+                throw new ProfileException($"profile '{profile.Name}': score plugin '{s.Name}' weight {s.Weight} is out of range; use 0 to 100");
+            }
+        }
+        _scores = [.. profile.Scores.Select(s => As<IScorePlugin>(Instance(s.Name, s.Args), "a score plugin"))];
+        _preScores = [.. _scores.Select(s => s as IPreScorePlugin)];
+        _weights = [.. profile.Scores.Select(s => (long)s.Weight)];
+        _postFilters = [.. profile.PostFilters.Select(p => As<IPostFilterPlugin>(Instance(p.Name, p.Args), "a post-filter"))];
+        var binders = (profile.Binders ?? []).Select(b => Instance(b.Name, b.Args)).ToArray();
+        _reservers = [.. binders.OfType<IReservePlugin>()];
+        _permitters = [.. binders.OfType<IPermitPlugin>()];
+        _binders = [.. binders.OfType<IBindPlugin>()];
+        _random = new System.Random(profile.Seed);
+        _scoreByNode = new long[_scores.Length][];
+        _filterActive = new bool[_filters.Length];
+        _scoreActive = new bool[_scores.Length];
+        _filterChunk = FilterChunk;
+        _scoreChunk = ScoreChunk;
+
+        T As<T>(ISchedulingPlugin plugin, string role) where T : class =>
+            plugin as T ?? throw new ProfileException($"profile '{profile.Name}': plugin '{plugin.Name}' cannot be used as {role}");
+    }
+
+    /// <summary>The profile this scheduler runs.</summary>
+    public SchedulingProfile Profile => _profile;
+
+    /// <summary>Decides where one replica goes. The snapshot is not changed: the caller commits the plan.</summary>
+    /// <param name="explain">Also record every node's evaluation and the reason counts (costs allocation per node).</param>
+    public PlacementResult Schedule(ClusterSnapshot snapshot, ReplicaInfo replica, int replicaIndex = 0, bool explain = false)
+    {
+        int n = snapshot.NodeCount;
+        EnsureCapacity(n);
+        _cycle.Snapshot = snapshot;
+        _cycle.Replica = replica;
+        _cycle.ReplicaIndex = replicaIndex;
+        _refusals.Reset(n);
+
+        // 1. PreFilter: plugins prepare per-cycle state once, so Filter touches only flat arrays per node,
+        //    and plugins with nothing to check for this replica drop out of the per-node loop entirely.
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            var status = _preFilters[f]?.PreFilter(_cycle) ?? PluginStatus.Success;
+            _filterActive[f] = status.Code != PluginStatusCode.Skip;
+            if (status.Code == PluginStatusCode.Unschedulable)
+            {
+                // The plugin refuses every node for the same reason; record it per node so explanations stay uniform.
+                for (int node = 0; node < n; node++)
+                {
+                    _refusals.Refuse(node, f, status.ReasonCode);
+                }
+                _feasibleCount = 0;
+                return Unschedulable(snapshot, n, refusedAllBy: f, explain);
+            }
+        }
+
+        // 2. Filter in parallel over node ranges: each range runs the filters in profile order, so a node is
+        //    refused by the first filter that fails, as in Kubernetes.
+        PlanChunks(n);
+        RunChunks(_filterChunk);
+        _feasibleCount = CompactFeasible();
+
+        // 3. PostFilter (preemption) only when no node fits.
+        if (_feasibleCount == 0)
+        {
+            return Unschedulable(snapshot, n, refusedAllBy: -1, explain);
+        }
+
+        // 4. PreScore sees all feasible nodes (topology counts need them), then 5. Score in parallel,
+        //    then 6. NormalizeScore over all feasible nodes, since normalization needs the maximum.
+        var feasible = _candidates.AsSpan(0, _feasibleCount);
+        for (int s = 0; s < _scores.Length; s++)
+        {
+            var status = _preScores[s]?.PreScore(_cycle, feasible) ?? PluginStatus.Success;
+            _scoreActive[s] = status.Code != PluginStatusCode.Skip && _weights[s] != 0;
+        }
+        PlanChunks(_feasibleCount);
+        RunChunks(_scoreChunk);
+        for (int s = 0; s < _scores.Length; s++)
+        {
+            if (_scoreActive[s])
+            {
+                _scores[s].NormalizeScore(_cycle, feasible, _scoreByNode[s]);
+            }
+        }
+
+        // 7. Select: the best weighted total, ties broken by the profile's tiebreak.
+        Span<int> topNodes = stackalloc int[3];
+        Span<long> topTotals = stackalloc long[3];
+        int chosen = Select(snapshot, feasible, topNodes, topTotals, out int topCount);
+        var diagnostics = Diagnostics(snapshot, n, explain, summary: null, topNodes[..topCount], topTotals[..topCount]);
+
+        // 8. Reserve → Permit → PreBind → Bind → PostBind, for plugins the profile names as binders.
+        var outcome = RunBindingPoints(chosen);
+        if (outcome == PlacementOutcome.Placed)
+        {
+            _lastChosen = chosen;
+        }
+        return new PlacementResult(outcome, chosen, snapshot.Node(chosen).Name, diagnostics, []);
+    }
+
+    private PlacementResult Unschedulable(ClusterSnapshot snapshot, int n, int refusedAllBy, bool explain)
+    {
+        PostFilterResult? post = null;
+        if (refusedAllBy < 0)
+        {
+            foreach (var postFilter in _postFilters)
+            {
+                post = postFilter.PostFilter(_cycle, _refusals);
+                if (post is not null)
+                {
+                    break;
+                }
+            }
+        }
+        var summary = Summary(n, explain, out var reasonCounts, out var exhausted, out var nodes);
+        var diagnostics = new PlacementDiagnostics(n, 0, RefusedByPlugin(n, refusedAllBy), reasonCounts, exhausted, [], nodes, summary);
+        if (post is not null)
+        {
+            var victims = post.Victims;
+            return new PlacementResult(PlacementOutcome.Placed, post.Node, snapshot.Node(post.Node).Name, diagnostics, victims, post.Details);
+        }
+        return new PlacementResult(PlacementOutcome.Unschedulable, -1, null, diagnostics, [], null);
+    }
+
+    private void EnsureCapacity(int n)
+    {
+        if (_candidates.Length < n)
+        {
+            _candidates = new int[n];
+            for (int s = 0; s < _scoreByNode.Length; s++)
+            {
+                _scoreByNode[s] = new long[n];
+            }
+        }
+        int workers = Math.Max(1, _options.Parallelism);
+        if (_chunkStart.Length < workers + 1)
+        {
+            _chunkStart = new int[workers + 1];
+            _chunkKept = new int[workers];
+            _chunkRefused = new int[workers, _filters.Length];
+        }
+    }
+
+    private void PlanChunks(int items)
+    {
+        int workers = Math.Max(1, _options.Parallelism);
+        int chunks = Math.Clamp(items / Math.Max(1, _options.MinNodesPerWorker), 1, workers);
+        _chunkCount = chunks;
+        for (int c = 0; c <= chunks; c++)
+        {
+            _chunkStart[c] = (int)((long)items * c / chunks);
+        }
+    }
+
+    private void RunChunks(Action<int> body)
+    {
+        if (_chunkCount == 1)
+        {
+            body(0);
+        }
+        else
+        {
+            Parallel.For(0, _chunkCount, body);
+        }
+    }
+
+    private void FilterChunk(int chunk)
+    {
+        int start = _chunkStart[chunk], end = _chunkStart[chunk + 1];
+        var candidates = _candidates.AsSpan(start, end - start);
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            candidates[i] = start + i;
+        }
+        int count = candidates.Length;
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            _chunkRefused[chunk, f] = 0;
+        }
+        for (int f = 0; f < _filters.Length && count > 0; f++)
+        {
+            if (!_filterActive[f])
+            {
+                continue;
+            }
+            int kept = _filters[f].Filter(_cycle, candidates[..count], new RefusalRecorder(_refusals, f));
+            _chunkRefused[chunk, f] = count - kept;
+            count = kept;
+        }
+        _chunkKept[chunk] = count;
+    }
+
+    private int CompactFeasible()
+    {
+        int total = 0;
+        for (int c = 0; c < _chunkCount; c++)
+        {
+            int start = _chunkStart[c], kept = _chunkKept[c];
+            if (start != total)
+            {
+                Array.Copy(_candidates, start, _candidates, total, kept);
+            }
+            total += kept;
+        }
+        return total;
+    }
+
+    private void ScoreChunk(int chunk)
+    {
+        int start = _chunkStart[chunk], end = _chunkStart[chunk + 1];
+        var nodes = _candidates.AsSpan(start, end - start);
+        for (int s = 0; s < _scores.Length; s++)
+        {
+            if (_scoreActive[s])
+            {
+                _scores[s].Score(_cycle, nodes, _scoreByNode[s]);
+            }
+        }
+    }
+
+    private int Select(ClusterSnapshot snapshot, ReadOnlySpan<int> feasible, Span<int> topNodes, Span<long> topTotals, out int topCount)
+    {
+        topCount = 0;
+        var tiebreak = _profile.Tiebreak;
+        int best = -1;
+        long bestTotal = long.MinValue;
+        int ties = 0;
+        long weightedSum = 0;
+        int weightedPick = -1;
+        for (int i = 0; i < feasible.Length; i++)
+        {
+            int node = feasible[i];
+            long total = 0;
+            for (int s = 0; s < _scores.Length; s++)
+            {
+                if (_scoreActive[s])
+                {
+                    total += _scoreByNode[s][node] * _weights[s];
+                }
+            }
+            InsertTop(node, total, topNodes, topTotals, ref topCount);
+            if (tiebreak == Tiebreak.WeightedRandom)
+            {
+                // Reservoir sampling weighted by total + 1, so zero-score nodes keep a chance.
+                weightedSum += total + 1;
+                if (_random.NextDouble() * weightedSum < total + 1)
+                {
+                    weightedPick = node;
+                }
+            }
+            if (total > bestTotal)
+            {
+                bestTotal = total;
+                best = node;
+                ties = 1;
+            }
+            else if (total == bestTotal)
+            {
+                ties++;
+                best = BreakTie(snapshot, best, node, ties);
+            }
+        }
+        return tiebreak == Tiebreak.WeightedRandom ? weightedPick : best;
+    }
+
+    private int BreakTie(ClusterSnapshot snapshot, int current, int candidate, int ties)
+    {
+        switch (_profile.Tiebreak)
+        {
+            case Tiebreak.Random:
+                // Kubernetes' selectHost: each of k tied nodes wins with probability 1/k (reservoir sampling).
+                return _random.Next(ties) == 0 ? candidate : current;
+            case Tiebreak.LeastLoaded:
+                return Load(snapshot, candidate) < Load(snapshot, current) ? candidate : current;
+            case Tiebreak.RoundRobin:
+                // The first tied node after the last choice, wrapping around: compare distances past _lastChosen.
+                int n = snapshot.NodeCount;
+                int dc = (candidate - _lastChosen - 1 + n) % n, dk = (current - _lastChosen - 1 + n) % n;
+                return dc < dk ? candidate : current;
+            default:
+                return current;
+        }
+    }
+
+    private static double Load(ClusterSnapshot snapshot, int node)
+    {
+        double load = 0;
+        long cpu = snapshot.Cpu.Allocatable(node), memory = snapshot.Memory.Allocatable(node);
+        load += cpu > 0 ? (double)snapshot.Cpu.Requested(node) / cpu : 1;
+        load += memory > 0 ? (double)snapshot.Memory.Requested(node) / memory : 1;
+        return load;
+    }
+
+    private static void InsertTop(int node, long total, Span<int> nodes, Span<long> totals, ref int count)
+    {
+        int capacity = nodes.Length;
+        int pos = count;
+        while (pos > 0 && totals[pos - 1] < total)
+        {
+            pos--;
+        }
+        if (pos >= capacity)
+        {
+            return;
+        }
+        int last = Math.Min(count, capacity - 1);
+        for (int i = last; i > pos; i--)
+        {
+            nodes[i] = nodes[i - 1];
+            totals[i] = totals[i - 1];
+        }
+        nodes[pos] = node;
+        totals[pos] = total;
+        count = Math.Min(count + 1, capacity);
+    }
+
+    private PlacementOutcome RunBindingPoints(int node)
+    {
+        int reserved = 0;
+        for (; reserved < _reservers.Length; reserved++)
+        {
+            var status = _reservers[reserved].Reserve(_cycle, node);
+            if (!status.IsSuccess && status.Code != PluginStatusCode.Skip)
+            {
+                Unreserve(node, reserved);
+                return PlacementOutcome.Failed;
+            }
+        }
+        bool waiting = false;
+        foreach (var permit in _permitters)
+        {
+            var status = permit.Permit(_cycle, node);
+            if (status.Code == PluginStatusCode.Wait)
+            {
+                waiting = true;
+            }
+            else if (!status.IsSuccess && status.Code != PluginStatusCode.Skip)
+            {
+                Unreserve(node, _reservers.Length);
+                return PlacementOutcome.Failed;
+            }
+        }
+        if (waiting)
+        {
+            return PlacementOutcome.Waiting;
+        }
+        foreach (var binder in _binders)
+        {
+            var status = binder.PreBind(_cycle, node);
+            if (!status.IsSuccess && status.Code != PluginStatusCode.Skip)
+            {
+                Unreserve(node, _reservers.Length);
+                return PlacementOutcome.Failed;
+            }
+        }
+        foreach (var binder in _binders)
+        {
+            var status = binder.Bind(_cycle, node);
+            if (status.Code == PluginStatusCode.Skip)
+            {
+                continue;
+            }
+            if (!status.IsSuccess)
+            {
+                Unreserve(node, _reservers.Length);
+                return PlacementOutcome.Failed;
+            }
+            break;
+        }
+        foreach (var binder in _binders)
+        {
+            binder.PostBind(_cycle, node);
+        }
+        return PlacementOutcome.Placed;
+    }
+
+    private void Unreserve(int node, int count)
+    {
+        // Reverse order, as Kubernetes does, so later reservations that depend on earlier ones unwind first.
+        for (int i = count - 1; i >= 0; i--)
+        {
+            _reservers[i].Unreserve(_cycle, node);
+        }
+    }
+
+    private Dictionary<string, int> RefusedByPlugin(int n, int refusedAllBy)
+    {
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (refusedAllBy >= 0)
+        {
+            result[_filters[refusedAllBy].Name] = n;
+            return result;
+        }
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            int refused = 0;
+            for (int c = 0; c < _chunkCount; c++)
+            {
+                refused += _chunkRefused[c, f];
+            }
+            if (refused > 0)
+            {
+                result[_filters[f].Name] = refused;
+            }
+        }
+        return result;
+    }
+
+    private PlacementDiagnostics Diagnostics(ClusterSnapshot snapshot, int n, bool explain, string? summary, ReadOnlySpan<int> topNodes, ReadOnlySpan<long> topTotals)
+    {
+        var top = new NodeScore[topNodes.Length];
+        for (int i = 0; i < top.Length; i++)
+        {
+            top[i] = new NodeScore(snapshot.Node(topNodes[i]).Name, topTotals[i]);
+        }
+        IReadOnlyDictionary<string, int> reasonCounts = EmptyCounts, exhausted = EmptyCounts;
+        IReadOnlyList<NodeEvaluation>? nodes = null;
+        if (explain)
+        {
+            Summary(n, explain, out reasonCounts, out exhausted, out nodes);
+        }
+        return new PlacementDiagnostics(n, _feasibleCount, RefusedByPlugin(n, -1), reasonCounts, exhausted, top, nodes, summary);
+    }
+
+    private static readonly IReadOnlyDictionary<string, int> EmptyCounts = new Dictionary<string, int>();
+
+    private string Summary(int n, bool explain, out IReadOnlyDictionary<string, int> reasonCounts, out IReadOnlyDictionary<string, int> exhausted, out IReadOnlyList<NodeEvaluation>? nodes)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var resources = new Dictionary<string, int>(StringComparer.Ordinal);
+        var evaluations = explain ? new List<NodeEvaluation>(n) : null;
+        var reasons = new List<string>();
+        var exhaustedHere = new List<string>();
+        var snapshot = _cycle.Snapshot;
+        for (int node = 0; node < n; node++)
+        {
+            int f = _refusals.RefusingFilter(node);
+            if (f < 0)
+            {
+                evaluations?.Add(FeasibleEvaluation(snapshot, node));
+                continue;
+            }
+            reasons.Clear();
+            int code = _refusals.ReasonCode(node);
+            _filters[f].DescribeRefusal(_cycle, node, code, reasons);
+            foreach (var reason in reasons)
+            {
+                counts[reason] = counts.GetValueOrDefault(reason) + 1;
+            }
+            if (_filters[f] is IExhaustedResourceReporter reporter)
+            {
+                exhaustedHere.Clear();
+                reporter.ExhaustedResources(_cycle, node, code, exhaustedHere);
+                foreach (var resource in exhaustedHere)
+                {
+                    resources[resource] = resources.GetValueOrDefault(resource) + 1;
+                }
+            }
+            evaluations?.Add(new NodeEvaluation(snapshot.Node(node).Name, false, _filters[f].Name, [.. reasons], EmptyScores, 0));
+        }
+        reasonCounts = counts;
+        exhausted = resources;
+        nodes = evaluations;
+        // Kubernetes' FitError: "0/N nodes are available: " + "count reason" entries sorted as strings, then ".".
+        var parts = counts.Select(kv => $"{kv.Value} {kv.Key}").Order(StringComparer.Ordinal);
+        return $"0/{n} nodes are available: {string.Join(", ", parts)}.";
+    }
+
+    private static readonly IReadOnlyDictionary<string, long> EmptyScores = new Dictionary<string, long>();
+
+    private NodeEvaluation FeasibleEvaluation(ClusterSnapshot snapshot, int node)
+    {
+        var scores = new Dictionary<string, long>(StringComparer.Ordinal);
+        long total = 0;
+        if (_feasibleCount > 0)
+        {
+            for (int s = 0; s < _scores.Length; s++)
+            {
+                if (_scoreActive[s])
+                {
+                    long score = _scoreByNode[s][node];
+                    scores[_scores[s].Name] = score;
+                    total += score * _weights[s];
+                }
+            }
+        }
+        return new NodeEvaluation(snapshot.Node(node).Name, true, null, [], scores, total);
+    }
+}

@@ -1,0 +1,78 @@
+namespace Berth.Scheduling.Profiles;
+
+/// <summary>The profiles users ask for by name: <c>default</c> (Kubernetes' default profile), <c>binpack</c>, <c>spread</c>, <c>random</c>.</summary>
+public static class BuiltInProfiles
+{
+    /// <summary>Kubernetes' default filters, in Kubernetes' order (a node is refused by the first that fails), plus NodeReady.</summary>
+    /// <remarks>NodeReady stands where Kubernetes relies on the not-ready taint; it comes first because it is the cheapest test.</remarks>
+    public static readonly IReadOnlyList<PluginReference> DefaultFilters =
+    [
+        new("NodeReady"),
+        new("NodeUnschedulable"),
+        new("NodeName"),
+        new("TaintToleration"),
+        new("NodeAffinity"),
+        new("NodeResourcesFit"),
+        new("PodTopologySpread"),
+        new("InterPodAffinity"),
+    ];
+
+    /// <summary>Kubernetes v1.35's default score plugins and weights.</summary>
+    public static readonly IReadOnlyList<ScorePluginReference> DefaultScores =
+    [
+        new("TaintToleration", 3),
+        new("NodeAffinity", 2),
+        new("PodTopologySpread", 2),
+        new("InterPodAffinity", 2),
+        new("NodeResourcesFit", 1),
+        new("NodeResourcesBalancedAllocation", 1),
+    ];
+
+    /// <summary>Kubernetes' default profile: spreads load (LeastAllocated), preempts when nothing fits.</summary>
+    public static SchedulingProfile Default { get; } = new("default", DefaultFilters, DefaultScores, [new("DefaultPreemption")]);
+
+    /// <summary>Packs replicas onto the fullest nodes that fit (MostAllocated), leaving whole nodes free.</summary>
+    public static SchedulingProfile BinPack { get; } = Default with
+    {
+        Name = "binpack",
+        Scores =
+        [
+            new("TaintToleration", 3),
+            new("NodeAffinity", 2),
+            new("PodTopologySpread", 2),
+            new("InterPodAffinity", 2),
+            new("NodeResourcesFit", 5, new Plugins.NodeResourcesFitArgs(Plugins.ScoringStrategyType.MostAllocated, Plugins.NodeResourcesFitArgs.DefaultResources, [])),
+        ],
+    };
+
+    /// <summary>Spreads replicas onto the emptiest nodes (LeastAllocated weighted up), for availability.</summary>
+    public static SchedulingProfile Spread { get; } = Default with
+    {
+        Name = "spread",
+        Scores =
+        [
+            new("TaintToleration", 3),
+            new("NodeAffinity", 2),
+            new("PodTopologySpread", 2),
+            new("InterPodAffinity", 2),
+            new("NodeResourcesFit", 5),
+            new("NodeResourcesBalancedAllocation", 1),
+        ],
+    };
+
+    /// <summary>Any feasible node, uniformly at random (no scoring).</summary>
+    public static SchedulingProfile Random { get; } = Default with { Name = "random", Scores = [], Tiebreak = Tiebreak.Random };
+
+    /// <summary>The built-in profile of that name, or null.</summary>
+    public static SchedulingProfile? Find(string name) => name switch
+    {
+        "default" => Default,
+        "binpack" => BinPack,
+        "spread" => Spread,
+        "random" => Random,
+        _ => null,
+    };
+
+    /// <summary>The names <see cref="Find"/> knows.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["default", "binpack", "spread", "random"];
+}

@@ -1,0 +1,240 @@
+using Berth.Core.Resources;
+using Berth.Core.Specs;
+using Berth.Scheduling.Framework;
+
+namespace Berth.Scheduling.Snapshot;
+
+/// <summary>
+/// The cluster as the scheduler sees it: nodes in flat per-node arrays, labels as per-key columns, resources as
+/// per-resource columns, and placed replicas grouped by workload.
+/// </summary>
+/// <remarks>
+/// A scheduling cycle only reads the snapshot, possibly from several threads. Its one owner changes it between
+/// cycles through <see cref="Place"/> and <see cref="Remove"/>, which update every count incrementally.
+/// </remarks>
+public sealed class ClusterSnapshot
+{
+    /// <summary>Sparse resource columns become dense above this share of nodes (1 in N).</summary>
+    private const int DenseShareDivisor = 8;
+
+    private readonly NodeSpec[] _nodes;
+    private readonly Dictionary<string, int> _indexOfNode;
+    private readonly bool[] _unschedulable;
+    private readonly bool[] _notReady;
+    private readonly Taint[][] _taints;
+    private readonly Dictionary<string, LabelColumn> _labels = new(StringComparer.Ordinal);
+    private readonly List<ResourceColumn> _resources = [];
+    private readonly Dictionary<string, ResourceColumn> _resourceByName = new(StringComparer.Ordinal);
+    private readonly long[] _nonZeroCpu;
+    private readonly long[] _nonZeroMemory;
+    private readonly List<PlacedReplica>[] _replicasOn;
+    private readonly List<ReplicaGroup> _groups = [];
+    private readonly Dictionary<ReplicaInfo, ReplicaGroup> _groupOf = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _namespaceLabels;
+
+    private ClusterSnapshot(IReadOnlyList<NodeSpec> nodes, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels)
+    {
+        int n = nodes.Count;
+        _nodes = [.. nodes];
+        _indexOfNode = new Dictionary<string, int>(n, StringComparer.Ordinal);
+        _unschedulable = new bool[n];
+        _notReady = new bool[n];
+        _taints = new Taint[n][];
+        _nonZeroCpu = new long[n];
+        _nonZeroMemory = new long[n];
+        _replicasOn = new List<PlacedReplica>[n];
+        _namespaceLabels = namespaceLabels is null ? [] : new(namespaceLabels, StringComparer.Ordinal);
+
+        foreach (var name in new[] { ResourceNames.Cpu, ResourceNames.Memory, ResourceNames.EphemeralStorage, ResourceNames.Pods })
+        {
+            AddColumn(ResourceColumn.Dense(name, _resources.Count, n));
+        }
+        var holders = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            foreach (var (name, _) in node.Allocatable)
+            {
+                holders[name] = holders.GetValueOrDefault(name) + 1;
+            }
+        }
+        foreach (var (name, count) in holders.OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            if (!_resourceByName.ContainsKey(name))
+            {
+                AddColumn(count * DenseShareDivisor >= n ? ResourceColumn.Dense(name, _resources.Count, n) : ResourceColumn.Sparse(name, _resources.Count));
+            }
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            var node = nodes[i];
+            if (!_indexOfNode.TryAdd(node.Name, i))
+            {
+                throw new ArgumentException($"node '{node.Name}' is listed twice; node names must be unique", nameof(nodes));
+            }
+            _unschedulable[i] = node.Unschedulable;
+            _notReady[i] = !node.Ready;
+            _taints[i] = [.. node.Taints];
+            _replicasOn[i] = [];
+            foreach (var (key, value) in node.Labels)
+            {
+                if (!_labels.TryGetValue(key, out var column))
+                {
+                    column = new LabelColumn(key, n);
+                    _labels[key] = column;
+                }
+                column.Set(i, value);
+            }
+            foreach (var (name, quantity) in node.Allocatable)
+            {
+                long units = ResourceNames.ToSchedulingUnits(name, quantity);
+                if (units != 0)
+                {
+                    _resourceByName[name].SetAllocatable(i, units);
+                }
+            }
+        }
+    }
+
+    /// <summary>Builds a snapshot of the given nodes, with no replicas placed.</summary>
+    /// <param name="namespaceLabels">Labels per namespace, for namespace selectors in affinity terms.</param>
+    public static ClusterSnapshot Create(IReadOnlyList<NodeSpec> nodes, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels = null) =>
+        new(nodes, namespaceLabels);
+
+    /// <summary>The number of nodes.</summary>
+    public int NodeCount => _nodes.Length;
+
+    /// <summary>Changes with every placement or removal, so callers can tell a stale plan.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>The node at an index.</summary>
+    public NodeSpec Node(int index) => _nodes[index];
+
+    /// <summary>The index of a node by name, or -1.</summary>
+    public int IndexOf(string nodeName) => _indexOfNode.TryGetValue(nodeName, out var i) ? i : -1;
+
+    /// <summary>Per node: cordoned.</summary>
+    public ReadOnlySpan<bool> Unschedulable => _unschedulable;
+
+    /// <summary>Per node: not ready.</summary>
+    public ReadOnlySpan<bool> NotReady => _notReady;
+
+    /// <summary>A node's taints.</summary>
+    public Taint[] TaintsOf(int node) => _taints[node];
+
+    /// <summary>The label column of a key, or null when no node has the key.</summary>
+    public LabelColumn? Labels(string key) => _labels.TryGetValue(key, out var c) ? c : null;
+
+    /// <summary>The resource columns; the first four are cpu, memory, ephemeral-storage and pods, always dense.</summary>
+    public IReadOnlyList<ResourceColumn> Resources => _resources;
+
+    /// <summary>The column of a resource, or null when no node has it.</summary>
+    public ResourceColumn? Resource(string name) => _resourceByName.TryGetValue(name, out var c) ? c : null;
+
+    /// <summary>CPU column (millicores).</summary>
+    public ResourceColumn Cpu => _resources[0];
+
+    /// <summary>Memory column (bytes).</summary>
+    public ResourceColumn Memory => _resources[1];
+
+    /// <summary>Ephemeral-storage column (bytes).</summary>
+    public ResourceColumn EphemeralStorage => _resources[2];
+
+    /// <summary>Pod-count column.</summary>
+    public ResourceColumn Pods => _resources[3];
+
+    /// <summary>CPU requested per node with the scoring default (100m for containers without a request).</summary>
+    public ReadOnlySpan<long> NonZeroRequestedCpu => _nonZeroCpu;
+
+    /// <summary>Memory requested per node with the scoring default (200Mi for containers without a request).</summary>
+    public ReadOnlySpan<long> NonZeroRequestedMemory => _nonZeroMemory;
+
+    internal long[] NonZeroCpuArray => _nonZeroCpu;
+
+    internal long[] NonZeroMemoryArray => _nonZeroMemory;
+
+    /// <summary>The groups of placed replicas, one per workload.</summary>
+    public IReadOnlyList<ReplicaGroup> Groups => _groups;
+
+    /// <summary>The replicas placed on a node.</summary>
+    public IReadOnlyList<PlacedReplica> ReplicasOn(int node) => _replicasOn[node];
+
+    /// <summary>The labels of a namespace (empty when unknown).</summary>
+    public IReadOnlyDictionary<string, string> NamespaceLabels(string ns) =>
+        _namespaceLabels.TryGetValue(ns, out var labels) ? labels : EmptyLabels;
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>();
+
+    /// <summary>Compiles a workload against this snapshot's resource columns.</summary>
+    public ReplicaInfo Compile(WorkloadSpec workload)
+    {
+        var requests = ReplicaInfo.RequestsOf(workload);
+        var columns = new int[requests.Length];
+        var amounts = new long[requests.Length];
+        var names = new string[requests.Length];
+        for (int i = 0; i < requests.Length; i++)
+        {
+            names[i] = requests[i].Name;
+            amounts[i] = requests[i].Amount;
+            columns[i] = _resourceByName.TryGetValue(requests[i].Name, out var c) ? c.Index : -1;
+        }
+        var nonZero = ReplicaResources.NonZeroRequests(workload);
+        return new ReplicaInfo(workload, columns, amounts, names,
+            nonZero.Units(ResourceNames.Cpu), nonZero.Units(ResourceNames.Memory));
+    }
+
+    /// <summary>Places one replica on a node: its requests count against the node from now on.</summary>
+    public PlacedReplica Place(ReplicaInfo replica, int node, string name, DateTimeOffset? startTime = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(node);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(node, NodeCount);
+        if (!_groupOf.TryGetValue(replica, out var group))
+        {
+            group = new ReplicaGroup(_groups.Count, replica);
+            _groups.Add(group);
+            _groupOf[replica] = group;
+        }
+        var placed = new PlacedReplica(name, replica, group, node, startTime);
+        ApplyRequests(replica, node, +1);
+        group.Add(placed);
+        _replicasOn[node].Add(placed);
+        Version++;
+        return placed;
+    }
+
+    /// <summary>Removes a placed replica, releasing its requests.</summary>
+    public void Remove(PlacedReplica replica)
+    {
+        if (!_replicasOn[replica.Node].Remove(replica))
+        {
+            throw new InvalidOperationException($"replica '{replica.Key}' is not placed on node '{_nodes[replica.Node].Name}'");
+        }
+        ApplyRequests(replica.Info, replica.Node, -1);
+        replica.Group.Remove(replica);
+        Version++;
+    }
+
+    private void ApplyRequests(ReplicaInfo replica, int node, int sign)
+    {
+        for (int i = 0; i < replica.RequestColumns.Length; i++)
+        {
+            int column = replica.RequestColumns[i];
+            if (column < 0)
+            {
+                // A replica already running with a resource no node advertises (a placed entry) still counts.
+                var added = ResourceColumn.Sparse(replica.RequestNames[i], _resources.Count);
+                AddColumn(added);
+                replica.RequestColumns[i] = column = added.Index;
+            }
+            _resources[column].AddRequested(node, sign * replica.RequestAmounts[i]);
+        }
+        _nonZeroCpu[node] += sign * replica.NonZeroCpu;
+        _nonZeroMemory[node] += sign * replica.NonZeroMemory;
+    }
+
+    private void AddColumn(ResourceColumn column)
+    {
+        _resources.Add(column);
+        _resourceByName[column.Name] = column;
+    }
+}

@@ -1,0 +1,37 @@
+using Berth.Scheduling.Framework;
+
+namespace Berth.Scheduling.Snapshot;
+
+/// <summary>A replica that holds resources on a node.</summary>
+public sealed class PlacedReplica
+{
+    internal PlacedReplica(string name, ReplicaInfo info, ReplicaGroup group, int node, DateTimeOffset? startTime)
+    {
+        Name = name;
+        Info = info;
+        Group = group;
+        Node = node;
+        StartTime = startTime;
+    }
+
+    /// <summary>The replica's name, e.g. <c>web-0</c>.</summary>
+    public string Name { get; }
+
+    /// <summary><c>namespace/name</c>.</summary>
+    public string Key => $"{Info.Namespace}/{Name}";
+
+    /// <summary>Its workload, compiled.</summary>
+    public ReplicaInfo Info { get; }
+
+    /// <summary>The group of placed replicas of the same workload.</summary>
+    public ReplicaGroup Group { get; }
+
+    /// <summary>The node index it runs on.</summary>
+    public int Node { get; }
+
+    /// <summary>When it started, if known; preemption prefers to keep the longest running.</summary>
+    public DateTimeOffset? StartTime { get; }
+
+    /// <summary>Its priority.</summary>
+    public int Priority => Info.Priority;
+}

@@ -1,0 +1,54 @@
+using Berth.Scheduling.Framework;
+
+namespace Berth.Scheduling.Snapshot;
+
+/// <summary>
+/// The placed replicas of one workload and how many sit on each node. Replicas of a workload share labels
+/// and affinity, so affinity and spread count per group instead of per replica.
+/// </summary>
+public sealed class ReplicaGroup
+{
+    private readonly Dictionary<int, int> _countByNode = [];
+    private readonly List<PlacedReplica> _replicas = [];
+
+    internal ReplicaGroup(int index, ReplicaInfo info)
+    {
+        Index = index;
+        Info = info;
+    }
+
+    /// <summary>The group's position in the snapshot.</summary>
+    public int Index { get; }
+
+    /// <summary>The workload, compiled.</summary>
+    public ReplicaInfo Info { get; }
+
+    /// <summary>The number of placed replicas per node (only nodes with at least one).</summary>
+    public IReadOnlyDictionary<int, int> CountByNode => _countByNode;
+
+    /// <summary>The placed replicas.</summary>
+    public IReadOnlyList<PlacedReplica> Replicas => _replicas;
+
+    /// <summary>The number of placed replicas.</summary>
+    public int Count => _replicas.Count;
+
+    internal void Add(PlacedReplica replica)
+    {
+        _replicas.Add(replica);
+        _countByNode[replica.Node] = _countByNode.GetValueOrDefault(replica.Node) + 1;
+    }
+
+    internal void Remove(PlacedReplica replica)
+    {
+        _replicas.Remove(replica);
+        int left = _countByNode[replica.Node] - 1;
+        if (left == 0)
+        {
+            _countByNode.Remove(replica.Node);
+        }
+        else
+        {
+            _countByNode[replica.Node] = left;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+namespace Berth.Scheduling.Snapshot;
+
+/// <summary>
+/// One resource across all nodes: allocatable and requested amounts in scheduling units
+/// (see <see cref="Berth.Core.Resources.ResourceNames.ToSchedulingUnits"/>).
+/// </summary>
+/// <remarks>
+/// Resources most nodes have are dense arrays indexed by node. Extended resources that few nodes have
+/// (Kubernetes' scheduler_perf gives every node its own resource name) are sparse, so the snapshot stays
+/// linear in nodes rather than nodes × resource names.
+/// </remarks>
+public sealed class ResourceColumn
+{
+    private long[] _allocatable;
+    private long[] _requested;
+    private readonly Dictionary<int, int>? _slotOfNode;
+
+    private ResourceColumn(string name, int index, int size, bool dense)
+    {
+        Name = name;
+        Index = index;
+        _allocatable = new long[size];
+        _requested = new long[size];
+        _slotOfNode = dense ? null : new Dictionary<int, int>();
+    }
+
+    internal static ResourceColumn Dense(string name, int index, int nodeCount) => new(name, index, nodeCount, dense: true);
+
+    internal static ResourceColumn Sparse(string name, int index) => new(name, index, 0, dense: false);
+
+    /// <summary>The resource name.</summary>
+    public string Name { get; }
+
+    /// <summary>The column's position in the snapshot.</summary>
+    public int Index { get; }
+
+    /// <summary>True when amounts are stored per node in flat arrays.</summary>
+    public bool IsDense => _slotOfNode is null;
+
+    /// <summary>Allocatable per node (dense columns only).</summary>
+    public ReadOnlySpan<long> DenseAllocatable => IsDense ? _allocatable : throw new InvalidOperationException($"resource column '{Name}' is sparse");
+
+    /// <summary>Requested per node (dense columns only).</summary>
+    public ReadOnlySpan<long> DenseRequested => IsDense ? _requested : throw new InvalidOperationException($"resource column '{Name}' is sparse");
+
+    /// <summary>Allocatable per node for dense columns (per slot for sparse ones), for hot loops.</summary>
+    internal long[] AllocatableArray => _allocatable;
+
+    /// <summary>Requested per node for dense columns (per slot for sparse ones), for hot loops.</summary>
+    internal long[] RequestedArray => _requested;
+
+    /// <summary>The node's allocatable amount, 0 when it has none.</summary>
+    public long Allocatable(int node)
+    {
+        if (_slotOfNode is null)
+        {
+            return _allocatable[node];
+        }
+        return _slotOfNode.TryGetValue(node, out var slot) ? _allocatable[slot] : 0;
+    }
+
+    /// <summary>The amount requested by replicas placed on the node.</summary>
+    public long Requested(int node)
+    {
+        if (_slotOfNode is null)
+        {
+            return _requested[node];
+        }
+        return _slotOfNode.TryGetValue(node, out var slot) ? _requested[slot] : 0;
+    }
+
+    /// <summary>The number of nodes with a nonzero allocatable amount (sparse columns), or all nodes (dense).</summary>
+    public int NodesHolding => _slotOfNode?.Count ?? _allocatable.Length;
+
+    /// <summary>The nodes that hold this resource (sparse columns only; dense columns hold it everywhere).</summary>
+    public IEnumerable<int> SparseNodes => _slotOfNode is null ? [] : _slotOfNode.Keys;
+
+    internal void SetAllocatable(int node, long amount)
+    {
+        // Slot first: it may grow the arrays.
+        int slot = SlotFor(node);
+        _allocatable[slot] = amount;
+    }
+
+    internal void AddRequested(int node, long amount)
+    {
+        int slot = SlotFor(node);
+        _requested[slot] += amount;
+    }
+
+    private int SlotFor(int node)
+    {
+        if (_slotOfNode is null)
+        {
+            return node;
+        }
+        if (!_slotOfNode.TryGetValue(node, out var slot))
+        {
+            slot = _slotOfNode.Count;
+            _slotOfNode[node] = slot;
+            if (slot >= _allocatable.Length)
+            {
+                Array.Resize(ref _allocatable, Math.Max(4, slot * 2));
+                Array.Resize(ref _requested, Math.Max(4, slot * 2));
+            }
+        }
+        return slot;
+    }
+}
