@@ -9,6 +9,8 @@ public sealed class NodeRefusals
 {
     private short[] _plugin = [];
     private int[] _code = [];
+    private int _clearedLength;
+    private bool _dirty;
 
     /// <summary>Marks every node as not refused, sized for <paramref name="nodeCount"/> nodes.</summary>
     public void Reset(int nodeCount)
@@ -18,10 +20,13 @@ public sealed class NodeRefusals
             _plugin = new short[nodeCount];
             _code = new int[nodeCount];
         }
-        else
+        else if (_dirty || _clearedLength < nodeCount)
         {
+            // Most cycles in a roomy cluster refuse nothing; then there is nothing to clear.
             Array.Clear(_plugin, 0, nodeCount);
         }
+        _clearedLength = nodeCount;
+        _dirty = false;
     }
 
     /// <summary>The filter position (0-based) in the profile that refused the node, or -1 when none did.</summary>
@@ -34,5 +39,6 @@ public sealed class NodeRefusals
     {
         _plugin[node] = (short)(filterPosition + 1);
         _code[node] = code;
+        _dirty = true;
     }
 }

@@ -30,6 +30,7 @@ public sealed class Scheduler
 
     // Per-cycle state, reused.
     private int[] _candidates = [];
+    private long[] _totals = [];
     private readonly long[][] _scoreByNode;
     private readonly bool[] _filterActive;
     private readonly bool[] _scoreActive;
@@ -211,6 +212,7 @@ public sealed class Scheduler
         if (_candidates.Length < n)
         {
             _candidates = new int[n];
+            _totals = new long[n];
             for (int s = 0; s < _scoreByNode.Length; s++)
             {
                 _scoreByNode[s] = new long[n];
@@ -304,47 +306,89 @@ public sealed class Scheduler
 
     private int Select(ClusterSnapshot snapshot, ReadOnlySpan<int> feasible, Span<int> topNodes, Span<long> topTotals, out int topCount)
     {
+        // Totals plugin by plugin: each pass is a tight gather over one score array; the first pass assigns.
+        var totals = _totals.AsSpan(0, feasible.Length);
+        bool assigned = false;
+        for (int s = 0; s < _scores.Length; s++)
+        {
+            if (!_scoreActive[s])
+            {
+                continue;
+            }
+            var scores = _scoreByNode[s];
+            long weight = _weights[s];
+            if (assigned)
+            {
+                for (int i = 0; i < feasible.Length; i++)
+                {
+                    totals[i] += scores[feasible[i]] * weight;
+                }
+            }
+            else
+            {
+                for (int i = 0; i < feasible.Length; i++)
+                {
+                    totals[i] = scores[feasible[i]] * weight;
+                }
+                assigned = true;
+            }
+        }
+        if (!assigned)
+        {
+            totals.Clear();
+        }
+
         topCount = 0;
         var tiebreak = _profile.Tiebreak;
         int best = -1;
         long bestTotal = long.MinValue;
         int ties = 0;
-        long weightedSum = 0;
-        int weightedPick = -1;
         for (int i = 0; i < feasible.Length; i++)
         {
+            long total = totals[i];
+            if (total < bestTotal)
+            {
+                if (topCount < topNodes.Length || total > topTotals[topCount - 1])
+                {
+                    InsertTop(feasible[i], total, topNodes, topTotals, ref topCount);
+                }
+                continue;
+            }
             int node = feasible[i];
-            long total = 0;
-            for (int s = 0; s < _scores.Length; s++)
-            {
-                if (_scoreActive[s])
-                {
-                    total += _scoreByNode[s][node] * _weights[s];
-                }
-            }
             InsertTop(node, total, topNodes, topTotals, ref topCount);
-            if (tiebreak == Tiebreak.WeightedRandom)
-            {
-                // Reservoir sampling weighted by total + 1, so zero-score nodes keep a chance.
-                weightedSum += total + 1;
-                if (_random.NextDouble() * weightedSum < total + 1)
-                {
-                    weightedPick = node;
-                }
-            }
             if (total > bestTotal)
             {
                 bestTotal = total;
                 best = node;
                 ties = 1;
             }
-            else if (total == bestTotal)
+            else
             {
                 ties++;
                 best = BreakTie(snapshot, best, node, ties);
             }
         }
-        return tiebreak == Tiebreak.WeightedRandom ? weightedPick : best;
+        return tiebreak == Tiebreak.WeightedRandom ? WeightedPick(feasible, totals) : best;
+    }
+
+    private int WeightedPick(ReadOnlySpan<int> feasible, ReadOnlySpan<long> totals)
+    {
+        // Each node's chance is its total + 1, so zero-score nodes keep a chance.
+        double sum = 0;
+        for (int i = 0; i < totals.Length; i++)
+        {
+            sum += totals[i] + 1;
+        }
+        double pick = _random.NextDouble() * sum;
+        for (int i = 0; i < totals.Length; i++)
+        {
+            pick -= totals[i] + 1;
+            if (pick < 0)
+            {
+                return feasible[i];
+            }
+        }
+        return feasible[^1];
     }
 
     private int BreakTie(ClusterSnapshot snapshot, int current, int candidate, int ties)

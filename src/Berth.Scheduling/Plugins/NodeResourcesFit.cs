@@ -16,6 +16,9 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
 
     private const int MaxNodeScore = 100;
 
+    /// <summary>Nodes per block in the hot loops: small enough for per-block scratch on the stack.</summary>
+    private const int Block = 256;
+
     private readonly NodeResourcesFitArgs _args;
     private readonly long[] _shapeUtilization;
     private readonly long[] _shapeScore;
@@ -32,6 +35,8 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
     // Per-cycle score state: one entry per scored resource that counts for this replica.
     private ResourceColumn[] _scoreColumns = [];
     private long[][] _scoreRequested = [];
+    private long[][] _scoreAllocatable = [];
+    private bool _allDenseLeastAllocated;
     private long[] _scorePodRequest = [];
     private long[] _scoreWeight = [];
     private int _scoreCount;
@@ -83,40 +88,57 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
     /// <inheritdoc />
     public int Filter(SchedulingCycle cycle, Span<int> candidates, RefusalRecorder refusals)
     {
+        // Blocks of nodes, resources outer and nodes inner: each inner loop is a branch-free compare over flat arrays.
+        Span<int> insufficient = stackalloc int[Block];
         int kept = 0;
-        int count = _filterCount;
-        for (int c = 0; c < candidates.Length; c++)
+        for (int start = 0; start < candidates.Length; start += Block)
         {
-            int node = candidates[c];
-            int insufficient = 0;
-            for (int d = 0; d < count; d++)
+            int length = Math.Min(Block, candidates.Length - start);
+            var block = candidates.Slice(start, length);
+            var mask = insufficient[..length];
+            mask.Clear();
+            for (int d = 0; d < _filterCount; d++)
             {
+                long amount = _filterAmounts[d];
+                int bit = _filterBits[d];
                 var column = _filterColumns[d];
-                long free;
                 if (column is null)
                 {
-                    free = 0;
+                    for (int i = 0; i < length; i++)
+                    {
+                        mask[i] |= bit;
+                    }
                 }
                 else if (column.IsDense)
                 {
-                    free = _filterAllocatable[d][node] - _filterRequested[d][node];
+                    var allocatable = _filterAllocatable[d];
+                    var requested = _filterRequested[d];
+                    for (int i = 0; i < length; i++)
+                    {
+                        int node = block[i];
+                        mask[i] |= amount > allocatable[node] - requested[node] ? bit : 0;
+                    }
                 }
                 else
                 {
-                    free = column.Allocatable(node) - column.Requested(node);
+                    for (int i = 0; i < length; i++)
+                    {
+                        int node = block[i];
+                        mask[i] |= amount > column.Allocatable(node) - column.Requested(node) ? bit : 0;
+                    }
                 }
-                if (_filterAmounts[d] > free)
+            }
+            for (int i = 0; i < length; i++)
+            {
+                int node = block[i];
+                if (mask[i] == 0)
                 {
-                    insufficient |= _filterBits[d];
+                    candidates[kept++] = node;
                 }
-            }
-            if (insufficient == 0)
-            {
-                candidates[kept++] = node;
-            }
-            else
-            {
-                refusals.Refuse(node, insufficient);
+                else
+                {
+                    refusals.Refuse(node, mask[i]);
+                }
             }
         }
         return kept;
@@ -169,10 +191,12 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
         {
             _scoreColumns = new ResourceColumn[resources.Count];
             _scoreRequested = new long[resources.Count][];
+            _scoreAllocatable = new long[resources.Count][];
             _scorePodRequest = new long[resources.Count];
             _scoreWeight = new long[resources.Count];
         }
         _scoreCount = 0;
+        _allDenseLeastAllocated = _args.Strategy == ScoringStrategyType.LeastAllocated;
         foreach (var resource in resources)
         {
             var column = snapshot.Resource(resource.Name);
@@ -194,6 +218,8 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
                 ResourceNames.Memory => snapshot.NonZeroMemoryArray,
                 _ => column.IsDense ? column.RequestedArray : [],
             };
+            _scoreAllocatable[_scoreCount] = column.AllocatableArray;
+            _allDenseLeastAllocated &= column.IsDense;
             _scorePodRequest[_scoreCount] = podRequest;
             _scoreWeight[_scoreCount] = resource.Weight;
             _scoreCount++;
@@ -204,94 +230,130 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
     /// <inheritdoc />
     public void Score(SchedulingCycle cycle, ReadOnlySpan<int> nodes, Span<long> scoreByNode)
     {
+        if (_allDenseLeastAllocated)
+        {
+            ScoreDenseLeastAllocated(nodes, scoreByNode);
+            return;
+        }
         var strategy = _args.Strategy;
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            int node = nodes[i];
+            long nodeScore = 0, weightSum = 0;
+            for (int d = 0; d < _scoreCount; d++)
+            {
+                var column = _scoreColumns[d];
+                long allocatable = column.Allocatable(node);
+                if (allocatable == 0)
+                {
+                    continue;
+                }
+                long requested = (column.IsDense ? _scoreRequested[d][node] : column.Requested(node)) + _scorePodRequest[d];
+                long score;
+                switch (strategy)
+                {
+                    case ScoringStrategyType.LeastAllocated:
+                        score = requested > allocatable ? 0 : ExactDivide((allocatable - requested) * MaxNodeScore, allocatable);
+                        break;
+                    case ScoringStrategyType.MostAllocated:
+                        // Kubernetes caps at 100 rather than refusing, so an over-committed node still ranks full.
+                        score = ExactDivide(Math.Min(requested, allocatable) * MaxNodeScore, allocatable);
+                        break;
+                    default:
+                        score = BrokenLinear(requested > allocatable ? 100 : requested * 100 / allocatable);
+                        // Kubernetes counts a resource's weight only when its shape score is positive.
+                        if (score <= 0)
+                        {
+                            continue;
+                        }
+                        break;
+                }
+                nodeScore += score * _scoreWeight[d];
+                weightSum += _scoreWeight[d];
+            }
+            scoreByNode[node] = weightSum == 0 ? 0
+                : strategy == ScoringStrategyType.RequestedToCapacityRatio ? (long)Math.Round((double)nodeScore / weightSum, MidpointRounding.AwayFromZero)
+                : ExactDivide(nodeScore, weightSum);
+        }
+    }
+
+    /// <summary>The default profile's case (LeastAllocated over dense columns), free of calls and strategy branches.</summary>
+    private void ScoreDenseLeastAllocated(ReadOnlySpan<int> nodes, Span<long> scoreByNode)
+    {
+        var allocatableOf = _scoreAllocatable;
+        var requestedOf = _scoreRequested;
+        var podRequest = _scorePodRequest;
+        var weights = _scoreWeight;
         int count = _scoreCount;
+        if (count == 2)
+        {
+            ScoreDenseLeastAllocatedTwo(nodes, scoreByNode);
+            return;
+        }
         for (int i = 0; i < nodes.Length; i++)
         {
             int node = nodes[i];
             long nodeScore = 0, weightSum = 0;
             for (int d = 0; d < count; d++)
             {
-                var column = _scoreColumns[d];
-                long allocatable, requested;
-                if (column.IsDense)
-                {
-                    allocatable = column.AllocatableArray[node];
-                    requested = _scoreRequested[d][node] + _scorePodRequest[d];
-                }
-                else
-                {
-                    allocatable = column.Allocatable(node);
-                    requested = column.Requested(node) + _scorePodRequest[d];
-                }
+                long allocatable = allocatableOf[d][node];
                 if (allocatable == 0)
                 {
                     continue;
                 }
-                long weight = _scoreWeight[d];
-                switch (strategy)
-                {
-                    case ScoringStrategyType.LeastAllocated:
-                        nodeScore += LeastRequested(requested, allocatable) * weight;
-                        weightSum += weight;
-                        break;
-                    case ScoringStrategyType.MostAllocated:
-                        nodeScore += MostRequested(requested, allocatable) * weight;
-                        weightSum += weight;
-                        break;
-                    default:
-                        long score = BrokenLinear(requested > allocatable ? 100 : requested * 100 / allocatable);
-                        // Kubernetes counts a resource's weight only when its shape score is positive.
-                        if (score > 0)
-                        {
-                            nodeScore += score * weight;
-                            weightSum += weight;
-                        }
-                        break;
-                }
+                long requested = requestedOf[d][node] + podRequest[d];
+                long score = requested > allocatable ? 0 : ExactDivide((allocatable - requested) * MaxNodeScore, allocatable);
+                nodeScore += score * weights[d];
+                weightSum += weights[d];
             }
-            if (weightSum == 0)
-            {
-                scoreByNode[node] = 0;
-            }
-            else if (strategy == ScoringStrategyType.RequestedToCapacityRatio)
-            {
-                scoreByNode[node] = (long)Math.Round((double)nodeScore / weightSum, MidpointRounding.AwayFromZero);
-            }
-            else
-            {
-                scoreByNode[node] = nodeScore / weightSum;
-            }
+            scoreByNode[node] = weightSum == 0 ? 0 : ExactDivide(nodeScore, weightSum);
         }
     }
+
+    /// <summary>Two resources (cpu and memory by default), unrolled: the per-node work is two divisions and no inner loop.</summary>
+    private void ScoreDenseLeastAllocatedTwo(ReadOnlySpan<int> nodes, Span<long> scoreByNode)
+    {
+        long[] allocatable0 = _scoreAllocatable[0], requested0 = _scoreRequested[0];
+        long[] allocatable1 = _scoreAllocatable[1], requested1 = _scoreRequested[1];
+        long pod0 = _scorePodRequest[0], pod1 = _scorePodRequest[1];
+        long weight0 = _scoreWeight[0], weight1 = _scoreWeight[1];
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            int node = nodes[i];
+            long nodeScore = 0, weightSum = 0;
+            long a0 = allocatable0[node];
+            if (a0 != 0)
+            {
+                long r0 = requested0[node] + pod0;
+                nodeScore += (r0 > a0 ? 0 : ExactDivide((a0 - r0) * MaxNodeScore, a0)) * weight0;
+                weightSum += weight0;
+            }
+            long a1 = allocatable1[node];
+            if (a1 != 0)
+            {
+                long r1 = requested1[node] + pod1;
+                nodeScore += (r1 > a1 ? 0 : ExactDivide((a1 - r1) * MaxNodeScore, a1)) * weight1;
+                weightSum += weight1;
+            }
+            scoreByNode[node] = weightSum == 0 ? 0 : ExactDivide(nodeScore, weightSum);
+        }
+    }
+
+    /// <summary>
+    /// <c>a / b</c> rounded down, through a floating-point division where that is exact: 0 ≤ a &lt; 2^53, 0 &lt; b &lt; 2^46, and a / b ≤ 100 (every caller's quotient is a score).
+    /// </summary>
+    /// <remarks>
+    /// A 64-bit integer division costs several times a double division, and this runs per node per resource.
+    /// It is exact: a non-integer a/b lies more than 1/b &gt; 2^-46 from an integer, while rounding a quotient
+    /// below 2^7 moves it by at most half an ulp, 2^-46, so the truncation lands on the same integer.
+    /// </remarks>
+    private static long ExactDivide(long a, long b) =>
+        (ulong)a < (1UL << 53) && (ulong)b < (1UL << 46) ? (long)((double)a / b) : a / b;
 
     /// <inheritdoc />
     public void NormalizeScore(SchedulingCycle cycle, ReadOnlySpan<int> nodes, Span<long> scoreByNode)
     {
         // Scores are already 0-100.
-    }
-
-    private static long LeastRequested(long requested, long capacity)
-    {
-        if (capacity == 0 || requested > capacity)
-        {
-            return 0;
-        }
-        return (capacity - requested) * MaxNodeScore / capacity;
-    }
-
-    private static long MostRequested(long requested, long capacity)
-    {
-        if (capacity == 0)
-        {
-            return 0;
-        }
-        if (requested > capacity)
-        {
-            // Kubernetes caps at 100 rather than refusing, so a node over-committed by other means still ranks full.
-            requested = capacity;
-        }
-        return requested * MaxNodeScore / capacity;
     }
 
     private long BrokenLinear(long utilization)
