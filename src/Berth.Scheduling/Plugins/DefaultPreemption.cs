@@ -38,6 +38,7 @@ public sealed class DefaultPreemption : IPostFilterPlugin
     private int[] _budgetLeft = [];
     private Potential[] _potential = [];
     private (int NodePosition, int GroupPosition)[] _positions = [];
+    private PlacedReplica[] _byOrder = [];
     private readonly List<PlacedReplica> _violating = [];
     private readonly List<PlacedReplica> _nonViolating = [];
     private IReadOnlyList<DisruptionBudget> _budgets = [];
@@ -242,7 +243,7 @@ public sealed class DefaultPreemption : IPostFilterPlugin
             }
         }
         // _potential may have been sorted; recover the original (detach) order from Potential.Order.
-        var byOrder = new PlacedReplica[count];
+        var byOrder = _byOrder;
         for (int i = 0; i < count; i++)
         {
             byOrder[_potential[i].Order] = _potential[i].Replica;
@@ -300,6 +301,7 @@ public sealed class DefaultPreemption : IPostFilterPlugin
         {
             _potential = new Potential[Math.Max(n, 2 * _potential.Length)];
             _positions = new (int, int)[_potential.Length];
+            _byOrder = new PlacedReplica[_potential.Length];
         }
     }
 

@@ -132,6 +132,23 @@ public class DefaultPreemptionTests
     }
 
     [Fact]
+    public void PostFilter_ReprievesBudgetedVictimsFirst_EvenWhenLessImportant()
+    {
+        // Node a: 4 cpu, full with web (priority 10, 2 cpu) and db (priority 5, 2 cpu, budget allows 0 disruptions).
+        // Violating victims are reprieved first: db back, 2 + 2 = 4 <= 4, kept; then web: 6 > 4, evicted.
+        // (By importance alone web would be kept and db evicted, breaking the budget.)
+        var budget = new DisruptionBudget("db-pdb", "default", Selector(("app", "db")), MinAvailable: "100%");
+        var h = Harness([Node("a")], budget);
+        h.Place(Workload("web").Label("app", "web").Priority(10).Requests(("cpu", "2")), "a");
+        h.Place(Workload("db").Label("app", "db").Priority(5).Requests(("cpu", "2")), "a");
+
+        var result = h.Schedule(Workload("urgent").Priority(100).Requests(("cpu", "2")));
+
+        Assert.Equal(["default/web-0"], result.Victims.Select(v => v.Key));
+        Assert.Equal(0, Assert.Single(DetailsOf(result).Candidates).BudgetViolations);
+    }
+
+    [Fact]
     public void PostFilter_EvictsTheBudgetedReplica_WhenTheBudgetAllowsIt()
     {
         // maxUnavailable 1 over 2 running db replicas (scale 2): desired healthy 2 - 1 = 1, allowed 2 - 1 = 1.
