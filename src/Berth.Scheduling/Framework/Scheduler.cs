@@ -28,6 +28,12 @@ public sealed class Scheduler
     private readonly SchedulingCycle _cycle = new();
     private readonly NodeRefusals _refusals = new();
 
+    // Post-filter probes (SchedulingCycle.FitsOn): their own refusals and flags, so the cycle's stay intact.
+    private readonly NodeRefusals _probeRefusals = new();
+    private readonly bool[] _probeActive;
+    private readonly int[] _probeNode = new int[1];
+    private bool _probed;
+
     // Per-cycle state, reused.
     private int[] _candidates = [];
     private long[] _totals = [];
@@ -98,6 +104,9 @@ public sealed class Scheduler
         _random = new System.Random(profile.Seed);
         _scoreByNode = new long[_scores.Length][];
         _filterActive = new bool[_filters.Length];
+        _probeActive = new bool[_filters.Length];
+        _cycle.Probe = Probe;
+        _cycle.FilterNames = [.. _filters.Select(f => f.Name)];
         _scoreActive = new bool[_scores.Length];
         _filterChunk = FilterChunk;
         _scoreChunk = ScoreChunk;
@@ -186,14 +195,24 @@ public sealed class Scheduler
     private PlacementResult Unschedulable(ClusterSnapshot snapshot, int n, int refusedAllBy, bool explain)
     {
         PostFilterResult? post = null;
-        if (refusedAllBy < 0)
+        if (refusedAllBy < 0 && _postFilters.Length > 0)
         {
+            _probeRefusals.Reset(n);
+            _probed = false;
             foreach (var postFilter in _postFilters)
             {
                 post = postFilter.PostFilter(_cycle, _refusals);
                 if (post is not null)
                 {
                     break;
+                }
+            }
+            if (_probed)
+            {
+                // Probes re-ran PreFilter against simulated evictions; describing refusals needs the cycle's own state.
+                for (int f = 0; f < _filters.Length; f++)
+                {
+                    _preFilters[f]?.PreFilter(_cycle);
                 }
             }
         }
@@ -205,6 +224,34 @@ public sealed class Scheduler
             return new PlacementResult(PlacementOutcome.Placed, post.Node, snapshot.Node(post.Node).Name, diagnostics, victims, post.Details);
         }
         return new PlacementResult(PlacementOutcome.Unschedulable, -1, null, diagnostics, [], null);
+    }
+
+    /// <summary>Runs every filter on one node, single-threaded, against the snapshot as it is now (see <see cref="SchedulingCycle.FitsOn"/>).</summary>
+    private bool Probe(int node)
+    {
+        _probed = true;
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            var status = _preFilters[f]?.PreFilter(_cycle) ?? PluginStatus.Success;
+            if (status.Code == PluginStatusCode.Unschedulable)
+            {
+                return false;
+            }
+            _probeActive[f] = status.Code != PluginStatusCode.Skip;
+        }
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            if (!_probeActive[f])
+            {
+                continue;
+            }
+            _probeNode[0] = node;
+            if (_filters[f].Filter(_cycle, _probeNode, new RefusalRecorder(_probeRefusals, f)) == 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void EnsureCapacity(int n)

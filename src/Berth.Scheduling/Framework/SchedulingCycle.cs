@@ -13,4 +13,16 @@ public sealed class SchedulingCycle
 
     /// <summary>Which replica of the workload this is (0-based).</summary>
     public int ReplicaIndex { get; internal set; }
+
+    /// <summary>The profile's filter plugin names by position, as <see cref="NodeRefusals.RefusingFilter"/> reports positions.</summary>
+    public IReadOnlyList<string> FilterNames { get; internal set; } = [];
+
+    internal Func<int, bool>? Probe { get; set; }
+
+    /// <summary>
+    /// Runs the profile's filters for this replica (each PreFilter again, then each Filter) on one node against the
+    /// snapshot as it is now, and says whether the replica fits. Post-filters use it to test a node after simulating
+    /// evictions; it records no refusals, and the scheduler refreshes the PreFilter state once the post-filters end.
+    /// </summary>
+    public bool FitsOn(int node) => Probe is { } probe && probe(node);
 }

@@ -31,9 +31,11 @@ public sealed class ClusterSnapshot
     private readonly List<ReplicaGroup> _groups = [];
     private readonly Dictionary<ReplicaInfo, ReplicaGroup> _groupOf = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _namespaceLabels;
+    private readonly DisruptionBudget[] _disruptionBudgets;
 
-    private ClusterSnapshot(IReadOnlyList<NodeSpec> nodes, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels)
+    private ClusterSnapshot(IReadOnlyList<NodeSpec> nodes, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels, IReadOnlyList<DisruptionBudget>? disruptionBudgets)
     {
+        _disruptionBudgets = disruptionBudgets is null ? [] : [.. disruptionBudgets];
         int n = nodes.Count;
         _nodes = [.. nodes];
         _indexOfNode = new Dictionary<string, int>(n, StringComparer.Ordinal);
@@ -98,8 +100,15 @@ public sealed class ClusterSnapshot
 
     /// <summary>Builds a snapshot of the given nodes, with no replicas placed.</summary>
     /// <param name="namespaceLabels">Labels per namespace, for namespace selectors in affinity terms.</param>
-    public static ClusterSnapshot Create(IReadOnlyList<NodeSpec> nodes, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels = null) =>
-        new(nodes, namespaceLabels);
+    /// <param name="disruptionBudgets">Disruption budgets that preemption honours.</param>
+    public static ClusterSnapshot Create(
+        IReadOnlyList<NodeSpec> nodes,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels = null,
+        IReadOnlyList<DisruptionBudget>? disruptionBudgets = null) =>
+        new(nodes, namespaceLabels, disruptionBudgets);
+
+    /// <summary>The disruption budgets (Kubernetes PodDisruptionBudgets) that preemption honours.</summary>
+    public IReadOnlyList<DisruptionBudget> DisruptionBudgets => _disruptionBudgets;
 
     /// <summary>The number of nodes.</summary>
     public int NodeCount => _nodes.Length;
@@ -212,6 +221,37 @@ public sealed class ClusterSnapshot
         ApplyRequests(replica.Info, replica.Node, -1);
         replica.Group.Remove(replica);
         Version++;
+    }
+
+    /// <summary>
+    /// Takes a placed replica off its node for a simulation (preemption), keeping the object so that
+    /// <see cref="Reattach"/> can put it back; <see cref="Version"/> does not change.
+    /// </summary>
+    /// <returns>Its positions in the node's and the group's lists, for <see cref="Reattach"/>.</returns>
+    internal (int NodePosition, int GroupPosition) Detach(PlacedReplica replica)
+    {
+        var onNode = _replicasOn[replica.Node];
+        int nodePosition = onNode.IndexOf(replica);
+        if (nodePosition < 0)
+        {
+            throw new InvalidOperationException($"replica '{replica.Key}' is not placed on node '{_nodes[replica.Node].Name}'");
+        }
+        onNode.RemoveAt(nodePosition);
+        ApplyRequests(replica.Info, replica.Node, -1);
+        int groupPosition = replica.Group.Remove(replica);
+        return (nodePosition, groupPosition);
+    }
+
+    /// <summary>
+    /// Puts a replica taken off by <see cref="Detach"/> back at the given list positions (or at the ends when -1).
+    /// Reattaching in the reverse order of detaching restores the lists exactly.
+    /// </summary>
+    internal void Reattach(PlacedReplica replica, int nodePosition = -1, int groupPosition = -1)
+    {
+        var onNode = _replicasOn[replica.Node];
+        onNode.Insert(nodePosition < 0 ? onNode.Count : nodePosition, replica);
+        ApplyRequests(replica.Info, replica.Node, +1);
+        replica.Group.Insert(replica, groupPosition);
     }
 
     private void ApplyRequests(ReplicaInfo replica, int node, int sign)

@@ -32,15 +32,20 @@ public sealed class ReplicaGroup
     /// <summary>The number of placed replicas.</summary>
     public int Count => _replicas.Count;
 
-    internal void Add(PlacedReplica replica)
+    internal void Add(PlacedReplica replica) => Insert(replica, -1);
+
+    /// <summary>Adds at a list position (the end when -1).</summary>
+    internal void Insert(PlacedReplica replica, int position)
     {
-        _replicas.Add(replica);
+        _replicas.Insert(position < 0 ? _replicas.Count : position, replica);
         _countByNode[replica.Node] = _countByNode.GetValueOrDefault(replica.Node) + 1;
     }
 
-    internal void Remove(PlacedReplica replica)
+    /// <summary>Removes the replica and returns the list position it had.</summary>
+    internal int Remove(PlacedReplica replica)
     {
-        _replicas.Remove(replica);
+        int position = _replicas.IndexOf(replica);
+        _replicas.RemoveAt(position);
         int left = _countByNode[replica.Node] - 1;
         if (left == 0)
         {
@@ -50,5 +55,6 @@ public sealed class ReplicaGroup
         {
             _countByNode[replica.Node] = left;
         }
+        return position;
     }
 }

@@ -8,9 +8,10 @@ namespace Berth.Scheduling.Tests.Fixtures;
 /// <summary>Runs the whole scheduler in memory: a snapshot of nodes, a profile, and a way to place and schedule replicas.</summary>
 public sealed class SchedulerHarness
 {
-    public SchedulerHarness(IEnumerable<NodeSpec> nodes, SchedulingProfile? profile = null, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels = null, int parallelism = 1)
+    public SchedulerHarness(IEnumerable<NodeSpec> nodes, SchedulingProfile? profile = null, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels = null, int parallelism = 1,
+        IReadOnlyList<DisruptionBudget>? disruptionBudgets = null)
     {
-        Snapshot = ClusterSnapshot.Create([.. nodes], namespaceLabels);
+        Snapshot = ClusterSnapshot.Create([.. nodes], namespaceLabels, disruptionBudgets);
         Scheduler = new Scheduler(profile ?? BuiltInProfiles.Default with { PostFilters = [] }, options: new SchedulerOptions(parallelism));
     }
 
@@ -27,6 +28,17 @@ public sealed class SchedulerHarness
             int index = Snapshot.IndexOf(nodes[i]);
             Assert.True(index >= 0, $"no node named {nodes[i]}");
             Snapshot.Place(info, index, $"{workload.Name}-{i}");
+        }
+        return info;
+    }
+
+    /// <summary>Places replicas of a workload on named nodes as if running since <paramref name="startTime"/>.</summary>
+    public ReplicaInfo PlaceStarted(WorkloadSpec workload, DateTimeOffset startTime, params string[] nodes)
+    {
+        var info = Snapshot.Compile(workload);
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            Snapshot.Place(info, Snapshot.IndexOf(nodes[i]), $"{workload.Name}-{i}", startTime);
         }
         return info;
     }

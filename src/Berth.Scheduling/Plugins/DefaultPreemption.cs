@@ -1,0 +1,394 @@
+using Berth.Core.Specs;
+using Berth.Scheduling.Framework;
+using Berth.Scheduling.Snapshot;
+
+namespace Berth.Scheduling.Plugins;
+
+/// <summary>
+/// When no node fits, finds the node where evicting lower-priority replicas makes room, evicting as few and as
+/// unimportant replicas as possible and honouring disruption budgets (Kubernetes' DefaultPreemption post-filter).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Per node whose refusal eviction could resolve: take every lower-priority replica off (a simulation on the
+/// snapshot, undone before moving on), check the replica fits by running the profile's filters
+/// (<see cref="SchedulingCycle.FitsOn"/>), then reprieve victims one at a time, most important first, keeping each
+/// that still leaves room; victims whose eviction would break a disruption budget are reprieved before the others.
+/// </para>
+/// <para>
+/// Unlike Kubernetes, which dry-runs a random sample of nodes (at least 10% or 100) and stops once it has enough
+/// candidates, Berth evaluates every node: the choice is deterministic and the best candidate in the cluster.
+/// Nominated replicas, extenders and terminating victims do not exist in Berth and play no part.
+/// </para>
+/// </remarks>
+public sealed class DefaultPreemption : IPostFilterPlugin
+{
+    /// <summary>The plugin's name in profiles.</summary>
+    public const string Name = "DefaultPreemption";
+
+    /// <summary>
+    /// Filters whose refusals evicting replicas can resolve (Kubernetes' Unschedulable, as opposed to
+    /// UnschedulableAndUnresolvable); nodes refused by any other filter are not preemption candidates.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ResolvableFilters = ["NodeResourcesFit", "InterPodAffinity", "PodTopologySpread"];
+
+    // Buffers reused across cycles.
+    private bool[] _resolvable = [];
+    private int[] _budgetAllowed = [];
+    private int[] _budgetLeft = [];
+    private Potential[] _potential = [];
+    private (int NodePosition, int GroupPosition)[] _positions = [];
+    private PlacedReplica[] _byOrder = [];
+    private readonly List<PlacedReplica> _violating = [];
+    private readonly List<PlacedReplica> _nonViolating = [];
+    private IReadOnlyList<DisruptionBudget> _budgets = [];
+
+    string ISchedulingPlugin.Name => Name;
+
+    private readonly record struct Potential(PlacedReplica Replica, int Order);
+
+    private sealed record Candidate(int Node, PlacedReplica[] Victims, int BudgetViolations);
+
+    /// <inheritdoc />
+    public PostFilterResult? PostFilter(SchedulingCycle cycle, NodeRefusals refusals)
+    {
+        var replica = cycle.Replica;
+        // Kubernetes: "not eligible due to preemptionPolicy=Never."
+        if (replica.Workload.PreemptionPolicy != PreemptionPolicy.PreemptLowerPriority)
+        {
+            return null;
+        }
+        var snapshot = cycle.Snapshot;
+        PrepareResolvable(cycle.FilterNames);
+        PrepareBudgets(snapshot, replica);
+
+        var candidates = new List<Candidate>();
+        for (int node = 0; node < snapshot.NodeCount; node++)
+        {
+            int filter = refusals.RefusingFilter(node);
+            if (filter < 0 || !_resolvable[filter])
+            {
+                continue;
+            }
+            if (SelectVictims(cycle, snapshot, node) is { } candidate)
+            {
+                candidates.Add(candidate);
+            }
+        }
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+        var chosen = PickOne(candidates);
+        var details = new List<PreemptionCandidate>(candidates.Count);
+        foreach (var c in candidates)
+        {
+            var keys = new string[c.Victims.Length];
+            for (int i = 0; i < keys.Length; i++)
+            {
+                keys[i] = c.Victims[i].Key;
+            }
+            details.Add(new PreemptionCandidate(snapshot.Node(c.Node).Name, keys, c.BudgetViolations));
+        }
+        return new PostFilterResult(chosen.Node, chosen.Victims, new PreemptionDetails(details, snapshot.Node(chosen.Node).Name));
+    }
+
+    private void PrepareResolvable(IReadOnlyList<string> filterNames)
+    {
+        if (_resolvable.Length < filterNames.Count)
+        {
+            _resolvable = new bool[filterNames.Count];
+        }
+        for (int f = 0; f < filterNames.Count; f++)
+        {
+            bool resolvable = false;
+            foreach (var name in ResolvableFilters)
+            {
+                resolvable |= string.Equals(name, filterNames[f], StringComparison.Ordinal);
+            }
+            _resolvable[f] = resolvable;
+        }
+    }
+
+    /// <summary>Each budget's disruptions allowed now, as Kubernetes' disruption controller would report it.</summary>
+    private void PrepareBudgets(ClusterSnapshot snapshot, ReplicaInfo replica)
+    {
+        var budgets = snapshot.DisruptionBudgets;
+        _budgets = budgets;
+        if (_budgetAllowed.Length < budgets.Count)
+        {
+            _budgetAllowed = new int[budgets.Count];
+            _budgetLeft = new int[budgets.Count];
+        }
+        if (budgets.Count == 0)
+        {
+            return;
+        }
+        // Running replicas and scale per workload; a workload's scale is its replica count (as a controller's is),
+        // and the replica being placed is counted as pending, as its pod would be.
+        var workloads = new Dictionary<string, (int Running, int Scale, ReplicaInfo Info)>(StringComparer.Ordinal);
+        foreach (var group in snapshot.Groups)
+        {
+            if (group.Count == 0)
+            {
+                continue;
+            }
+            var key = group.Info.Workload.Key;
+            var (running, _, _) = workloads.GetValueOrDefault(key);
+            running += group.Count;
+            workloads[key] = (running, Math.Max(running, group.Info.Workload.Replicas), group.Info);
+        }
+        var own = replica.Workload.Key;
+        var (ownRunning, _, _) = workloads.GetValueOrDefault(own);
+        workloads[own] = (ownRunning, Math.Max(ownRunning, replica.Workload.Replicas), replica);
+
+        for (int b = 0; b < budgets.Count; b++)
+        {
+            var budget = budgets[b];
+            int running = 0, scale = 0;
+            foreach (var (_, (r, s, info)) in workloads)
+            {
+                if (budget.Covers(info.Namespace, info.Labels))
+                {
+                    running += r;
+                    scale += s;
+                }
+            }
+            _budgetAllowed[b] = budget.DisruptionsAllowed(running, scale);
+        }
+    }
+
+    /// <summary>Kubernetes' SelectVictimsOnNode, simulated on the snapshot and undone before returning.</summary>
+    private Candidate? SelectVictims(SchedulingCycle cycle, ClusterSnapshot snapshot, int node)
+    {
+        int priority = cycle.Replica.Priority;
+        var onNode = snapshot.ReplicasOn(node);
+        int count = 0;
+        EnsurePotential(onNode.Count);
+        for (int i = 0; i < onNode.Count; i++)
+        {
+            if (onNode[i].Priority < priority)
+            {
+                _potential[count] = new Potential(onNode[i], count);
+                count++;
+            }
+        }
+        if (count == 0)
+        {
+            // Kubernetes: "No preemption victims found for incoming pod".
+            return null;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            _positions[i] = snapshot.Detach(_potential[i].Replica);
+        }
+        var potential = _potential.AsSpan(0, count);
+        Candidate? result = null;
+        var victims = new List<PlacedReplica>();
+        if (cycle.FitsOn(node))
+        {
+            // Most important first, so the most important victims get the first chance of a reprieve.
+            potential.Sort(CompareImportance);
+            int violations = SplitByBudget(potential);
+            int violatingVictims = 0;
+            foreach (var p in _violating)
+            {
+                if (!Reprieve(cycle, snapshot, node, p, victims))
+                {
+                    violatingVictims++;
+                }
+            }
+            foreach (var p in _nonViolating)
+            {
+                Reprieve(cycle, snapshot, node, p, victims);
+            }
+            if (violations > 0 && _nonViolating.Count > 0)
+            {
+                victims.Sort(MoreImportantFirst);
+            }
+            if (victims.Count > 0)
+            {
+                result = new Candidate(node, [.. victims], violatingVictims);
+            }
+        }
+        Restore(snapshot, count);
+        return result;
+    }
+
+    /// <summary>Puts a victim back; keeps it there when the replica still fits, else takes it off again and records it.</summary>
+    private static bool Reprieve(SchedulingCycle cycle, ClusterSnapshot snapshot, int node, PlacedReplica victim, List<PlacedReplica> victims)
+    {
+        snapshot.Reattach(victim);
+        if (cycle.FitsOn(node))
+        {
+            return true;
+        }
+        snapshot.Detach(victim);
+        victims.Add(victim);
+        return false;
+    }
+
+    /// <summary>
+    /// Undoes the simulation exactly: takes the reprieved replicas off again, so every potential victim is off and the
+    /// rest are in their original order, then puts them all back in the reverse of the order they came off.
+    /// </summary>
+    private void Restore(ClusterSnapshot snapshot, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            var r = _potential[i].Replica;
+            if (IsAttached(snapshot, r))
+            {
+                snapshot.Detach(r);
+            }
+        }
+        // _potential may have been sorted; recover the original (detach) order from Potential.Order.
+        var byOrder = _byOrder;
+        for (int i = 0; i < count; i++)
+        {
+            byOrder[_potential[i].Order] = _potential[i].Replica;
+        }
+        for (int i = count - 1; i >= 0; i--)
+        {
+            snapshot.Reattach(byOrder[i], _positions[i].NodePosition, _positions[i].GroupPosition);
+        }
+    }
+
+    private static bool IsAttached(ClusterSnapshot snapshot, PlacedReplica replica)
+    {
+        var onNode = snapshot.ReplicasOn(replica.Node);
+        for (int i = 0; i < onNode.Count; i++)
+        {
+            if (ReferenceEquals(onNode[i], replica))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Kubernetes' filterPodsWithPDBViolation: walking the victims in importance order, each covering budget loses one
+    /// allowed disruption; a victim is violating when any of its budgets goes below zero. Returns the violating count.
+    /// </summary>
+    private int SplitByBudget(ReadOnlySpan<Potential> potential)
+    {
+        _violating.Clear();
+        _nonViolating.Clear();
+        var budgets = _budgets;
+        int n = budgets.Count;
+        Array.Copy(_budgetAllowed, _budgetLeft, n);
+        foreach (var p in potential)
+        {
+            var info = p.Replica.Info;
+            bool violated = false;
+            for (int b = 0; b < n; b++)
+            {
+                if (budgets[b].Covers(info.Namespace, info.Labels))
+                {
+                    _budgetLeft[b]--;
+                    violated |= _budgetLeft[b] < 0;
+                }
+            }
+            (violated ? _violating : _nonViolating).Add(p.Replica);
+        }
+        return _violating.Count;
+    }
+
+    private void EnsurePotential(int n)
+    {
+        if (_potential.Length < n)
+        {
+            _potential = new Potential[Math.Max(n, 2 * _potential.Length)];
+            _positions = new (int, int)[_potential.Length];
+            _byOrder = new PlacedReplica[_potential.Length];
+        }
+    }
+
+    /// <summary>Kubernetes' MoreImportantPod: higher priority, then earlier start (unknown start counts as now, the latest).</summary>
+    private static int MoreImportantFirst(PlacedReplica a, PlacedReplica b)
+    {
+        int byPriority = b.Priority.CompareTo(a.Priority);
+        return byPriority != 0 ? byPriority : StartOf(a).CompareTo(StartOf(b));
+    }
+
+    private static int CompareImportance(Potential a, Potential b)
+    {
+        int c = MoreImportantFirst(a.Replica, b.Replica);
+        // Stable: equally important replicas keep their order on the node.
+        return c != 0 ? c : a.Order.CompareTo(b.Order);
+    }
+
+    private static DateTimeOffset StartOf(PlacedReplica replica) => replica.StartTime ?? DateTimeOffset.MaxValue;
+
+    /// <summary>
+    /// Kubernetes' pickOneNodeForPreemption: fewest budget violations, then the lowest highest-victim priority, then the
+    /// smallest sum of victim priorities, then the fewest victims, then the latest earliest start among the
+    /// highest-priority victims, then the first.
+    /// </summary>
+    private static Candidate PickOne(List<Candidate> candidates)
+    {
+        var best = candidates[0];
+        for (int i = 1; i < candidates.Count; i++)
+        {
+            if (Better(candidates[i], best))
+            {
+                best = candidates[i];
+            }
+        }
+        return best;
+    }
+
+    private static bool Better(Candidate a, Candidate b)
+    {
+        if (a.BudgetViolations != b.BudgetViolations)
+        {
+            return a.BudgetViolations < b.BudgetViolations;
+        }
+        int highA = a.Victims[0].Priority, highB = b.Victims[0].Priority;
+        if (highA != highB)
+        {
+            return highA < highB;
+        }
+        long sumA = SumOfPriorities(a), sumB = SumOfPriorities(b);
+        if (sumA != sumB)
+        {
+            return sumA < sumB;
+        }
+        if (a.Victims.Length != b.Victims.Length)
+        {
+            return a.Victims.Length < b.Victims.Length;
+        }
+        return EarliestStartOfHighest(a) > EarliestStartOfHighest(b);
+    }
+
+    private static long SumOfPriorities(Candidate c)
+    {
+        // Offset by 2^31 so every term is positive: more victims of a negative priority must not look cheaper.
+        long sum = 0;
+        foreach (var v in c.Victims)
+        {
+            sum += v.Priority + (long)int.MaxValue + 1;
+        }
+        return sum;
+    }
+
+    private static DateTimeOffset EarliestStartOfHighest(Candidate c)
+    {
+        int highest = c.Victims[0].Priority;
+        var earliest = StartOf(c.Victims[0]);
+        foreach (var v in c.Victims)
+        {
+            if (v.Priority > highest)
+            {
+                highest = v.Priority;
+                earliest = StartOf(v);
+            }
+            else if (v.Priority == highest && StartOf(v) < earliest)
+            {
+                earliest = StartOf(v);
+            }
+        }
+        return earliest;
+    }
+}
