@@ -230,6 +230,26 @@ public class NodeAffinityTests
     }
 
     [Fact]
+    public void FilterAndScore_AgreeAcrossParallelNodeRanges()
+    {
+        // 300 nodes, zone = i % 3, split over 4 workers of 64+ nodes: zone 1 is required (100 nodes),
+        // and i % 2 == 0 is preferred with weight 4 (50 of them) → those score 100*4/4 = 100, the rest 0.
+        var nodes = Enumerable.Range(0, 300).Select(i => Node($"n{i}").Label("zone", $"{i % 3}").Label("even", $"{i % 2 == 0}").Build()).ToArray();
+        var snapshot = Berth.Scheduling.Snapshot.ClusterSnapshot.Create(nodes);
+        var scheduler = new Berth.Scheduling.Framework.Scheduler(
+            SchedulerHarness.Only([NodeAffinityPlugin.Name], NodeAffinityPlugin.Name),
+            options: new Berth.Scheduling.Framework.SchedulerOptions(4, MinNodesPerWorker: 64));
+        var workload = Workload().NodeAffinity(new SpecNodeAffinity(
+            new NodeSelector([Term(Req("zone", SelectorOperator.In, "1"))]),
+            [new PreferredSchedulingTerm(4, Term(Req("even", SelectorOperator.In, "True")))]));
+        var result = scheduler.Schedule(snapshot, snapshot.Compile(workload), explain: true);
+        Assert.Equal(100, result.Diagnostics.FeasibleNodes);
+        Assert.Equal("n4", result.NodeName);
+        Assert.Equal(50, result.Diagnostics.Nodes!.Count(n => n.Feasible && n.Scores[NodeAffinityPlugin.Name] == 100));
+        Assert.Equal(50, result.Diagnostics.Nodes!.Count(n => n.Feasible && n.Scores[NodeAffinityPlugin.Name] == 0));
+    }
+
+    [Fact]
     public void DefaultProfile_TaintTolerationRefusesBeforeNodeAffinity()
     {
         // Kubernetes' order: TaintToleration, then NodeAffinity. a fails both and is reported by TaintToleration.
