@@ -19,6 +19,11 @@ public sealed class PluginRegistry
         registry.Register(NodeReady.Name, _ => new NodeReady());
         registry.Register(NodeResourcesFit.Name, args => new NodeResourcesFit(PluginArgsOf<NodeResourcesFitArgs>(NodeResourcesFit.Name, args) ?? NodeResourcesFitArgs.Default));
         registry.Register(DefaultPreemption.Name, _ => new DefaultPreemption());
+        registry.Register(NodeName.Name, _ => new NodeName());
+        registry.Register(TaintToleration.Name, _ => new TaintToleration());
+        registry.Register(NodeAffinity.Name, _ => new NodeAffinity());
+        registry.Register(NodeResourcesBalancedAllocation.Name, args => new NodeResourcesBalancedAllocation(
+            PluginArgsOf<NodeResourcesBalancedAllocationArgs>(NodeResourcesBalancedAllocation.Name, args) ?? NodeResourcesBalancedAllocationArgs.Default));
         return registry;
     }
 

@@ -72,6 +72,22 @@ public sealed class SchedulerHarness
     public static IReadOnlyList<string> ReasonsOf(PlacementResult result, string node) =>
         result.Diagnostics.Nodes!.Single(n => n.Node == node).Reasons;
 
+    /// <summary>The names of the feasible nodes in an explained result, in node order.</summary>
+    public static IReadOnlyList<string> FeasibleNodes(PlacementResult result) =>
+        [.. result.Diagnostics.Nodes!.Where(n => n.Feasible).Select(n => n.Node)];
+
+    /// <summary>
+    /// The default profile in Kubernetes' order, keeping only the plugins registered so far, without preemption and
+    /// with first-node tiebreak, so tests see the real ordering between the plugins that exist.
+    /// </summary>
+    public static SchedulingProfile DefaultRegistered() => BuiltInProfiles.Default with
+    {
+        Filters = [.. BuiltInProfiles.DefaultFilters.Where(f => PluginRegistry.Default.Contains(f.Name))],
+        Scores = [.. BuiltInProfiles.DefaultScores.Where(s => PluginRegistry.Default.Contains(s.Name))],
+        PostFilters = [],
+        Tiebreak = Tiebreak.First,
+    };
+
     /// <summary>A profile running only the named filters and weight-1 scores, with first-node tiebreak.</summary>
     public static SchedulingProfile Only(string[] filters, params string[] scores) =>
         new("test", [.. filters.Select(f => new PluginReference(f))], [.. scores.Select(s => new ScorePluginReference(s, 1))], [], Tiebreak.First);
