@@ -217,6 +217,13 @@ public sealed class Scheduler
             }
         }
         var summary = Summary(n, explain, out var reasonCounts, out var exhausted, out var nodes);
+        if (refusedAllBy >= 0 && n > 0)
+        {
+            // Kubernetes prints a PreFilter refusal once, without a node count: "0/3 nodes are available: <reason>."
+            var reasons = new List<string>();
+            _filters[refusedAllBy].DescribeRefusal(_cycle, 0, _refusals.ReasonCode(0), reasons);
+            summary = $"0/{n} nodes are available: {string.Join(", ", reasons)}.";
+        }
         var diagnostics = new PlacementDiagnostics(n, 0, RefusedByPlugin(n, refusedAllBy), reasonCounts, exhausted, [], nodes, summary);
         if (post is not null)
         {

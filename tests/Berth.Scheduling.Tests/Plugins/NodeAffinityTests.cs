@@ -173,6 +173,7 @@ public class NodeAffinityTests
         Assert.False(result.IsPlaced);
         Assert.Equal(["pod affinity terms conflict"], SchedulerHarness.ReasonsOf(result, "a"));
         Assert.Equal(3, result.Diagnostics.RefusedByPlugin[NodeAffinityPlugin.Name]);
+        Assert.Equal("0/3 nodes are available: pod affinity terms conflict.", result.Diagnostics.Summary);
     }
 
     [Fact]
