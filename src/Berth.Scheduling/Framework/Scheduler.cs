@@ -11,7 +11,7 @@ namespace Berth.Scheduling.Framework;
 /// A scheduler runs one cycle at a time (its plugins keep per-cycle buffers); run several schedulers for concurrency.
 /// Nothing here allocates per node: buffers are sized once per cluster size and reused.
 /// </remarks>
-public sealed class Scheduler
+public sealed class Scheduler : IDisposable
 {
     private readonly SchedulingProfile _profile;
     private readonly SchedulerOptions _options;
@@ -46,6 +46,7 @@ public sealed class Scheduler
     private int _chunkCount;
     private int _feasibleCount;
     private int _lastChosen = -1;
+    private NodeRangeWorkers? _workers;
     private readonly Action<int> _filterChunk;
     private readonly Action<int> _scoreChunk;
 
@@ -114,6 +115,9 @@ public sealed class Scheduler
         T As<T>(ISchedulingPlugin plugin, string role) where T : class =>
             plugin as T ?? throw new ProfileException($"profile '{profile.Name}': plugin '{plugin.Name}' cannot be used as {role}");
     }
+
+    /// <summary>Stops the scheduler's worker threads.</summary>
+    public void Dispose() => _workers?.Dispose();
 
     /// <summary>The profile this scheduler runs.</summary>
     public SchedulingProfile Profile => _profile;
@@ -300,7 +304,8 @@ public sealed class Scheduler
         }
         else
         {
-            Parallel.For(0, _chunkCount, body);
+            _workers ??= new NodeRangeWorkers(Math.Max(1, _options.Parallelism));
+            _workers.Execute(_chunkCount, body);
         }
     }
 
