@@ -8,6 +8,7 @@ namespace Berth.Bench;
 /// <param name="Zones">Zone values assigned round-robin to nodes; empty for no zone label.</param>
 /// <param name="Init">Builds the init groups for a total init count, in creation order.</param>
 /// <param name="Measured">Builds the measured replicas: one workload per replica, shared by reference where identical.</param>
+/// <param name="MinimumTarget">The least pods/s Berth aims for, whatever the floor (basic: 10000).</param>
 /// <param name="HugeEvery">When above 0, one never-fitting P-huge attempt after every this many measured replicas.</param>
 internal sealed record Scenario(
     string Name,
@@ -19,8 +20,9 @@ internal sealed record Scenario(
     int DefaultPods,
     Func<int, IReadOnlyList<InitGroup>> Init,
     Func<int, WorkloadSpec[]> Measured,
-    int HugeEvery = 0)
+    int HugeEvery = 0,
+    int MinimumTarget = 2000)
 {
-    /// <summary>Berth's target: ten times the Kubernetes floor, and at least 2000 pods/s.</summary>
-    public int TargetPodsPerSecond => Math.Max(2000, 10 * KubernetesFloor);
+    /// <summary>Berth's target: ten times the Kubernetes floor, and at least <see cref="MinimumTarget"/> pods/s.</summary>
+    public int TargetPodsPerSecond => Math.Max(MinimumTarget, 10 * KubernetesFloor);
 }

@@ -15,7 +15,8 @@ internal static class Scenarios
         // SchedulingBasic 5000Nodes_10000Pods: init 1000 P-default, measured 10000 P-default.
         new("basic", "SchedulingBasic 5000Nodes_10000Pods", 680, NoZones, false, 1000, 10000,
             init => [new(Shapes.Default("init", "namespace-1"), init)],
-            pods => Repeat(Shapes.Default("measured", "namespace-2"), pods)),
+            pods => Repeat(Shapes.Default("measured", "namespace-2"), pods),
+            MinimumTarget: 10000),
         // SchedulingNodeAffinity 5000Nodes_10000Pods: Z1, init 5000 P-nodeaff, measured 10000 P-nodeaff.
         new("nodeaffinity", "SchedulingNodeAffinity 5000Nodes_10000Pods", 220, Z1, false, 5000, 10000,
             init => [new(Shapes.NodeAffinityPod("init", "namespace-1"), init)],
