@@ -63,20 +63,20 @@ public readonly record struct Quantity(decimal Amount) : IComparable<Quantity>
             return false;
         }
         var suffix = s[end..];
-        decimal multiplier;
-        if (suffix.Length > 1 && (suffix[0] == 'e' || suffix[0] == 'E'))
+        // The named suffixes come first: "Ei" (exbi) starts with E but is not an exponent.
+        if (!TryMultiplier(suffix, out decimal multiplier))
         {
+            if (suffix.Length < 2 || (suffix[0] != 'e' && suffix[0] != 'E'))
+            {
+                error = $"'{text}' has an unknown suffix '{suffix.ToString()}': use n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei or an exponent such as e3";
+                return false;
+            }
             if (!int.TryParse(suffix[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) || exponent is < -18 or > 18)
             {
                 error = $"'{text}' is not a quantity: the exponent '{suffix.ToString()}' must be e followed by an integer from -18 to 18";
                 return false;
             }
             multiplier = Pow10(exponent);
-        }
-        else if (!TryMultiplier(suffix, out multiplier))
-        {
-            error = $"'{text}' has an unknown suffix '{suffix.ToString()}': use n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei or an exponent such as e3";
-            return false;
         }
         try
         {
