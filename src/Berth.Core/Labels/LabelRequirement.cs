@@ -6,9 +6,13 @@ namespace Berth.Core.Labels;
 public sealed record LabelRequirement(string Key, SelectorOperator Operator, IReadOnlyList<string> Values)
 {
     /// <summary>True when the labels satisfy this requirement, with Kubernetes' semantics (NotIn matches an absent key).</summary>
-    public bool Matches(IReadOnlyDictionary<string, string> labels)
+    public bool Matches(IReadOnlyDictionary<string, string> labels) =>
+        MatchesValue(labels.TryGetValue(Key, out var value) ? value : null);
+
+    /// <summary>True when a label with this key and <paramref name="value"/> (null: the key is absent) satisfies the requirement.</summary>
+    public bool MatchesValue(string? value)
     {
-        bool has = labels.TryGetValue(Key, out var value);
+        bool has = value is not null;
         return Operator switch
         {
             SelectorOperator.In => has && Contains(value!),

@@ -27,8 +27,7 @@ public sealed record NodeSelectorTerm(IReadOnlyList<LabelRequirement> MatchExpre
         for (int i = 0; i < MatchFields.Count; i++)
         {
             var field = MatchFields[i];
-            var fields = new Dictionary<string, string>(1) { [NodeNameField] = nodeName };
-            if (!field.Matches(fields))
+            if (!field.MatchesValue(field.Key == NodeNameField ? nodeName : null))
             {
                 return false;
             }

@@ -178,6 +178,10 @@ public sealed class DefaultPreemption : IPostFilterPlugin
             // Kubernetes: "No preemption victims found for incoming pod".
             return null;
         }
+        if (!FitsWithAllEvicted(cycle.Replica, snapshot, node, count))
+        {
+            return null;
+        }
         for (int i = 0; i < count; i++)
         {
             _positions[i] = snapshot.Detach(_potential[i].Replica);
@@ -213,6 +217,34 @@ public sealed class DefaultPreemption : IPostFilterPlugin
         }
         Restore(snapshot, count);
         return result;
+    }
+
+    /// <summary>
+    /// A necessary condition, by arithmetic alone: the replica's requests fit the node's allocatable once every
+    /// lower-priority replica is gone. Nodes failing it are dropped before the costly simulation, which matters when a
+    /// replica fits nowhere at all (Kubernetes' scheduler_perf "Unschedulable" churn asks 9 cpu of 4-cpu nodes).
+    /// </summary>
+    private bool FitsWithAllEvicted(ReplicaInfo replica, ClusterSnapshot snapshot, int node, int victims)
+    {
+        for (int d = 0; d < replica.RequestColumns.Length; d++)
+        {
+            int column = replica.RequestColumns[d];
+            if (column < 0)
+            {
+                return false;
+            }
+            var resources = snapshot.Resources[column];
+            long freed = 0;
+            for (int i = 0; i < victims; i++)
+            {
+                freed += _potential[i].Replica.Info.RequestOf(resources.Name);
+            }
+            if (replica.RequestAmounts[d] > resources.Allocatable(node) - resources.Requested(node) + freed)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Puts a victim back; keeps it there when the replica still fits, else takes it off again and records it.</summary>
