@@ -18,6 +18,7 @@ public sealed class PluginRegistry
         registry.Register(NodeUnschedulable.Name, _ => new NodeUnschedulable());
         registry.Register(NodeReady.Name, _ => new NodeReady());
         registry.Register(NodeResourcesFit.Name, args => new NodeResourcesFit(PluginArgsOf<NodeResourcesFitArgs>(NodeResourcesFit.Name, args) ?? NodeResourcesFitArgs.Default));
+        registry.Register(InterPodAffinity.Name, args => new InterPodAffinity(PluginArgsOf<InterPodAffinityArgs>(InterPodAffinity.Name, args) ?? InterPodAffinityArgs.Default));
         return registry;
     }
 
