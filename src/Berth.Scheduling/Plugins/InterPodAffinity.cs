@@ -177,72 +177,88 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreScor
     /// <inheritdoc />
     public int Filter(SchedulingCycle cycle, Span<int> candidates, RefusalRecorder refusals)
     {
-        int kept = 0;
+        // One tight pass per check, in Kubernetes' order (affinity, anti-affinity, existing anti-affinity): a node
+        // refused by one pass is gone from the next, so each node still carries the first reason that fails.
+        int count = candidates.Length;
+        if (_affinityTermCount > 0)
+        {
+            count = FilterAffinity(candidates[..count], refusals);
+        }
+        if (_antiAnyMatch)
+        {
+            for (int t = 0; t < _antiTermCount && count > 0; t++)
+            {
+                if (_antiColumns[t] is { } column)
+                {
+                    count = FilterByDomainCounts(column, _antiCounts[t], AntiAffinityRulesNotMatch, candidates[..count], refusals);
+                }
+            }
+        }
+        if (_existingAnyMatch)
+        {
+            for (int k = 0; k < _existingKeyCount && count > 0; k++)
+            {
+                count = FilterByDomainCounts(_existingColumns[k], _existingCounts[k], ExistingAntiAffinityRulesNotMatch, candidates[..count], refusals);
+            }
+        }
+        return count;
+    }
+
+    private int FilterAffinity(Span<int> candidates, RefusalRecorder refusals)
+    {
+        int terms = _affinityTermCount;
+        var columns = _affinityColumns;
+        var counts = _affinityCounts;
         // Kubernetes lets the first replica of a workload with affinity to itself in when nothing matches yet.
         bool selfAdmits = !_affinityAnyMatch && _selfMatch;
+        int kept = 0;
         for (int c = 0; c < candidates.Length; c++)
         {
             int node = candidates[c];
-            int reason = 0;
-            if (_affinityTermCount > 0)
+            bool refused = false, podsExist = true;
+            for (int t = 0; t < terms; t++)
             {
-                bool podsExist = true;
-                for (int t = 0; t < _affinityTermCount; t++)
+                var column = columns[t];
+                int value = column is null ? -1 : column.ValueOfNode[node];
+                if (value < 0)
                 {
-                    var column = _affinityColumns[t];
-                    int value = column is null ? -1 : column.ValueOfNode[node];
-                    if (value < 0)
-                    {
-                        // Every topology key must be on the node, even for the self-matching first replica.
-                        reason = AffinityRulesNotMatch;
-                        break;
-                    }
-                    if (_affinityCounts[t][value] <= 0)
-                    {
-                        podsExist = false;
-                    }
+                    // Every topology key must be on the node, even for the self-matching first replica.
+                    refused = true;
+                    break;
                 }
-                if (reason == 0 && !podsExist && !selfAdmits)
+                if (counts[t][value] <= 0)
                 {
-                    reason = AffinityRulesNotMatch;
+                    podsExist = false;
                 }
             }
-            if (reason == 0 && _antiAnyMatch)
+            if (refused || (!podsExist && !selfAdmits))
             {
-                for (int t = 0; t < _antiTermCount; t++)
-                {
-                    var column = _antiColumns[t];
-                    if (column is null)
-                    {
-                        continue;
-                    }
-                    int value = column.ValueOfNode[node];
-                    if (value >= 0 && _antiCounts[t][value] > 0)
-                    {
-                        reason = AntiAffinityRulesNotMatch;
-                        break;
-                    }
-                }
-            }
-            if (reason == 0 && _existingAnyMatch)
-            {
-                for (int k = 0; k < _existingKeyCount; k++)
-                {
-                    int value = _existingColumns[k].ValueOfNode[node];
-                    if (value >= 0 && _existingCounts[k][value] > 0)
-                    {
-                        reason = ExistingAntiAffinityRulesNotMatch;
-                        break;
-                    }
-                }
-            }
-            if (reason == 0)
-            {
-                candidates[kept++] = node;
+                refusals.Refuse(node, AffinityRulesNotMatch);
             }
             else
             {
+                candidates[kept++] = node;
+            }
+        }
+        return kept;
+    }
+
+    /// <summary>Refuses nodes whose domain of <paramref name="column"/>'s key has a positive count.</summary>
+    private static int FilterByDomainCounts(LabelColumn column, int[] counts, int reason, Span<int> candidates, RefusalRecorder refusals)
+    {
+        var valueOfNode = column.ValueOfNode;
+        int kept = 0;
+        for (int c = 0; c < candidates.Length; c++)
+        {
+            int node = candidates[c];
+            int value = valueOfNode[node];
+            if (value >= 0 && counts[value] > 0)
+            {
                 refusals.Refuse(node, reason);
+            }
+            else
+            {
+                candidates[kept++] = node;
             }
         }
         return kept;
@@ -312,20 +328,19 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreScor
     /// <inheritdoc />
     public void Score(SchedulingCycle cycle, ReadOnlySpan<int> nodes, Span<long> scoreByNode)
     {
-        int keys = _scoreKeyCount;
-        for (int i = 0; i < nodes.Length; i++)
+        // One tight pass per topology key: the first writes, the others add.
+        for (int k = 0; k < _scoreKeyCount; k++)
         {
-            int node = nodes[i];
-            long score = 0;
-            for (int k = 0; k < keys; k++)
+            var valueOfNode = _scoreColumns[k].ValueOfNode;
+            var weights = _scoreWeights[k];
+            bool first = k == 0;
+            for (int i = 0; i < nodes.Length; i++)
             {
-                int value = _scoreColumns[k].ValueOfNode[node];
-                if (value >= 0)
-                {
-                    score += _scoreWeights[k][value];
-                }
+                int node = nodes[i];
+                int value = valueOfNode[node];
+                long score = value >= 0 ? weights[value] : 0;
+                scoreByNode[node] = first ? score : scoreByNode[node] + score;
             }
-            scoreByNode[node] = score;
         }
     }
 
