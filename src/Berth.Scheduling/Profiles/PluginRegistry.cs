@@ -24,6 +24,7 @@ public sealed class PluginRegistry
         registry.Register(NodeAffinity.Name, _ => new NodeAffinity());
         registry.Register(NodeResourcesBalancedAllocation.Name, args => new NodeResourcesBalancedAllocation(
             PluginArgsOf<NodeResourcesBalancedAllocationArgs>(NodeResourcesBalancedAllocation.Name, args) ?? NodeResourcesBalancedAllocationArgs.Default));
+        registry.Register(InterPodAffinity.Name, args => new InterPodAffinity(PluginArgsOf<InterPodAffinityArgs>(InterPodAffinity.Name, args) ?? InterPodAffinityArgs.Default));
         return registry;
     }
 

@@ -225,7 +225,8 @@ public sealed class ClusterSnapshot
 
     /// <summary>
     /// Takes a placed replica off its node for a simulation (preemption), keeping the object so that
-    /// <see cref="Reattach"/> can put it back; <see cref="Version"/> does not change.
+    /// <see cref="Reattach"/> can put it back. <see cref="Version"/> changes, as for any change, so per-version caches
+    /// (InterPodAffinity's) never serve counts from before the simulation.
     /// </summary>
     /// <returns>Its positions in the node's and the group's lists, for <see cref="Reattach"/>.</returns>
     internal (int NodePosition, int GroupPosition) Detach(PlacedReplica replica)
@@ -239,6 +240,7 @@ public sealed class ClusterSnapshot
         onNode.RemoveAt(nodePosition);
         ApplyRequests(replica.Info, replica.Node, -1);
         int groupPosition = replica.Group.Remove(replica);
+        Version++;
         return (nodePosition, groupPosition);
     }
 
@@ -252,6 +254,7 @@ public sealed class ClusterSnapshot
         onNode.Insert(nodePosition < 0 ? onNode.Count : nodePosition, replica);
         ApplyRequests(replica.Info, replica.Node, +1);
         replica.Group.Insert(replica, groupPosition);
+        Version++;
     }
 
     private void ApplyRequests(ReplicaInfo replica, int node, int sign)

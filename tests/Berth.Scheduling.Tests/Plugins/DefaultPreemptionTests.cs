@@ -25,6 +25,23 @@ public class DefaultPreemptionTests
     private static PreemptionDetails DetailsOf(PlacementResult result) => Assert.IsType<PreemptionDetails>(result.PostFilterDetails);
 
     [Fact]
+    public void PostFilter_EvictsTheReplicaThatAntiAffinityObjectsTo_OnTheOnlyNode()
+    {
+        // The newcomer refuses to share a host with app=batch; evicting the batch replica is the only way in.
+        // InterPodAffinity caches its counts per snapshot version, so this also checks that simulated evictions refresh it.
+        var profile = Profile with { Filters = [new(NodeResourcesFit.Name), new(InterPodAffinity.Name)] };
+        var h = new SchedulerHarness([Node("a")], profile);
+        h.Place(Workload("batch").Label("app", "batch"), "a");
+        var antiBatch = new ReplicaAffinity(
+            [new ReplicaAffinityTerm(Selector(("app", "batch")), [], null, "kubernetes.io/hostname", [], [])], []);
+
+        var result = h.Schedule(Workload("web").Priority(10).PodAntiAffinity(antiBatch));
+
+        Assert.True(result.IsPlaced);
+        Assert.Equal(["default/batch-0"], result.Victims.Select(v => v.Key));
+    }
+
+    [Fact]
     public void PostFilter_EvictsOnlyTheLowestPriorityVictim_WhenOneEvictionMakesRoom()
     {
         // Node a: 4 cpu, full with low (priority 10, 2 cpu) and lower (priority 5, 2 cpu); the newcomer needs 2 cpu.
@@ -47,8 +64,8 @@ public class DefaultPreemptionTests
         Assert.Equal("a", candidate.Node);
         Assert.Equal(["default/lower-0"], candidate.Victims);
         Assert.Equal(0, candidate.BudgetViolations);
-        // The simulation is undone: same replicas, same order, same requests, same version.
-        Assert.Equal(version, h.Snapshot.Version);
+        // The simulation is undone: same replicas, same order, same requests; the version moved on, so caches refresh.
+        Assert.NotEqual(version, h.Snapshot.Version);
         Assert.Equal(before, h.Snapshot.ReplicasOn(0));
         Assert.Equal(4000, h.Snapshot.Cpu.Requested(0));
         Assert.Equal(2, h.Snapshot.Pods.Requested(0));
