@@ -34,7 +34,7 @@ public class InterPodAffinityTests
     private static ReplicaAffinity Preferred(params (int Weight, ReplicaAffinityTerm Term)[] terms) =>
         new([], [.. terms.Select(t => new WeightedAffinityTerm(t.Weight, t.Term))]);
 
-    private static IReadOnlyList<string> Feasible(Framework.PlacementResult result) =>
+    private static IReadOnlyList<string> Feasible(Berth.Scheduling.Framework.PlacementResult result) =>
         [.. result.Diagnostics.Nodes!.Where(n => n.Reasons.Count == 0).Select(n => n.Node)];
 
     [Fact]
