@@ -94,10 +94,15 @@ public sealed class Simulator
                 break;
             }
         }
-        var nodes = d.FeasibleNodes == 1 ? "the only feasible node" : $"{d.FeasibleNodes.ToString(CultureInfo.InvariantCulture)}/{d.NodesEvaluated.ToString(CultureInfo.InvariantCulture)} nodes feasible";
+        var evaluated = d.NodesEvaluated.ToString(CultureInfo.InvariantCulture);
+        if (d.FeasibleNodes == 1)
+        {
+            return $"{result.NodeName} is the only feasible node of {evaluated}";
+        }
+        var feasible = $"{d.FeasibleNodes.ToString(CultureInfo.InvariantCulture)}/{evaluated} nodes feasible";
         return total is { } t
-            ? $"{nodes}; {result.NodeName} scored highest ({t.ToString(CultureInfo.InvariantCulture)})"
-            : $"{nodes}; {result.NodeName} chosen";
+            ? $"{feasible}; {result.NodeName} scored highest ({t.ToString(CultureInfo.InvariantCulture)})"
+            : $"{feasible}; {result.NodeName} chosen";
     }
 
     private static List<CandidateEvaluation> Candidates(PlacementDiagnostics diagnostics) =>
