@@ -2,6 +2,7 @@ using System.Globalization;
 using Berth.Core.Manifests;
 using Berth.Core.Resources;
 using Berth.Core.Specs;
+using Berth.Scheduling.Framework;
 using Berth.Scheduling.Plugins;
 using Berth.Scheduling.Profiles;
 
@@ -64,7 +65,7 @@ public static class ScenarioReader
         }
         if (node.Field("filters") is { } filters)
         {
-            profile = profile with { Filters = ReadPluginList(filters, registry) };
+            profile = profile with { Filters = ReadPluginList(filters, registry, PluginRole.Filter) };
         }
         if (node.Field("scores") is { } scores)
         {
@@ -72,7 +73,7 @@ public static class ScenarioReader
         }
         if (node.Field("postFilters") is { } postFilters)
         {
-            profile = profile with { PostFilters = ReadPluginList(postFilters, registry) };
+            profile = profile with { PostFilters = ReadPluginList(postFilters, registry, PluginRole.PostFilter) };
         }
         if (node.Field("tiebreak") is { } tiebreak)
         {
@@ -95,7 +96,7 @@ public static class ScenarioReader
         var other => throw node.Error($"'{other}' is not a tiebreak; use one of random, least_loaded, round_robin, weighted_random, first"),
     };
 
-    private static List<PluginReference> ReadPluginList(ManifestNode node, PluginRegistry registry)
+    private static List<PluginReference> ReadPluginList(ManifestNode node, PluginRegistry registry, PluginRole role)
     {
         var result = new List<PluginReference>();
         foreach (var item in node.Items())
@@ -116,6 +117,7 @@ public static class ScenarioReader
             {
                 item.Fail($"plugin '{name}' is listed twice");
             }
+            CheckPlugin(item, registry, name, args, role);
             result.Add(new PluginReference(name, args));
         }
         return result;
@@ -151,9 +153,47 @@ public static class ScenarioReader
             {
                 item.Fail($"plugin '{name}' is listed twice");
             }
+            CheckPlugin(item, registry, name, args, PluginRole.Score);
             result.Add(new ScorePluginReference(name, weight, args));
         }
         return result;
+    }
+
+    private enum PluginRole
+    {
+        Filter,
+        Score,
+        PostFilter,
+    }
+
+    /// <summary>Builds the plugin once so that a plugin at a point it does not implement, or bad args, is reported at its path.</summary>
+    private static void CheckPlugin(ManifestNode item, PluginRegistry registry, string name, PluginArgs? args, PluginRole role)
+    {
+        ISchedulingPlugin plugin;
+        try
+        {
+            plugin = registry.Create("scenario", name, args);
+        }
+        catch (ProfileException e)
+        {
+            throw (item.Field("args") ?? item).Error(e.Message);
+        }
+        bool fits = role switch
+        {
+            PluginRole.Filter => plugin is IFilterPlugin,
+            PluginRole.Score => plugin is IScorePlugin,
+            _ => plugin is IPostFilterPlugin,
+        };
+        if (!fits)
+        {
+            var point = role switch
+            {
+                PluginRole.Filter => "a filter",
+                PluginRole.Score => "a score plugin",
+                _ => "a post-filter",
+            };
+            item.Fail($"plugin '{name}' cannot be used as {point}");
+        }
     }
 
     private static string ReadPluginName(ManifestNode node, PluginRegistry registry)
