@@ -81,14 +81,14 @@ public sealed class ManifestNode
         try
         {
             using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            return Convert(document.RootElement);
+            return Convert(document.RootElement, "");
         }
         catch (JsonException e)
         {
             throw new ManifestException($"line {e.LineNumber + 1}", $"not valid JSON: {e.Message}");
         }
 
-        static YamlNode Convert(JsonElement element)
+        static YamlNode Convert(JsonElement element, string path)
         {
             switch (element.ValueKind)
             {
@@ -97,18 +97,19 @@ public sealed class ManifestNode
                     foreach (var property in element.EnumerateObject())
                     {
                         var key = new YamlScalarNode(property.Name) { Style = ScalarStyle.DoubleQuoted };
+                        var childPath = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
                         if (mapping.Children.ContainsKey(key))
                         {
-                            throw new ManifestException(property.Name, "field is given twice");
+                            throw new ManifestException(childPath, "field is given twice");
                         }
-                        mapping.Add(key, Convert(property.Value));
+                        mapping.Add(key, Convert(property.Value, childPath));
                     }
                     return mapping;
                 case JsonValueKind.Array:
                     var sequence = new YamlSequenceNode();
                     foreach (var item in element.EnumerateArray())
                     {
-                        sequence.Add(Convert(item));
+                        sequence.Add(Convert(item, $"{path}[{sequence.Children.Count}]"));
                     }
                     return sequence;
                 case JsonValueKind.String:

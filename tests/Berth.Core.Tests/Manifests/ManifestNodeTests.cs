@@ -90,4 +90,18 @@ public class ManifestNodeTests
         Assert.Equal(2, documents.Count);
         Assert.Equal("2", documents[1].RequiredField("b").AsString());
     }
+
+    [Fact]
+    public void Parse_Throws_WhenYamlKeyIsGivenTwice()
+    {
+        var e = Assert.Throws<ManifestException>(() => ManifestNode.Parse("a: 1\na: 2\n"));
+        Assert.Contains("not valid YAML", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_Throws_WithPath_WhenJsonKeyIsGivenTwice()
+    {
+        var e = Assert.Throws<ManifestException>(() => ManifestNode.Parse("{\"nodes\": [{\"name\": \"a\", \"name\": \"b\"}]}"));
+        Assert.Equal("nodes[0].name: field is given twice", e.Message);
+    }
 }
