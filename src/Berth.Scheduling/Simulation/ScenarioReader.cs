@@ -1,0 +1,499 @@
+using System.Globalization;
+using Berth.Core.Manifests;
+using Berth.Core.Resources;
+using Berth.Core.Specs;
+using Berth.Scheduling.Framework;
+using Berth.Scheduling.Plugins;
+using Berth.Scheduling.Profiles;
+
+namespace Berth.Scheduling.Simulation;
+
+/// <summary>
+/// Reads a what-if scenario (YAML or JSON, spec/scenario.md) into a <see cref="Scenario"/>. Every problem is a
+/// <see cref="ManifestException"/> naming the field path, e.g. <c>workloads[2].affinity.nodeAffinity.foo: unknown field</c>.
+/// </summary>
+/// <remarks>
+/// Defaults applied to nodes, as a kubelet does when it registers a node: a node whose allocatable omits <c>pods</c> can
+/// hold 110 replicas, and every node carries the label <c>kubernetes.io/hostname</c> set to its name unless given.
+/// </remarks>
+public static class ScenarioReader
+{
+    /// <summary>Replicas a node can hold when its allocatable omits <c>pods</c> (the kubelet's default maxPods).</summary>
+    public const int DefaultMaxPods = 110;
+
+    /// <summary>The label every Kubernetes node carries with its own name.</summary>
+    public const string HostnameLabel = "kubernetes.io/hostname";
+
+    /// <summary>Reads a scenario from YAML or JSON text.</summary>
+    /// <param name="registry">Plugins a custom profile may name (default: the built-in registry).</param>
+    /// <exception cref="ManifestException">The scenario is malformed; the message names the field path.</exception>
+    public static Scenario Read(string text, PluginRegistry? registry = null) => Read(ManifestNode.Parse(text), registry);
+
+    /// <summary>Reads a scenario from a parsed document.</summary>
+    public static Scenario Read(ManifestNode root, PluginRegistry? registry = null)
+    {
+        registry ??= PluginRegistry.Default;
+        if (!root.IsNull && !root.IsMapping)
+        {
+            root.Fail("a scenario must be a mapping with nodes and workloads");
+        }
+        root.ExpectFields("profile", "nodes", "namespaces", "disruptionBudgets", "placed", "workloads");
+        var profile = ReadProfile(root.Field("profile"), registry);
+        var nodes = ReadNodes(root.Field("nodes"));
+        var namespaces = ReadNamespaces(root.Field("namespaces"));
+        var budgets = ReadBudgets(root.Field("disruptionBudgets"));
+        var placed = ReadPlaced(root.Field("placed"), nodes);
+        var workloads = ReadWorkloads(root.Field("workloads"));
+        return new Scenario(profile, nodes, namespaces, budgets, placed, workloads);
+    }
+
+    // ---- profile ----
+
+    private static SchedulingProfile ReadProfile(ManifestNode? node, PluginRegistry registry)
+    {
+        if (node is null)
+        {
+            return BuiltInProfiles.Default;
+        }
+        node.ExpectFields("name", "filters", "scores", "postFilters", "tiebreak", "seed");
+        var profile = BuiltInProfiles.Default;
+        if (node.Field("name") is { } nameNode)
+        {
+            var name = nameNode.AsString();
+            profile = BuiltInProfiles.Find(name)
+                ?? throw nameNode.Error($"unknown profile '{name}'; use one of {string.Join(", ", BuiltInProfiles.Names)}");
+        }
+        if (node.Field("filters") is { } filters)
+        {
+            profile = profile with { Filters = ReadPluginList(filters, registry, PluginRole.Filter) };
+        }
+        if (node.Field("scores") is { } scores)
+        {
+            profile = profile with { Scores = ReadScoreList(scores, registry) };
+        }
+        if (node.Field("postFilters") is { } postFilters)
+        {
+            profile = profile with { PostFilters = ReadPluginList(postFilters, registry, PluginRole.PostFilter) };
+        }
+        if (node.Field("tiebreak") is { } tiebreak)
+        {
+            profile = profile with { Tiebreak = ReadTiebreak(tiebreak) };
+        }
+        if (node.Field("seed") is { } seed)
+        {
+            profile = profile with { Seed = seed.AsInt() };
+        }
+        return profile;
+    }
+
+    private static Tiebreak ReadTiebreak(ManifestNode node) => node.AsString() switch
+    {
+        "random" => Tiebreak.Random,
+        "least_loaded" => Tiebreak.LeastLoaded,
+        "round_robin" => Tiebreak.RoundRobin,
+        "weighted_random" => Tiebreak.WeightedRandom,
+        "first" => Tiebreak.First,
+        var other => throw node.Error($"'{other}' is not a tiebreak; use one of random, least_loaded, round_robin, weighted_random, first"),
+    };
+
+    private static List<PluginReference> ReadPluginList(ManifestNode node, PluginRegistry registry, PluginRole role)
+    {
+        var result = new List<PluginReference>();
+        foreach (var item in node.Items())
+        {
+            string name;
+            PluginArgs? args = null;
+            if (item.IsMapping)
+            {
+                item.ExpectFields("name", "args");
+                name = ReadPluginName(item.RequiredField("name"), registry);
+                args = ReadPluginArgs(name, item.Field("args"));
+            }
+            else
+            {
+                name = ReadPluginName(item, registry);
+            }
+            if (result.Any(r => r.Name == name))
+            {
+                item.Fail($"plugin '{name}' is listed twice");
+            }
+            CheckPlugin(item, registry, name, args, role);
+            result.Add(new PluginReference(name, args));
+        }
+        return result;
+    }
+
+    private static List<ScorePluginReference> ReadScoreList(ManifestNode node, PluginRegistry registry)
+    {
+        var result = new List<ScorePluginReference>();
+        foreach (var item in node.Items())
+        {
+            string name;
+            int weight = 1;
+            PluginArgs? args = null;
+            if (item.IsMapping)
+            {
+                item.ExpectFields("name", "weight", "args");
+                name = ReadPluginName(item.RequiredField("name"), registry);
+                if (item.Field("weight") is { } weightNode)
+                {
+                    weight = weightNode.AsInt();
+                    if (weight is < 1 or > 100)
+                    {
+                        weightNode.Fail($"{weight} is out of range; use 1 to 100");
+                    }
+                }
+                args = ReadPluginArgs(name, item.Field("args"));
+            }
+            else
+            {
+                name = ReadPluginName(item, registry);
+            }
+            if (result.Any(r => r.Name == name))
+            {
+                item.Fail($"plugin '{name}' is listed twice");
+            }
+            CheckPlugin(item, registry, name, args, PluginRole.Score);
+            result.Add(new ScorePluginReference(name, weight, args));
+        }
+        return result;
+    }
+
+    private enum PluginRole
+    {
+        Filter,
+        Score,
+        PostFilter,
+    }
+
+    /// <summary>Builds the plugin once so that a plugin at a point it does not implement, or bad args, is reported at its path.</summary>
+    private static void CheckPlugin(ManifestNode item, PluginRegistry registry, string name, PluginArgs? args, PluginRole role)
+    {
+        ISchedulingPlugin plugin;
+        try
+        {
+            plugin = registry.Create("scenario", name, args);
+        }
+        catch (ProfileException e)
+        {
+            throw (item.Field("args") ?? item).Error(e.Message);
+        }
+        bool fits = role switch
+        {
+            PluginRole.Filter => plugin is IFilterPlugin,
+            PluginRole.Score => plugin is IScorePlugin,
+            _ => plugin is IPostFilterPlugin,
+        };
+        if (!fits)
+        {
+            var point = role switch
+            {
+                PluginRole.Filter => "a filter",
+                PluginRole.Score => "a score plugin",
+                _ => "a post-filter",
+            };
+            item.Fail($"plugin '{name}' cannot be used as {point}");
+        }
+    }
+
+    private static string ReadPluginName(ManifestNode node, PluginRegistry registry)
+    {
+        var name = node.AsString();
+        if (!registry.Contains(name))
+        {
+            node.Fail($"unknown plugin '{name}'; known plugins are {string.Join(", ", registry.Names.Order(StringComparer.Ordinal))}");
+        }
+        return name;
+    }
+
+    /// <summary>Typed arguments per plugin name; a plugin with an args type gets a line here.</summary>
+    private static PluginArgs? ReadPluginArgs(string plugin, ManifestNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+        PluginArgs args = plugin switch
+        {
+            NodeResourcesFit.Name => ReadNodeResourcesFitArgs(node),
+            _ => throw node.Error($"plugin '{plugin}' takes no args"),
+        };
+        return args;
+    }
+
+    private static NodeResourcesFitArgs ReadNodeResourcesFitArgs(ManifestNode node)
+    {
+        node.ExpectFields("strategy", "resources", "shape");
+        var strategy = node.Field("strategy")?.AsEnum<ScoringStrategyType>() ?? ScoringStrategyType.LeastAllocated;
+        var resources = NodeResourcesFitArgs.DefaultResources;
+        if (node.Field("resources") is { } resourcesNode)
+        {
+            var list = new List<ResourceWeight>();
+            foreach (var item in resourcesNode.Items())
+            {
+                item.ExpectFields("name", "weight");
+                var nameNode = item.RequiredField("name");
+                var name = nameNode.AsString();
+                if (ResourceNames.Validate(name) is { } error)
+                {
+                    nameNode.Fail(error);
+                }
+                long weight = 1;
+                if (item.Field("weight") is { } weightNode)
+                {
+                    weight = weightNode.AsLong();
+                    if (weight is < 1 or > 100)
+                    {
+                        weightNode.Fail($"{weight} is out of range; use 1 to 100");
+                    }
+                }
+                list.Add(new ResourceWeight(name, weight));
+            }
+            if (list.Count == 0)
+            {
+                resourcesNode.Fail("must name at least one resource");
+            }
+            resources = list;
+        }
+        var shape = new List<UtilizationShapePoint>();
+        if (node.Field("shape") is { } shapeNode)
+        {
+            if (strategy != ScoringStrategyType.RequestedToCapacityRatio)
+            {
+                shapeNode.Fail("only applies with strategy RequestedToCapacityRatio");
+            }
+            var items = shapeNode.Items();
+            for (int i = 0; i < items.Count; i++)
+            {
+                var item = items[i];
+                item.ExpectFields("utilization", "score");
+                var utilizationNode = item.RequiredField("utilization");
+                int utilization = utilizationNode.AsInt();
+                if (utilization is < 0 or > 100)
+                {
+                    utilizationNode.Fail($"{utilization} is out of range; use 0 to 100");
+                }
+                if (i > 0 && utilization <= shape[i - 1].Utilization)
+                {
+                    utilizationNode.Fail("points must be in increasing utilization");
+                }
+                var scoreNode = item.RequiredField("score");
+                int score = scoreNode.AsInt();
+                if (score is < 0 or > 10)
+                {
+                    scoreNode.Fail($"{score} is out of range; use 0 to 10");
+                }
+                shape.Add(new UtilizationShapePoint(utilization, score));
+            }
+        }
+        var args = new NodeResourcesFitArgs(strategy, resources, shape);
+        if (args.Validate() is { } invalid)
+        {
+            node.Fail(invalid);
+        }
+        return args;
+    }
+
+    // ---- cluster ----
+
+    private static List<NodeSpec> ReadNodes(ManifestNode? node)
+    {
+        var nodes = new List<NodeSpec>();
+        foreach (var item in node?.Items() ?? [])
+        {
+            item.ExpectFields("name", "labels", "taints", "allocatable", "unschedulable", "ready");
+            var nameNode = item.RequiredField("name");
+            var name = nameNode.AsString();
+            if (ManifestNames.ValidateDnsSubdomain(name) is { } nameError)
+            {
+                nameNode.Fail(nameError);
+            }
+            if (nodes.Any(n => n.Name == name))
+            {
+                nameNode.Fail($"node '{name}' is listed twice; node names must be unique");
+            }
+            var labels = new Dictionary<string, string>(LabelsReader.Read(item.Field("labels")), StringComparer.Ordinal);
+            labels.TryAdd(HostnameLabel, name);
+            var allocatable = ResourceListReader.Read(item.Field("allocatable"));
+            if (!allocatable.ContainsKey(ResourceNames.Pods))
+            {
+                allocatable = allocatable.With(ResourceNames.Pods, new Quantity(DefaultMaxPods));
+            }
+            nodes.Add(new NodeSpec(
+                name,
+                labels,
+                TaintReader.ReadList(item.Field("taints")),
+                allocatable,
+                item.Bool("unschedulable", false),
+                item.Bool("ready", true)));
+        }
+        return nodes;
+    }
+
+    private static Dictionary<string, IReadOnlyDictionary<string, string>> ReadNamespaces(ManifestNode? node)
+    {
+        var namespaces = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var item in node?.Items() ?? [])
+        {
+            item.ExpectFields("name", "labels");
+            var nameNode = item.RequiredField("name");
+            var name = ReadDnsLabel(nameNode);
+            if (!namespaces.TryAdd(name, LabelsReader.Read(item.Field("labels"))))
+            {
+                nameNode.Fail($"namespace '{name}' is listed twice");
+            }
+        }
+        return namespaces;
+    }
+
+    private static List<ScenarioDisruptionBudget> ReadBudgets(ManifestNode? node)
+    {
+        var budgets = new List<ScenarioDisruptionBudget>();
+        foreach (var item in node?.Items() ?? [])
+        {
+            item.ExpectFields("name", "namespace", "selector", "minAvailable", "maxUnavailable");
+            var name = ReadDnsLabel(item.RequiredField("name"));
+            var ns = item.Field("namespace") is { } nsNode ? ReadDnsLabel(nsNode) : WorkloadSpec.DefaultNamespace;
+            var selector = SelectorReader.ReadLabelSelector(item.RequiredField("selector"))!;
+            var min = item.Field("minAvailable") is { } minNode ? ReadIntOrPercent(minNode) : (IntOrPercent?)null;
+            var max = item.Field("maxUnavailable") is { } maxNode ? ReadIntOrPercent(maxNode) : (IntOrPercent?)null;
+            if (min.HasValue == max.HasValue)
+            {
+                item.Fail("give exactly one of minAvailable and maxUnavailable");
+            }
+            if (budgets.Any(b => b.Name == name && b.Namespace == ns))
+            {
+                item.RequiredField("name").Fail($"budget '{ns}/{name}' is listed twice");
+            }
+            budgets.Add(new ScenarioDisruptionBudget(name, ns, selector, min, max));
+        }
+        return budgets;
+    }
+
+    private static IntOrPercent ReadIntOrPercent(ManifestNode node)
+    {
+        var text = node.AsString();
+        bool percent = text.EndsWith('%');
+        var digits = percent ? text[..^1] : text;
+        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || (percent && value > 100))
+        {
+            node.Fail($"'{text}' is not a count or a percentage; use e.g. 1 or \"50%\"");
+        }
+        return new IntOrPercent(value, percent);
+    }
+
+    // ---- replicas ----
+
+    private static List<ExistingReplica> ReadPlaced(ManifestNode? node, List<NodeSpec> nodes)
+    {
+        var placed = new List<ExistingReplica>();
+        foreach (var item in node?.Items() ?? [])
+        {
+            item.ExpectFields("name", "namespace", "node", "labels", "priority", "startTime", "requests", "containers", "initContainers",
+                "overhead", "affinity", "tolerations", "nodeSelector", "topologySpreadConstraints");
+            var spec = ReadReplicaSpec(item, replicas: 1, nodeName: null);
+            var nodeField = item.RequiredField("node");
+            var nodeName = nodeField.AsString();
+            if (!nodes.Any(n => n.Name == nodeName))
+            {
+                nodeField.Fail($"no node named '{nodeName}' in nodes");
+            }
+            DateTimeOffset? startTime = null;
+            if (item.Field("startTime") is { } timeNode)
+            {
+                if (!DateTimeOffset.TryParse(timeNode.AsString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+                {
+                    timeNode.Fail($"'{timeNode.AsString()}' is not a time; use RFC 3339, e.g. 2026-01-01T00:00:00Z");
+                }
+                startTime = time;
+            }
+            if (placed.Any(p => p.Key == spec.Key))
+            {
+                item.RequiredField("name").Fail($"replica '{spec.Key}' is listed twice");
+            }
+            placed.Add(new ExistingReplica(spec, nodeName, startTime));
+        }
+        return placed;
+    }
+
+    private static List<WorkloadSpec> ReadWorkloads(ManifestNode? node)
+    {
+        var workloads = new List<WorkloadSpec>();
+        foreach (var item in node?.Items() ?? [])
+        {
+            item.ExpectFields("name", "namespace", "replicas", "labels", "requests", "containers", "initContainers", "overhead",
+                "priority", "preemptionPolicy", "nodeName", "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints");
+            int replicas = 1;
+            if (item.Field("replicas") is { } replicasNode)
+            {
+                replicas = replicasNode.AsInt();
+                if (replicas < 0)
+                {
+                    replicasNode.Fail($"{replicas} is negative; replicas must be zero or more");
+                }
+            }
+            string? nodeName = item.String("nodeName");
+            if (string.IsNullOrEmpty(nodeName))
+            {
+                nodeName = null;
+            }
+            var spec = ReadReplicaSpec(item, replicas, nodeName);
+            if (workloads.Any(w => w.Key == spec.Key))
+            {
+                item.RequiredField("name").Fail($"workload '{spec.Key}' is listed twice");
+            }
+            workloads.Add(spec);
+        }
+        return workloads;
+    }
+
+    /// <summary>The fields a workload and a placed replica share.</summary>
+    private static WorkloadSpec ReadReplicaSpec(ManifestNode item, int replicas, string? nodeName)
+    {
+        var name = ReadDnsLabel(item.RequiredField("name"));
+        var ns = item.Field("namespace") is { } nsNode ? ReadDnsLabel(nsNode) : WorkloadSpec.DefaultNamespace;
+        IReadOnlyList<ContainerSpec> containers;
+        if (item.Field("requests") is { } requests)
+        {
+            if (item.Has("containers"))
+            {
+                requests.Fail("give either requests (one container) or containers, not both");
+            }
+            containers = [ContainerSpec.ForResources("main", new ResourceRequirements(ResourceListReader.Read(requests), ResourceList.Empty))];
+        }
+        else if (item.Field("containers") is { } containerList)
+        {
+            containers = ContainersReader.ReadList(containerList);
+        }
+        else
+        {
+            containers = [ContainerSpec.ForResources("main", ResourceRequirements.None)];
+        }
+        var preemptionPolicy = item.Field("preemptionPolicy")?.AsEnum<PreemptionPolicy>() ?? PreemptionPolicy.PreemptLowerPriority;
+        return new WorkloadSpec(
+            name,
+            ns,
+            LabelsReader.Read(item.Field("labels")),
+            replicas,
+            containers,
+            ContainersReader.ReadList(item.Field("initContainers"), "init"),
+            ResourceListReader.Read(item.Field("overhead")),
+            item.Int("priority", 0),
+            preemptionPolicy,
+            nodeName,
+            LabelsReader.Read(item.Field("nodeSelector")),
+            AffinityReader.Read(item.Field("affinity")),
+            TolerationReader.ReadList(item.Field("tolerations")),
+            TopologySpreadReader.ReadList(item.Field("topologySpreadConstraints")));
+    }
+
+    private static string ReadDnsLabel(ManifestNode node)
+    {
+        var name = node.AsString();
+        if (ManifestNames.ValidateDnsLabel(name) is { } error)
+        {
+            node.Fail(error);
+        }
+        return name;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Collections;
+using System.Globalization;
+using Berth.Scheduling.Framework;
+using Berth.Scheduling.Profiles;
+using Berth.Scheduling.Snapshot;
+
+namespace Berth.Scheduling.Simulation;
+
+/// <summary>
+/// Runs a <see cref="Scenario"/>: builds the cluster snapshot, places the already-running replicas, then schedules each
+/// workload's replicas in order, one at a time, committing each decision (and evicting preemption victims) before the next.
+/// </summary>
+public sealed class Simulator
+{
+    private readonly PluginRegistry? _registry;
+    private readonly SchedulerOptions? _options;
+
+    /// <summary>Creates a simulator over a plugin registry (default: the built-in plugins).</summary>
+    public Simulator(PluginRegistry? registry = null, SchedulerOptions? options = null)
+    {
+        _registry = registry;
+        _options = options;
+    }
+
+    /// <summary>Places every replica of the scenario and reports each decision.</summary>
+    /// <param name="explain">Also report every node's evaluation and the preemption candidates.</param>
+    /// <exception cref="ProfileException">The scenario's profile cannot be built (e.g. a plugin used at a point it does not implement).</exception>
+    public SimulationReport Run(Scenario scenario, bool explain = false)
+    {
+        var scheduler = new Scheduler(scenario.Profile, _registry, _options);
+        var snapshot = ClusterSnapshot.Create(scenario.Nodes, scenario.Namespaces);
+        foreach (var existing in scenario.Placed)
+        {
+            // Each running replica is its own group: placed entries need not share labels or affinity.
+            var info = snapshot.Compile(existing.Spec);
+            snapshot.Place(info, snapshot.IndexOf(existing.Node), existing.Spec.Name, existing.StartTime);
+        }
+
+        var placements = new List<ReplicaPlacement>();
+        foreach (var workload in scenario.Workloads)
+        {
+            var info = snapshot.Compile(workload);
+            for (int replica = 0; replica < workload.Replicas; replica++)
+            {
+                var result = scheduler.Schedule(snapshot, info, replica, explain);
+                var candidates = explain ? Candidates(result.Diagnostics) : null;
+                if (!result.IsPlaced)
+                {
+                    placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null, UnplacedReason(result), candidates, [], null));
+                    continue;
+                }
+                var victims = new List<string>(result.Victims.Count);
+                foreach (var victim in result.Victims)
+                {
+                    victims.Add(victim.Key);
+                    snapshot.Remove(victim);
+                }
+                snapshot.Place(info, result.Node, $"{workload.Name}-{replica}");
+                var preemption = explain && result.PostFilterDetails is not null ? DescribePreemption(result.PostFilterDetails, snapshot) : null;
+                placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, result.NodeName, PlacedReason(result, victims),
+                    candidates, victims, preemption));
+            }
+        }
+
+        int placed = placements.Count(p => p.IsPlaced);
+        int nodesUsed = placements.Where(p => p.IsPlaced).Select(p => p.Node).Distinct(StringComparer.Ordinal).Count();
+        return new SimulationReport(placements, new SimulationSummary(placed, placements.Count - placed, nodesUsed));
+    }
+
+    private static string UnplacedReason(PlacementResult result) => result.Outcome switch
+    {
+        PlacementOutcome.Waiting => $"waiting on {result.NodeName} for the rest of its group",
+        PlacementOutcome.Failed => $"binding to {result.NodeName} failed",
+        _ => result.Diagnostics.Summary ?? $"0/{result.Diagnostics.NodesEvaluated} nodes are available.",
+    };
+
+    private static string PlacedReason(PlacementResult result, List<string> victims)
+    {
+        var d = result.Diagnostics;
+        if (victims.Count > 0)
+        {
+            return $"no node fit; preempted {string.Join(", ", victims)} on {result.NodeName}";
+        }
+        if (d.FeasibleNodes == 0)
+        {
+            return $"no node fit; nominated {result.NodeName}";
+        }
+        long? total = null;
+        foreach (var top in d.TopScores)
+        {
+            if (top.Node == result.NodeName)
+            {
+                total = top.Total;
+                break;
+            }
+        }
+        var evaluated = d.NodesEvaluated.ToString(CultureInfo.InvariantCulture);
+        if (d.FeasibleNodes == 1)
+        {
+            return $"{result.NodeName} is the only feasible node of {evaluated}";
+        }
+        var feasible = $"{d.FeasibleNodes.ToString(CultureInfo.InvariantCulture)}/{evaluated} nodes feasible";
+        return total is { } t
+            ? $"{feasible}; {result.NodeName} scored highest ({t.ToString(CultureInfo.InvariantCulture)})"
+            : $"{feasible}; {result.NodeName} chosen";
+    }
+
+    private static List<CandidateEvaluation> Candidates(PlacementDiagnostics diagnostics) =>
+        [.. (diagnostics.Nodes ?? []).Select(n => new CandidateEvaluation(n.Node, n.Feasible, n.Reasons, n.Scores, n.Total))];
+
+    /// <summary>
+    /// Turns a post-filter's explanation data into the report's shape. The data is plugin-defined (an <c>object</c> on
+    /// <see cref="PlacementResult"/>), so this reads it by its documented property names: <c>Candidates</c> (each with
+    /// <c>Node</c>, <c>Victims</c>, <c>BudgetViolations</c>) and <c>Chosen</c>; node indexes and placed replicas are named.
+    /// </summary>
+    private static PreemptionExplanation? DescribePreemption(object details, ClusterSnapshot snapshot)
+    {
+        if (details is PreemptionExplanation ready)
+        {
+            return ready;
+        }
+        var candidates = new List<PreemptionCandidate>();
+        if (Property(details, "Candidates") is IEnumerable list)
+        {
+            foreach (var candidate in list)
+            {
+                if (candidate is null)
+                {
+                    continue;
+                }
+                var victims = new List<string>();
+                if (Property(candidate, "Victims") is IEnumerable victimList)
+                {
+                    foreach (var victim in victimList)
+                    {
+                        victims.Add(victim switch
+                        {
+                            PlacedReplica placed => placed.Key,
+                            _ => victim?.ToString() ?? "",
+                        });
+                    }
+                }
+                var violations = Property(candidate, "BudgetViolations") ?? Property(candidate, "NumViolatingVictims") ?? Property(candidate, "PdbViolations");
+                candidates.Add(new PreemptionCandidate(NodeName(Property(candidate, "Node") ?? Property(candidate, "NodeName"), snapshot) ?? "",
+                    victims, violations is null ? 0 : Convert.ToInt32(violations, CultureInfo.InvariantCulture)));
+            }
+        }
+        var chosen = NodeName(Property(details, "Chosen") ?? Property(details, "ChosenNode"), snapshot);
+        return new PreemptionExplanation(candidates, chosen);
+    }
+
+    private static object? Property(object target, string name) => target.GetType().GetProperty(name)?.GetValue(target);
+
+    private static string? NodeName(object? node, ClusterSnapshot snapshot) => node switch
+    {
+        null => null,
+        string s => s,
+        int i when i >= 0 && i < snapshot.NodeCount => snapshot.Node(i).Name,
+        int => null,
+        _ => node.ToString(),
+    };
+}
