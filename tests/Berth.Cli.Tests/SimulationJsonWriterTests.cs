@@ -1,3 +1,4 @@
+using Berth.Scheduling.Plugins;
 using System.Text.Json;
 using Berth.Cli.Commands.Simulate;
 using Berth.Scheduling.Simulation;
@@ -15,7 +16,7 @@ public class SimulationJsonWriterTests
 
     private static readonly ReplicaPlacement Preempting = new(
         "api", "default", 0, "node-1", "no node fit; preempted default/p1 on node-1", [], ["default/p1"],
-        new PreemptionExplanation([new PreemptionCandidate("node-1", ["default/p1"], 0)], "node-1"));
+        new PreemptionDetails([new PreemptionCandidate("node-1", ["default/p1"], 0)], "node-1"));
 
     [Fact]
     public void Write_CarriesPreemptedAndPreemption_WithExplain()

@@ -1,3 +1,4 @@
+using Berth.Scheduling.Plugins;
 namespace Berth.Scheduling.Simulation;
 
 /// <summary>The decision for one replica of a scenario workload.</summary>
@@ -16,7 +17,7 @@ public sealed record ReplicaPlacement(
     string Reason,
     IReadOnlyList<CandidateEvaluation>? Candidates,
     IReadOnlyList<string> Preempted,
-    PreemptionExplanation? Preemption,
+    PreemptionDetails? Preemption,
     IReadOnlyList<int>? Devices = null)
 {
     /// <summary>True when a node was chosen.</summary>

@@ -14,6 +14,6 @@ public sealed record Scenario(
     SchedulingProfile Profile,
     IReadOnlyList<NodeSpec> Nodes,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Namespaces,
-    IReadOnlyList<ScenarioDisruptionBudget> DisruptionBudgets,
+    IReadOnlyList<DisruptionBudget> DisruptionBudgets,
     IReadOnlyList<ExistingReplica> Placed,
     IReadOnlyList<WorkloadSpec> Workloads);

@@ -346,18 +346,18 @@ public static class ScenarioReader
         return namespaces;
     }
 
-    private static List<ScenarioDisruptionBudget> ReadBudgets(ManifestNode? node)
+    private static List<DisruptionBudget> ReadBudgets(ManifestNode? node)
     {
-        var budgets = new List<ScenarioDisruptionBudget>();
+        var budgets = new List<DisruptionBudget>();
         foreach (var item in node?.Items() ?? [])
         {
             item.ExpectFields("name", "namespace", "selector", "minAvailable", "maxUnavailable");
             var name = ReadDnsLabel(item.RequiredField("name"));
             var ns = item.Field("namespace") is { } nsNode ? ReadDnsLabel(nsNode) : WorkloadSpec.DefaultNamespace;
             var selector = SelectorReader.ReadLabelSelector(item.RequiredField("selector"))!;
-            var min = item.Field("minAvailable") is { } minNode ? ReadIntOrPercent(minNode) : (IntOrPercent?)null;
-            var max = item.Field("maxUnavailable") is { } maxNode ? ReadIntOrPercent(maxNode) : (IntOrPercent?)null;
-            if (min.HasValue == max.HasValue)
+            var min = item.Field("minAvailable") is { } minNode ? ReadIntOrPercent(minNode) : (string?)null;
+            var max = item.Field("maxUnavailable") is { } maxNode ? ReadIntOrPercent(maxNode) : (string?)null;
+            if ((min is null) == (max is null))
             {
                 item.Fail("give exactly one of minAvailable and maxUnavailable");
             }
@@ -365,12 +365,13 @@ public static class ScenarioReader
             {
                 item.RequiredField("name").Fail($"budget '{ns}/{name}' is listed twice");
             }
-            budgets.Add(new ScenarioDisruptionBudget(name, ns, selector, min, max));
+            budgets.Add(new DisruptionBudget(name, ns, selector, min, max));
         }
         return budgets;
     }
 
-    private static IntOrPercent ReadIntOrPercent(ManifestNode node)
+    /// <summary>A count or a percentage (Kubernetes' IntOrString), kept in its text form.</summary>
+    private static string ReadIntOrPercent(ManifestNode node)
     {
         var text = node.AsString();
         bool percent = text.EndsWith('%');
@@ -379,7 +380,7 @@ public static class ScenarioReader
         {
             node.Fail($"'{text}' is not a count or a percentage; use e.g. 1 or \"50%\"");
         }
-        return new IntOrPercent(value, percent);
+        return percent ? $"{value.ToString(CultureInfo.InvariantCulture)}%" : value.ToString(CultureInfo.InvariantCulture);
     }
 
     // ---- replicas ----

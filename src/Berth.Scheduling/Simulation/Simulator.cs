@@ -1,6 +1,6 @@
-using System.Collections;
 using System.Globalization;
 using Berth.Scheduling.Framework;
+using Berth.Scheduling.Plugins;
 using Berth.Scheduling.Profiles;
 using Berth.Scheduling.Snapshot;
 
@@ -27,8 +27,8 @@ public sealed class Simulator
     /// <exception cref="ProfileException">The scenario's profile cannot be built (e.g. a plugin used at a point it does not implement).</exception>
     public SimulationReport Run(Scenario scenario, bool explain = false)
     {
-        var scheduler = new Scheduler(scenario.Profile, _registry, _options);
-        var snapshot = ClusterSnapshot.Create(scenario.Nodes, scenario.Namespaces);
+        using var scheduler = new Scheduler(scenario.Profile, _registry, _options);
+        var snapshot = ClusterSnapshot.Create(scenario.Nodes, scenario.Namespaces, scenario.DisruptionBudgets);
         foreach (var existing in scenario.Placed)
         {
             // Each running replica is its own group: placed entries need not share labels or affinity.
@@ -56,7 +56,7 @@ public sealed class Simulator
                     snapshot.Remove(victim);
                 }
                 snapshot.Place(info, result.Node, $"{workload.Name}-{replica}");
-                var preemption = explain && result.PostFilterDetails is not null ? DescribePreemption(result.PostFilterDetails, snapshot) : null;
+                var preemption = explain ? result.PostFilterDetails as PreemptionDetails : null;
                 placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, result.NodeName, PlacedReason(result, victims),
                     candidates, victims, preemption));
             }
@@ -108,55 +108,4 @@ public sealed class Simulator
     private static List<CandidateEvaluation> Candidates(PlacementDiagnostics diagnostics) =>
         [.. (diagnostics.Nodes ?? []).Select(n => new CandidateEvaluation(n.Node, n.Feasible, n.Reasons, n.Scores, n.Total))];
 
-    /// <summary>
-    /// Turns a post-filter's explanation data into the report's shape. The data is plugin-defined (an <c>object</c> on
-    /// <see cref="PlacementResult"/>), so this reads it by its documented property names: <c>Candidates</c> (each with
-    /// <c>Node</c>, <c>Victims</c>, <c>BudgetViolations</c>) and <c>Chosen</c>; node indexes and placed replicas are named.
-    /// </summary>
-    private static PreemptionExplanation? DescribePreemption(object details, ClusterSnapshot snapshot)
-    {
-        if (details is PreemptionExplanation ready)
-        {
-            return ready;
-        }
-        var candidates = new List<PreemptionCandidate>();
-        if (Property(details, "Candidates") is IEnumerable list)
-        {
-            foreach (var candidate in list)
-            {
-                if (candidate is null)
-                {
-                    continue;
-                }
-                var victims = new List<string>();
-                if (Property(candidate, "Victims") is IEnumerable victimList)
-                {
-                    foreach (var victim in victimList)
-                    {
-                        victims.Add(victim switch
-                        {
-                            PlacedReplica placed => placed.Key,
-                            _ => victim?.ToString() ?? "",
-                        });
-                    }
-                }
-                var violations = Property(candidate, "BudgetViolations") ?? Property(candidate, "NumViolatingVictims") ?? Property(candidate, "PdbViolations");
-                candidates.Add(new PreemptionCandidate(NodeName(Property(candidate, "Node") ?? Property(candidate, "NodeName"), snapshot) ?? "",
-                    victims, violations is null ? 0 : Convert.ToInt32(violations, CultureInfo.InvariantCulture)));
-            }
-        }
-        var chosen = NodeName(Property(details, "Chosen") ?? Property(details, "ChosenNode"), snapshot);
-        return new PreemptionExplanation(candidates, chosen);
-    }
-
-    private static object? Property(object target, string name) => target.GetType().GetProperty(name)?.GetValue(target);
-
-    private static string? NodeName(object? node, ClusterSnapshot snapshot) => node switch
-    {
-        null => null,
-        string s => s,
-        int i when i >= 0 && i < snapshot.NodeCount => snapshot.Node(i).Name,
-        int => null,
-        _ => node.ToString(),
-    };
 }

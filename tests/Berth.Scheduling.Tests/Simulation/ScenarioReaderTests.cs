@@ -90,9 +90,9 @@ public class ScenarioReaderTests
               - {name: db-0, node: node-1, labels: {app: db}, priority: 5, startTime: "2026-01-01T00:00:00Z", requests: {cpu: 500m}}
             """);
         Assert.Equal("gold", scenario.Namespaces["team-a"]["tier"]);
-        Assert.Equal(new IntOrPercent(1, false), scenario.DisruptionBudgets[0].MinAvailable);
+        Assert.Equal("1", scenario.DisruptionBudgets[0].MinAvailable);
         Assert.Equal("default", scenario.DisruptionBudgets[0].Namespace);
-        Assert.Equal(new IntOrPercent(50, true), scenario.DisruptionBudgets[1].MaxUnavailable);
+        Assert.Equal("50%", scenario.DisruptionBudgets[1].MaxUnavailable);
         var placed = Assert.Single(scenario.Placed);
         Assert.Equal("default/db-0", placed.Key);
         Assert.Equal("node-1", placed.Node);

@@ -21,7 +21,8 @@ public class SimulatorPreemptionTests
             {
                 return null;
             }
-            var details = new { Candidates = new[] { new { Node = 0, Victims = victims, BudgetViolations = 1 } }, Chosen = 0 };
+            var node = cycle.Snapshot.Node(0).Name;
+            var details = new PreemptionDetails([new PreemptionCandidate(node, [.. victims.Select(v => v.Key)], 1)], node);
             return new PostFilterResult(0, victims, details);
         }
     }
@@ -62,7 +63,7 @@ public class SimulatorPreemptionTests
         var preemption = first.Preemption!;
         Assert.Equal("node-1", preemption.Chosen);
         var candidate = Assert.Single(preemption.Candidates);
-        Assert.Equal(new PreemptionCandidate("node-1", ["default/p1", "default/p2"], 1).Victims, candidate.Victims);
+        Assert.Equal(["default/p1", "default/p2"], candidate.Victims);
         Assert.Equal("node-1", candidate.Node);
         Assert.Equal(1, candidate.BudgetViolations);
 
