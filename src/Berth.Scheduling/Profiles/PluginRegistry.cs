@@ -18,6 +18,7 @@ public sealed class PluginRegistry
         registry.Register(NodeUnschedulable.Name, _ => new NodeUnschedulable());
         registry.Register(NodeReady.Name, _ => new NodeReady());
         registry.Register(NodeResourcesFit.Name, args => new NodeResourcesFit(PluginArgsOf<NodeResourcesFitArgs>(NodeResourcesFit.Name, args) ?? NodeResourcesFitArgs.Default));
+        registry.Register(PodTopologySpread.Name, _ => new PodTopologySpread());
         return registry;
     }
 

@@ -1,0 +1,678 @@
+using System.Numerics;
+using Berth.Core.Labels;
+using Berth.Core.Specs;
+using Berth.Scheduling.Framework;
+using Berth.Scheduling.Snapshot;
+
+namespace Berth.Scheduling.Plugins;
+
+/// <summary>
+/// Keeps replicas evenly spread over topology domains (Kubernetes v1.35's PodTopologySpread): <c>DoNotSchedule</c>
+/// constraints refuse nodes whose domain would exceed <c>maxSkew</c>, <c>ScheduleAnyway</c> constraints score nodes
+/// with fewer matching replicas in their domain higher.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Only the workload's own <see cref="WorkloadSpec.TopologySpreadConstraints"/> apply. Kubernetes adds system default
+/// constraints (hostname and zone, ScheduleAnyway) to pods owned by a Service, ReplicaSet or StatefulSet; Berth
+/// workloads are treated like bare pods, which get none, so a workload without constraints is skipped.
+/// </para>
+/// <para>
+/// Matching replicas are counted per replica group (one workload's placed replicas): the selector is evaluated once
+/// per group and the group's per-node counts are added into flat arrays indexed by the topology key's value id
+/// (<see cref="LabelColumn"/>), over the nodes eligible for counting (a <see cref="NodeBitset"/>). Filter and Score
+/// then read one array entry per node per constraint. Which nodes are eligible depends only on node labels and
+/// taints, which do not change for a snapshot's life, so it is computed once per (snapshot, workload) and kept.
+/// </para>
+/// <para>
+/// As in v1.35, a constraint whose selector has no requirements (an empty <c>labelSelector: {}</c> with no
+/// <c>matchLabelKeys</c> value to add) counts no existing replicas, and a null selector matches no replica.
+/// </para>
+/// </remarks>
+public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreScorePlugin, IScorePlugin
+{
+    /// <summary>The plugin's name in profiles.</summary>
+    public const string Name = "PodTopologySpread";
+
+    /// <summary>Kubernetes' hostname label; spreading over it is counted per node when scoring.</summary>
+    public const string HostnameLabel = "kubernetes.io/hostname";
+
+    /// <summary>Kubernetes' reason when placing the replica on the node would exceed a constraint's maxSkew.</summary>
+    public const string ConstraintsNotMatchReason = "node(s) didn't match pod topology spread constraints";
+
+    /// <summary>Kubernetes' reason when the node lacks a constraint's topology key (unresolvable by preemption).</summary>
+    public const string NodeLabelNotMatchReason = ConstraintsNotMatchReason + " (missing required label)";
+
+    /// <summary>Reason code: the node lacks a DoNotSchedule constraint's topology key.</summary>
+    public const int MissingLabelCode = 1;
+
+    /// <summary>Reason code: the node's domain would exceed a DoNotSchedule constraint's maxSkew.</summary>
+    public const int SkewCode = 2;
+
+    private const long MaxNodeScore = 100;
+
+    private readonly ConstraintSet _hard = new();
+    private readonly ConstraintSet _soft = new();
+
+    // Per-cycle score state.
+    private readonly NodeBitset _ignored = new(0);
+    private int[] _domainStamp = [];
+    private int _stamp;
+
+    string ISchedulingPlugin.Name => Name;
+
+    /// <summary>True when a refusal with this reason code cannot be fixed by evicting replicas (Kubernetes' UnschedulableAndUnresolvable).</summary>
+    public static bool IsUnresolvable(int reasonCode) => reasonCode == MissingLabelCode;
+
+    /// <inheritdoc />
+    public PluginStatus PreFilter(SchedulingCycle cycle)
+    {
+        var snapshot = cycle.Snapshot;
+        var replica = cycle.Replica;
+        _hard.Prepare(snapshot, replica, UnsatisfiableConstraintAction.DoNotSchedule);
+        if (_hard.Count == 0)
+        {
+            return PluginStatus.Skip;
+        }
+        var constraints = _hard.Constraints;
+        for (int i = 0; i < _hard.Count; i++)
+        {
+            constraints[i].ClearCounts();
+        }
+        AccumulateMatching(snapshot, replica.Namespace, _hard, registered: null, stamp: 0);
+
+        // The global minimum is over eligible domains only (those of eligible nodes, even with zero matches);
+        // with fewer eligible domains than minDomains it is taken as 0.
+        for (int i = 0; i < _hard.Count; i++)
+        {
+            var c = constraints[i];
+            int min = int.MaxValue;
+            for (int d = 0; d < c.DomainCount; d++)
+            {
+                int count = c.Counts[c.Domains[d]];
+                if (count < min)
+                {
+                    min = count;
+                }
+            }
+            c.GlobalMin = c.DomainCount < c.MinDomains ? 0 : min;
+        }
+        return PluginStatus.Success;
+    }
+
+    /// <inheritdoc />
+    public int Filter(SchedulingCycle cycle, Span<int> candidates, RefusalRecorder refusals)
+    {
+        var constraints = _hard.Constraints;
+        int count = _hard.Count;
+        int kept = 0;
+        for (int k = 0; k < candidates.Length; k++)
+        {
+            int node = candidates[k];
+            int reason = 0;
+            // Constraints in order: the first one the node fails decides the reason, as in Kubernetes.
+            for (int i = 0; i < count; i++)
+            {
+                var c = constraints[i];
+                int domain = c.Column is null ? -1 : c.Column.ValueOfNode[node];
+                if (domain < 0)
+                {
+                    reason = MissingLabelCode;
+                    break;
+                }
+                // Domains without eligible nodes hold no counted replicas (Kubernetes' missing map entry: 0).
+                long skew = (long)c.Counts[domain] + c.SelfMatch - c.GlobalMin;
+                if (skew > c.MaxSkew)
+                {
+                    reason = SkewCode;
+                    break;
+                }
+            }
+            if (reason == 0)
+            {
+                candidates[kept++] = node;
+            }
+            else
+            {
+                refusals.Refuse(node, reason);
+            }
+        }
+        return kept;
+    }
+
+    /// <inheritdoc />
+    public void DescribeRefusal(SchedulingCycle cycle, int node, int reasonCode, List<string> reasons) =>
+        reasons.Add(reasonCode == MissingLabelCode ? NodeLabelNotMatchReason : ConstraintsNotMatchReason);
+
+    /// <inheritdoc />
+    public PluginStatus PreScore(SchedulingCycle cycle, ReadOnlySpan<int> feasibleNodes)
+    {
+        var snapshot = cycle.Snapshot;
+        var replica = cycle.Replica;
+        if (snapshot.NodeCount == 0)
+        {
+            return PluginStatus.Skip;
+        }
+        _soft.Prepare(snapshot, replica, UnsatisfiableConstraintAction.ScheduleAnyway);
+        if (_soft.Count == 0)
+        {
+            return PluginStatus.Skip;
+        }
+        int n = snapshot.NodeCount;
+        var constraints = _soft.Constraints;
+
+        // Feasible nodes lacking any soft topology key are ignored (they score 0). The others register their domains:
+        // only replicas in those domains are counted, and the number of domains sets each constraint's weight.
+        _ignored.Clear(n);
+        _ignored.SetAll();
+        _ignored.ExceptWith(_soft.AllKeys);
+        int scored = 0;
+        for (int i = 0; i < _soft.Count; i++)
+        {
+            constraints[i].ClearCounts();
+            constraints[i].ScoreDomainCount = 0;
+            constraints[i].EnsureNodeCounts(n);
+        }
+        int maxValues = 0;
+        for (int i = 0; i < _soft.Count; i++)
+        {
+            maxValues += constraints[i].Column?.ValueCount ?? 0;
+        }
+        NextStamp(maxValues);
+        for (int k = 0; k < feasibleNodes.Length; k++)
+        {
+            int node = feasibleNodes[k];
+            if (_ignored.Contains(node))
+            {
+                continue;
+            }
+            scored++;
+            int offset = 0;
+            for (int i = 0; i < _soft.Count; i++)
+            {
+                var c = constraints[i];
+                var column = c.Column!;
+                if (!c.IsHostname)
+                {
+                    int slot = offset + column.ValueOfNode[node];
+                    if (_domainStamp[slot] != _stamp)
+                    {
+                        _domainStamp[slot] = _stamp;
+                        c.ScoreDomainCount++;
+                    }
+                }
+                offset += column.ValueCount;
+            }
+        }
+        for (int i = 0; i < _soft.Count; i++)
+        {
+            var c = constraints[i];
+            int size = c.IsHostname ? scored : c.ScoreDomainCount;
+            c.Weight = Math.Log(size + 2);
+        }
+        if (scored > 0)
+        {
+            AccumulateMatching(snapshot, replica.Namespace, _soft, _domainStamp, _stamp);
+        }
+        return PluginStatus.Success;
+    }
+
+    /// <inheritdoc />
+    public void Score(SchedulingCycle cycle, ReadOnlySpan<int> nodes, Span<long> scoreByNode)
+    {
+        var constraints = _soft.Constraints;
+        int count = _soft.Count;
+        for (int k = 0; k < nodes.Length; k++)
+        {
+            int node = nodes[k];
+            if (_ignored.Contains(node))
+            {
+                scoreByNode[node] = 0;
+                continue;
+            }
+            // Summed in constraint order in doubles and rounded half away from zero, as Go's math.Round.
+            double score = 0;
+            for (int i = 0; i < count; i++)
+            {
+                var c = constraints[i];
+                long matching = c.IsHostname ? c.NodeCounts[node] : c.Counts[c.Column!.ValueOfNode[node]];
+                score += (matching * c.Weight) + (c.MaxSkew - 1);
+            }
+            scoreByNode[node] = (long)Math.Round(score, MidpointRounding.AwayFromZero);
+        }
+    }
+
+    /// <inheritdoc />
+    public void NormalizeScore(SchedulingCycle cycle, ReadOnlySpan<int> nodes, Span<long> scoreByNode)
+    {
+        // Fewer matching replicas is better: the minimum raw score maps to 100, and max + min - s inverts the rest.
+        long min = long.MaxValue, max = 0;
+        for (int k = 0; k < nodes.Length; k++)
+        {
+            int node = nodes[k];
+            if (_ignored.Contains(node))
+            {
+                continue;
+            }
+            long s = scoreByNode[node];
+            if (s < min)
+            {
+                min = s;
+            }
+            if (s > max)
+            {
+                max = s;
+            }
+        }
+        for (int k = 0; k < nodes.Length; k++)
+        {
+            int node = nodes[k];
+            if (_ignored.Contains(node))
+            {
+                scoreByNode[node] = 0;
+            }
+            else if (max == 0)
+            {
+                scoreByNode[node] = MaxNodeScore;
+            }
+            else
+            {
+                scoreByNode[node] = MaxNodeScore * (max + min - scoreByNode[node]) / max;
+            }
+        }
+    }
+
+    private void NextStamp(int slots)
+    {
+        if (_domainStamp.Length < slots)
+        {
+            _domainStamp = new int[Math.Max(slots, _domainStamp.Length * 2)];
+            _stamp = 0;
+        }
+        _stamp++;
+        if (_stamp == int.MaxValue)
+        {
+            Array.Clear(_domainStamp);
+            _stamp = 1;
+        }
+    }
+
+    /// <summary>
+    /// Adds, per constraint, the replicas of the incoming replica's namespace that its selector matches: into
+    /// <see cref="SpreadConstraint.Counts"/> by domain for nodes eligible for counting (when scoring, only domains
+    /// a scored node registered), and, when scoring hostname constraints, into <see cref="SpreadConstraint.NodeCounts"/>.
+    /// </summary>
+    private static void AccumulateMatching(ClusterSnapshot snapshot, string ns, ConstraintSet set, int[]? registered, int stamp)
+    {
+        bool scoring = registered is not null;
+        var groups = snapshot.Groups;
+        var constraints = set.Constraints;
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var group = groups[g];
+            var info = group.Info;
+            if (group.Count == 0 || !string.Equals(info.Namespace, ns, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            int offset = 0;
+            for (int i = 0; i < set.Count; i++)
+            {
+                var c = constraints[i];
+                if (c.Column is null)
+                {
+                    continue;
+                }
+                // The selector is evaluated once per group: replicas of a workload share their labels.
+                if (c.CountsReplicas && c.Selector!.Matches(info.Labels))
+                {
+                    if (scoring && c.IsHostname)
+                    {
+                        // Kubernetes counts hostname spreading per node at Score, without the eligibility checks.
+                        AddPerNode(group, c.NodeCounts);
+                    }
+                    else
+                    {
+                        AddPerDomain(group, c, registered, offset, stamp);
+                    }
+                }
+                offset += c.Column.ValueCount;
+            }
+        }
+    }
+
+    private static void AddPerNode(ReplicaGroup group, int[] nodeCounts)
+    {
+        if (group.CountByNode is Dictionary<int, int> byNode)
+        {
+            foreach (var (node, count) in byNode)
+            {
+                nodeCounts[node] += count;
+            }
+        }
+        else
+        {
+            foreach (var (node, count) in group.CountByNode)
+            {
+                nodeCounts[node] += count;
+            }
+        }
+    }
+
+    private static void AddPerDomain(ReplicaGroup group, SpreadConstraint c, int[]? registered, int offset, int stamp)
+    {
+        var valueOfNode = c.Column!.ValueOfNode;
+        var eligible = c.Eligible;
+        var counts = c.Counts;
+        if (group.CountByNode is Dictionary<int, int> byNode)
+        {
+            // A struct enumerator: no allocation.
+            foreach (var (node, count) in byNode)
+            {
+                if (eligible.Contains(node))
+                {
+                    int domain = valueOfNode[node];
+                    if (registered is null || registered[offset + domain] == stamp)
+                    {
+                        counts[domain] += count;
+                    }
+                }
+            }
+        }
+        else
+        {
+            foreach (var (node, count) in group.CountByNode)
+            {
+                if (eligible.Contains(node))
+                {
+                    int domain = valueOfNode[node];
+                    if (registered is null || registered[offset + domain] == stamp)
+                    {
+                        counts[domain] += count;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>One constraint compiled for a (snapshot, workload), with its per-cycle counts.</summary>
+    private sealed class SpreadConstraint
+    {
+        public int MaxSkew;
+        public int MinDomains;
+        public bool IsHostname;
+        public LabelColumn? Column;
+        public LabelSelector? Selector;
+        public bool CountsReplicas;
+        public int SelfMatch;
+        public NodeInclusionPolicy AffinityPolicy;
+        public NodeInclusionPolicy TaintsPolicy;
+
+        /// <summary>Nodes whose replicas count: all constraints' keys present, and this constraint's inclusion policies met.</summary>
+        public readonly NodeBitset Eligible = new(0);
+
+        /// <summary>The distinct domains (value ids) of eligible nodes, <see cref="DomainCount"/> of them.</summary>
+        public int[] Domains = [];
+        public int DomainCount;
+
+        /// <summary>Matching replicas per domain (value id), this cycle.</summary>
+        public int[] Counts = [];
+        public int GlobalMin;
+
+        /// <summary>Hostname constraints when scoring: matching replicas per node, this cycle.</summary>
+        public int[] NodeCounts = [];
+        public int ScoreDomainCount;
+        public double Weight;
+
+        public void ClearCounts()
+        {
+            int values = Column?.ValueCount ?? 0;
+            if (Counts.Length < values)
+            {
+                Counts = new int[values];
+            }
+            else
+            {
+                Array.Clear(Counts, 0, values);
+            }
+        }
+
+        public void EnsureNodeCounts(int nodeCount)
+        {
+            if (!IsHostname)
+            {
+                return;
+            }
+            if (NodeCounts.Length < nodeCount)
+            {
+                NodeCounts = new int[nodeCount];
+            }
+            else
+            {
+                Array.Clear(NodeCounts, 0, nodeCount);
+            }
+        }
+    }
+
+    /// <summary>The constraints of one action (DoNotSchedule or ScheduleAnyway), kept while snapshot and workload stay the same.</summary>
+    private sealed class ConstraintSet
+    {
+        private ClusterSnapshot? _snapshot;
+        private ReplicaInfo? _replica;
+        private readonly NodeBitset _affinityMatch = new(0);
+        private readonly NodeBitset _taintsTolerated = new(0);
+        private bool[] _seen = [];
+
+        public SpreadConstraint[] Constraints = [];
+        public int Count;
+
+        /// <summary>Nodes holding every constraint's topology key.</summary>
+        public readonly NodeBitset AllKeys = new(0);
+
+        public void Prepare(ClusterSnapshot snapshot, ReplicaInfo replica, UnsatisfiableConstraintAction action)
+        {
+            if (ReferenceEquals(snapshot, _snapshot) && ReferenceEquals(replica, _replica))
+            {
+                return;
+            }
+            _snapshot = snapshot;
+            _replica = replica;
+            var workload = replica.Workload;
+            int n = snapshot.NodeCount;
+            Count = 0;
+            foreach (var spec in workload.TopologySpreadConstraints)
+            {
+                if (spec.WhenUnsatisfiable != action)
+                {
+                    continue;
+                }
+                if (Count == Constraints.Length)
+                {
+                    Array.Resize(ref Constraints, Math.Max(2, Count * 2));
+                }
+                var c = Constraints[Count] ??= new SpreadConstraint();
+                Count++;
+                Compile(c, spec, snapshot, replica);
+            }
+            if (Count == 0)
+            {
+                return;
+            }
+
+            AllKeys.Clear(n);
+            AllKeys.SetAll();
+            for (int i = 0; i < Count; i++)
+            {
+                var column = Constraints[i].Column;
+                if (column is null)
+                {
+                    AllKeys.Clear(n);
+                    break;
+                }
+                AllKeys.IntersectWith(column.NodesWithKey());
+            }
+
+            bool affinityComputed = false, taintsComputed = false;
+            for (int i = 0; i < Count; i++)
+            {
+                var c = Constraints[i];
+                c.Eligible.CopyFrom(AllKeys);
+                if (c.AffinityPolicy == NodeInclusionPolicy.Honor && HasRequiredNodeAffinity(workload))
+                {
+                    if (!affinityComputed)
+                    {
+                        ComputeAffinityMatch(snapshot, workload);
+                        affinityComputed = true;
+                    }
+                    c.Eligible.IntersectWith(_affinityMatch);
+                }
+                if (c.TaintsPolicy == NodeInclusionPolicy.Honor)
+                {
+                    if (!taintsComputed)
+                    {
+                        ComputeTaintsTolerated(snapshot, workload);
+                        taintsComputed = true;
+                    }
+                    c.Eligible.IntersectWith(_taintsTolerated);
+                }
+                CollectDomains(c);
+            }
+        }
+
+        private static void Compile(SpreadConstraint c, TopologySpreadConstraint spec, ClusterSnapshot snapshot, ReplicaInfo replica)
+        {
+            c.MaxSkew = spec.MaxSkew;
+            c.MinDomains = spec.MinDomains ?? 1;
+            c.IsHostname = spec.TopologyKey == HostnameLabel;
+            c.Column = snapshot.Labels(spec.TopologyKey);
+            c.AffinityPolicy = spec.NodeAffinityPolicy;
+            c.TaintsPolicy = spec.NodeTaintsPolicy;
+            var selector = spec.LabelSelector;
+            if (selector is not null && spec.MatchLabelKeys.Count > 0)
+            {
+                // matchLabelKeys: the incoming replica's values for those keys are added to the selector.
+                var extra = new List<KeyValuePair<string, string>>();
+                foreach (var key in spec.MatchLabelKeys)
+                {
+                    if (replica.Labels.TryGetValue(key, out var value))
+                    {
+                        extra.Add(new(key, value));
+                    }
+                }
+                if (extra.Count > 0)
+                {
+                    selector = selector.WithLabels(extra);
+                }
+            }
+            c.Selector = selector;
+            // v1.35 counts nothing for a selector without requirements (labels.Everything().Empty() is true),
+            // and a null selector (labels.Nothing()) matches nothing, not even the incoming replica.
+            c.CountsReplicas = selector is not null && !selector.IsEmpty;
+            c.SelfMatch = selector is not null && selector.Matches(replica.Labels) ? 1 : 0;
+        }
+
+        private static bool HasRequiredNodeAffinity(WorkloadSpec workload) =>
+            workload.NodeSelector.Count > 0 || workload.Affinity.NodeAffinity.Required is not null;
+
+        private void ComputeAffinityMatch(ClusterSnapshot snapshot, WorkloadSpec workload)
+        {
+            // Kubernetes' GetRequiredNodeAffinity: the nodeSelector and the required node affinity terms.
+            int n = snapshot.NodeCount;
+            _affinityMatch.Clear(n);
+            var required = workload.Affinity.NodeAffinity.Required;
+            for (int node = 0; node < n; node++)
+            {
+                var spec = snapshot.Node(node);
+                if (MatchesNodeSelector(workload.NodeSelector, spec.Labels) && (required is null || required.Matches(spec.Labels, spec.Name)))
+                {
+                    _affinityMatch.Add(node);
+                }
+            }
+        }
+
+        private static bool MatchesNodeSelector(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels)
+        {
+            foreach (var (key, value) in selector)
+            {
+                if (!labels.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void ComputeTaintsTolerated(ClusterSnapshot snapshot, WorkloadSpec workload)
+        {
+            // A node counts unless it has a NoSchedule or NoExecute taint no toleration tolerates.
+            int n = snapshot.NodeCount;
+            _taintsTolerated.Clear(n);
+            var tolerations = workload.Tolerations;
+            for (int node = 0; node < n; node++)
+            {
+                bool ok = true;
+                foreach (var taint in snapshot.TaintsOf(node))
+                {
+                    if (taint.Effect is not (TaintEffect.NoSchedule or TaintEffect.NoExecute))
+                    {
+                        continue;
+                    }
+                    bool tolerated = false;
+                    for (int t = 0; t < tolerations.Count && !tolerated; t++)
+                    {
+                        tolerated = tolerations[t].Tolerates(taint);
+                    }
+                    if (!tolerated)
+                    {
+                        ok = false;
+                        break;
+                    }
+                }
+                if (ok)
+                {
+                    _taintsTolerated.Add(node);
+                }
+            }
+        }
+
+        private void CollectDomains(SpreadConstraint c)
+        {
+            c.DomainCount = 0;
+            var column = c.Column;
+            if (column is null)
+            {
+                return;
+            }
+            int values = column.ValueCount;
+            if (_seen.Length < values)
+            {
+                _seen = new bool[values];
+            }
+            else
+            {
+                Array.Clear(_seen, 0, values);
+            }
+            if (c.Domains.Length < values)
+            {
+                c.Domains = new int[values];
+            }
+            var valueOfNode = column.ValueOfNode;
+            var words = c.Eligible.Words[..((valueOfNode.Length + 63) >> 6)];
+            for (int w = 0; w < words.Length; w++)
+            {
+                ulong word = words[w];
+                while (word != 0)
+                {
+                    int node = (w << 6) + BitOperations.TrailingZeroCount(word);
+                    word &= word - 1;
+                    int domain = valueOfNode[node];
+                    if (!_seen[domain])
+                    {
+                        _seen[domain] = true;
+                        c.Domains[c.DomainCount++] = domain;
+                    }
+                }
+            }
+        }
+    }
+}
