@@ -58,6 +58,7 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
     private readonly NodeBitset _ignored = new(0);
     private int[] _domainStamp = [];
     private int _stamp;
+    private bool _anyIgnored;
 
     string ISchedulingPlugin.Name => Name;
 
@@ -81,11 +82,11 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
         }
         AccumulateMatching(snapshot, replica.Namespace, _hard, registered: null, stamp: 0);
 
-        // The global minimum is over eligible domains only (those of eligible nodes, even with zero matches);
-        // with fewer eligible domains than minDomains it is taken as 0.
         for (int i = 0; i < _hard.Count; i++)
         {
             var c = constraints[i];
+            // The global minimum is over eligible domains only (those of eligible nodes, even with zero matches);
+            // with fewer eligible domains than minDomains it is taken as 0.
             int min = int.MaxValue;
             for (int d = 0; d < c.DomainCount; d++)
             {
@@ -96,6 +97,19 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
                 }
             }
             c.GlobalMin = c.DomainCount < c.MinDomains ? 0 : min;
+
+            // The verdict per domain, so Filter reads one entry per node: matching + selfMatch - globalMin <= maxSkew.
+            // Domains without eligible nodes hold no counted replicas (Kubernetes' missing map entry: 0).
+            int values = c.Column?.ValueCount ?? 0;
+            if (c.Verdict.Length < values)
+            {
+                c.Verdict = new byte[values];
+            }
+            for (int d = 0; d < values; d++)
+            {
+                long skew = (long)c.Counts[d] + c.SelfMatch - c.GlobalMin;
+                c.Verdict[d] = skew > c.MaxSkew ? (byte)SkewCode : (byte)0;
+            }
         }
         return PluginStatus.Success;
     }
@@ -105,6 +119,10 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
     {
         var constraints = _hard.Constraints;
         int count = _hard.Count;
+        if (count == 1)
+        {
+            return FilterOne(constraints[0], candidates, refusals);
+        }
         int kept = 0;
         for (int k = 0; k < candidates.Length; k++)
         {
@@ -115,19 +133,42 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
             {
                 var c = constraints[i];
                 int domain = c.Column is null ? -1 : c.Column.ValueOfNode[node];
-                if (domain < 0)
+                reason = domain < 0 ? MissingLabelCode : c.Verdict[domain];
+                if (reason != 0)
                 {
-                    reason = MissingLabelCode;
-                    break;
-                }
-                // Domains without eligible nodes hold no counted replicas (Kubernetes' missing map entry: 0).
-                long skew = (long)c.Counts[domain] + c.SelfMatch - c.GlobalMin;
-                if (skew > c.MaxSkew)
-                {
-                    reason = SkewCode;
                     break;
                 }
             }
+            if (reason == 0)
+            {
+                candidates[kept++] = node;
+            }
+            else
+            {
+                refusals.Refuse(node, reason);
+            }
+        }
+        return kept;
+    }
+
+    private static int FilterOne(SpreadConstraint c, Span<int> candidates, RefusalRecorder refusals)
+    {
+        if (c.Column is null)
+        {
+            foreach (int node in candidates)
+            {
+                refusals.Refuse(node, MissingLabelCode);
+            }
+            return 0;
+        }
+        var valueOfNode = c.Column.ValueOfNode;
+        var verdict = c.Verdict;
+        int kept = 0;
+        for (int k = 0; k < candidates.Length; k++)
+        {
+            int node = candidates[k];
+            int domain = valueOfNode[node];
+            int reason = domain < 0 ? MissingLabelCode : verdict[domain];
             if (reason == 0)
             {
                 candidates[kept++] = node;
@@ -160,59 +201,81 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
         }
         int n = snapshot.NodeCount;
         var constraints = _soft.Constraints;
+        var allKeys = _soft.AllKeys;
 
         // Feasible nodes lacking any soft topology key are ignored (they score 0). The others register their domains:
         // only replicas in those domains are counted, and the number of domains sets each constraint's weight.
         _ignored.Clear(n);
         _ignored.SetAll();
-        _ignored.ExceptWith(_soft.AllKeys);
+        _ignored.ExceptWith(allKeys);
         int scored = 0;
-        for (int i = 0; i < _soft.Count; i++)
-        {
-            constraints[i].ClearCounts();
-            constraints[i].ScoreDomainCount = 0;
-            constraints[i].EnsureNodeCounts(n);
-        }
-        int maxValues = 0;
-        for (int i = 0; i < _soft.Count; i++)
-        {
-            maxValues += constraints[i].Column?.ValueCount ?? 0;
-        }
-        NextStamp(maxValues);
         for (int k = 0; k < feasibleNodes.Length; k++)
         {
-            int node = feasibleNodes[k];
-            if (_ignored.Contains(node))
+            if (allKeys.Contains(feasibleNodes[k]))
             {
-                continue;
+                scored++;
             }
-            scored++;
-            int offset = 0;
-            for (int i = 0; i < _soft.Count; i++)
+        }
+        _anyIgnored = scored < feasibleNodes.Length;
+        int slots = 0;
+        for (int i = 0; i < _soft.Count; i++)
+        {
+            slots += constraints[i].Column?.ValueCount ?? 0;
+        }
+        NextStamp(slots);
+        int offset = 0;
+        for (int i = 0; i < _soft.Count; i++)
+        {
+            var c = constraints[i];
+            c.ClearCounts();
+            c.EnsureNodeCounts(n);
+            c.ScoreDomainCount = 0;
+            if (!c.IsHostname && scored > 0)
             {
-                var c = constraints[i];
-                var column = c.Column!;
-                if (!c.IsHostname)
+                var valueOfNode = c.Column!.ValueOfNode;
+                for (int k = 0; k < feasibleNodes.Length; k++)
                 {
-                    int slot = offset + column.ValueOfNode[node];
+                    int node = feasibleNodes[k];
+                    if (!allKeys.Contains(node))
+                    {
+                        continue;
+                    }
+                    int slot = offset + valueOfNode[node];
                     if (_domainStamp[slot] != _stamp)
                     {
                         _domainStamp[slot] = _stamp;
                         c.ScoreDomainCount++;
                     }
                 }
-                offset += column.ValueCount;
             }
+            c.Weight = Math.Log((c.IsHostname ? scored : c.ScoreDomainCount) + 2);
+            offset += c.Column?.ValueCount ?? 0;
         }
+        if (scored == 0)
+        {
+            return PluginStatus.Success;
+        }
+        AccumulateMatching(snapshot, replica.Namespace, _soft, _domainStamp, _stamp);
+
+        // A domain's term of the score, computed once per domain: matching × weight + (maxSkew − 1), in doubles as in Go.
         for (int i = 0; i < _soft.Count; i++)
         {
             var c = constraints[i];
-            int size = c.IsHostname ? scored : c.ScoreDomainCount;
-            c.Weight = Math.Log(size + 2);
-        }
-        if (scored > 0)
-        {
-            AccumulateMatching(snapshot, replica.Namespace, _soft, _domainStamp, _stamp);
+            if (c.IsHostname)
+            {
+                continue;
+            }
+            int values = c.Column!.ValueCount;
+            if (c.Term.Length < values)
+            {
+                c.Term = new double[values];
+                c.RoundedTerm = new long[values];
+            }
+            for (int d = 0; d < values; d++)
+            {
+                c.Term[d] = (c.Counts[d] * c.Weight) + (c.MaxSkew - 1);
+                c.RoundedTerm[d] = (long)Math.Round(c.Term[d], MidpointRounding.AwayFromZero);
+            }
         }
         return PluginStatus.Success;
     }
@@ -222,10 +285,32 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
     {
         var constraints = _soft.Constraints;
         int count = _soft.Count;
+        if (count == 1 && !constraints[0].IsHostname)
+        {
+            // One domain constraint: the node's score is its domain's rounded term; lacking the key means ignored (0).
+            var c = constraints[0];
+            if (c.Column is null)
+            {
+                foreach (int node in nodes)
+                {
+                    scoreByNode[node] = 0;
+                }
+                return;
+            }
+            var valueOfNode = c.Column.ValueOfNode;
+            var rounded = c.RoundedTerm;
+            for (int k = 0; k < nodes.Length; k++)
+            {
+                int node = nodes[k];
+                int domain = valueOfNode[node];
+                scoreByNode[node] = domain < 0 ? 0 : rounded[domain];
+            }
+            return;
+        }
         for (int k = 0; k < nodes.Length; k++)
         {
             int node = nodes[k];
-            if (_ignored.Contains(node))
+            if (_anyIgnored && _ignored.Contains(node))
             {
                 scoreByNode[node] = 0;
                 continue;
@@ -235,8 +320,9 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
             for (int i = 0; i < count; i++)
             {
                 var c = constraints[i];
-                long matching = c.IsHostname ? c.NodeCounts[node] : c.Counts[c.Column!.ValueOfNode[node]];
-                score += (matching * c.Weight) + (c.MaxSkew - 1);
+                score += c.IsHostname
+                    ? (c.NodeCounts[node] * c.Weight) + (c.MaxSkew - 1)
+                    : c.Term[c.Column!.ValueOfNode[node]];
             }
             scoreByNode[node] = (long)Math.Round(score, MidpointRounding.AwayFromZero);
         }
@@ -245,40 +331,83 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
     /// <inheritdoc />
     public void NormalizeScore(SchedulingCycle cycle, ReadOnlySpan<int> nodes, Span<long> scoreByNode)
     {
-        // Fewer matching replicas is better: the minimum raw score maps to 100, and max + min - s inverts the rest.
+        // Fewer matching replicas is better: max + min − s inverts the raw scores, scaled by 100 / max (integer
+        // division, as Go's); max starts at 0, so all-zero raw scores give every scored node 100. Ignored nodes get 0.
+        var constraints = _soft.Constraints;
+        if (_soft.Count == 1 && !constraints[0].IsHostname)
+        {
+            NormalizeOneDomainConstraint(constraints[0], nodes, scoreByNode);
+            return;
+        }
         long min = long.MaxValue, max = 0;
         for (int k = 0; k < nodes.Length; k++)
         {
             int node = nodes[k];
-            if (_ignored.Contains(node))
+            if (_anyIgnored && _ignored.Contains(node))
             {
                 continue;
             }
             long s = scoreByNode[node];
-            if (s < min)
-            {
-                min = s;
-            }
-            if (s > max)
-            {
-                max = s;
-            }
+            min = Math.Min(min, s);
+            max = Math.Max(max, s);
         }
         for (int k = 0; k < nodes.Length; k++)
         {
             int node = nodes[k];
-            if (_ignored.Contains(node))
+            if (_anyIgnored && _ignored.Contains(node))
             {
                 scoreByNode[node] = 0;
             }
-            else if (max == 0)
-            {
-                scoreByNode[node] = MaxNodeScore;
-            }
             else
             {
-                scoreByNode[node] = MaxNodeScore * (max + min - scoreByNode[node]) / max;
+                scoreByNode[node] = Normalized(scoreByNode[node], min, max);
             }
+        }
+    }
+
+    private static long Normalized(long score, long min, long max) =>
+        max == 0 ? MaxNodeScore : MaxNodeScore * (max + min - score) / max;
+
+    /// <summary>
+    /// With one non-hostname constraint a scored node's raw score is its domain's rounded term, and the scored nodes'
+    /// domains are exactly those registered in PreScore: normalize once per domain, then copy per node.
+    /// </summary>
+    private void NormalizeOneDomainConstraint(SpreadConstraint c, ReadOnlySpan<int> nodes, Span<long> scoreByNode)
+    {
+        if (c.Column is null)
+        {
+            foreach (int node in nodes)
+            {
+                scoreByNode[node] = 0;
+            }
+            return;
+        }
+        int values = c.Column.ValueCount;
+        var rounded = c.RoundedTerm;
+        long min = long.MaxValue, max = 0;
+        for (int d = 0; d < values; d++)
+        {
+            if (_domainStamp[d] == _stamp)
+            {
+                min = Math.Min(min, rounded[d]);
+                max = Math.Max(max, rounded[d]);
+            }
+        }
+        if (c.NormalizedTerm.Length < values)
+        {
+            c.NormalizedTerm = new long[values];
+        }
+        var normalized = c.NormalizedTerm;
+        for (int d = 0; d < values; d++)
+        {
+            normalized[d] = _domainStamp[d] == _stamp ? Normalized(rounded[d], min, max) : 0;
+        }
+        var valueOfNode = c.Column.ValueOfNode;
+        for (int k = 0; k < nodes.Length; k++)
+        {
+            int node = nodes[k];
+            int domain = valueOfNode[node];
+            scoreByNode[node] = domain < 0 ? 0 : normalized[domain];
         }
     }
 
@@ -423,6 +552,14 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
         public int[] NodeCounts = [];
         public int ScoreDomainCount;
         public double Weight;
+
+        /// <summary>Filter: per domain, 0 when the replica fits the skew there, else <see cref="SkewCode"/>.</summary>
+        public byte[] Verdict = [];
+
+        /// <summary>Score: per domain, matching × weight + (maxSkew − 1), and that rounded.</summary>
+        public double[] Term = [];
+        public long[] RoundedTerm = [];
+        public long[] NormalizedTerm = [];
 
         public void ClearCounts()
         {

@@ -247,6 +247,34 @@ public class PodTopologySpreadTests
     }
 
     [Fact]
+    public void Score_GivesZero_ToANodeLackingTheOnlyConstraintsKey()
+    {
+        // "nozone" is ignored: its replicas are not counted and it scores 0. Zone domains a, b → weight ln 4 = 1.386.
+        // Raw: a1 = round(1×1.386) = 1, b1 = 0. Normalized with max 1, min 0: a1 = 100×0/1 = 0, b1 = 100×1/1 = 100.
+        var h = Harness(InZone("a1", "a"), InZone("b1", "b"), Node("nozone"));
+        h.Place(Web(), "a1", "nozone", "nozone", "nozone", "nozone", "nozone");
+        var result = h.Schedule(Web().Spread(Spread(Zone, when: UnsatisfiableConstraintAction.ScheduleAnyway)));
+        Assert.Equal("b1", result.NodeName);
+        Assert.Equal(0, SchedulerHarness.ScoreOf(result, "a1", PodTopologySpread.Name));
+        Assert.Equal(100, SchedulerHarness.ScoreOf(result, "b1", PodTopologySpread.Name));
+        Assert.Equal(0, SchedulerHarness.ScoreOf(result, "nozone", PodTopologySpread.Name));
+    }
+
+    [Fact]
+    public void Score_CountsPerNode_ForTheHostnameKey()
+    {
+        // 3 scored nodes → weight ln(3+2) = 1.609. Raw: n1 = round(2×1.609) = round(3.219) = 3, n2 = round(1.609) = 2, n3 = 0.
+        // Normalized with max 3, min 0: n1 = 100×0/3 = 0, n2 = 100×1/3 = 33, n3 = 100×3/3 = 100.
+        var h = Harness(Node("n1"), Node("n2"), Node("n3"));
+        h.Place(Web(), "n1", "n1", "n2");
+        var result = h.Schedule(Web().Spread(Spread(Hostname, when: UnsatisfiableConstraintAction.ScheduleAnyway)));
+        Assert.Equal("n3", result.NodeName);
+        Assert.Equal(0, SchedulerHarness.ScoreOf(result, "n1", PodTopologySpread.Name));
+        Assert.Equal(33, SchedulerHarness.ScoreOf(result, "n2", PodTopologySpread.Name));
+        Assert.Equal(100, SchedulerHarness.ScoreOf(result, "n3", PodTopologySpread.Name));
+    }
+
+    [Fact]
     public void Score_GivesEveryScoredNode100_WhenNoScoredDomainHasMatches()
     {
         // a1 is refused by the hard hostname constraint (2+1-0 = 3 > 1), so only zone b is a scored domain (weight ln 3)
