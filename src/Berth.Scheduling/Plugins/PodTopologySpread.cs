@@ -18,11 +18,13 @@ namespace Berth.Scheduling.Plugins;
 /// workloads are treated like bare pods, which get none, so a workload without constraints is skipped.
 /// </para>
 /// <para>
-/// Matching replicas are counted per replica group (one workload's placed replicas): the selector is evaluated once
-/// per group and the group's per-node counts are added into flat arrays indexed by the topology key's value id
-/// (<see cref="LabelColumn"/>), over the nodes eligible for counting (a <see cref="NodeBitset"/>). Filter and Score
-/// then read one array entry per node per constraint. Which nodes are eligible depends only on node labels and
-/// taints, which do not change for a snapshot's life, so it is computed once per (snapshot, workload) and kept.
+/// Matching replicas are counted per replica group (one workload's placed replicas): whether a group counts (namespace
+/// and selector) is decided once per group, and its per-node counts are added into flat arrays indexed by the topology
+/// key's value id (<see cref="LabelColumn"/>), over the nodes eligible for counting (a <see cref="NodeBitset"/>).
+/// PreFilter turns the counts into a verdict per domain and PreScore into a score term per domain, so Filter, Score
+/// and NormalizeScore read one array entry per node per constraint. Which nodes are eligible and which groups count
+/// depend only on node labels and taints and on group labels, which do not change for a snapshot's life, so they are
+/// computed once per (snapshot, workload) and kept while the same workload is scheduled.
 /// </para>
 /// <para>
 /// As in v1.35, a constraint whose selector has no requirements (an empty <c>labelSelector: {}</c> with no
@@ -208,21 +210,13 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
         _ignored.Clear(n);
         _ignored.SetAll();
         _ignored.ExceptWith(allKeys);
-        int scored = 0;
-        for (int k = 0; k < feasibleNodes.Length; k++)
-        {
-            if (allKeys.Contains(feasibleNodes[k]))
-            {
-                scored++;
-            }
-        }
-        _anyIgnored = scored < feasibleNodes.Length;
         int slots = 0;
         for (int i = 0; i < _soft.Count; i++)
         {
             slots += constraints[i].Column?.ValueCount ?? 0;
         }
         NextStamp(slots);
+        int scored = -1;
         int offset = 0;
         for (int i = 0; i < _soft.Count; i++)
         {
@@ -230,26 +224,29 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
             c.ClearCounts();
             c.EnsureNodeCounts(n);
             c.ScoreDomainCount = 0;
-            if (!c.IsHostname && scored > 0)
+            if (!c.IsHostname && c.Column is not null)
             {
-                var valueOfNode = c.Column!.ValueOfNode;
-                for (int k = 0; k < feasibleNodes.Length; k++)
+                // With one constraint, holding its key is holding all keys: no bitset test needed.
+                c.ScoreDomainCount = RegisterDomains(feasibleNodes, c.Column.ValueOfNode, _soft.Count == 1 ? null : allKeys, offset, out scored);
+            }
+            offset += c.Column?.ValueCount ?? 0;
+        }
+        if (scored < 0)
+        {
+            scored = 0;
+            for (int k = 0; k < feasibleNodes.Length; k++)
+            {
+                if (allKeys.Contains(feasibleNodes[k]))
                 {
-                    int node = feasibleNodes[k];
-                    if (!allKeys.Contains(node))
-                    {
-                        continue;
-                    }
-                    int slot = offset + valueOfNode[node];
-                    if (_domainStamp[slot] != _stamp)
-                    {
-                        _domainStamp[slot] = _stamp;
-                        c.ScoreDomainCount++;
-                    }
+                    scored++;
                 }
             }
+        }
+        _anyIgnored = scored < feasibleNodes.Length;
+        for (int i = 0; i < _soft.Count; i++)
+        {
+            var c = constraints[i];
             c.Weight = Math.Log((c.IsHostname ? scored : c.ScoreDomainCount) + 2);
-            offset += c.Column?.ValueCount ?? 0;
         }
         if (scored == 0)
         {
@@ -278,6 +275,34 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
             }
         }
         return PluginStatus.Success;
+    }
+
+    /// <summary>
+    /// Stamps the domains (at <paramref name="offset"/> + value id) of feasible nodes that hold every soft key, and
+    /// returns how many distinct domains that is; <paramref name="scored"/> is the number of such nodes.
+    /// </summary>
+    private int RegisterDomains(ReadOnlySpan<int> feasibleNodes, ReadOnlySpan<int> valueOfNode, NodeBitset? allKeys, int offset, out int scored)
+    {
+        var stamps = _domainStamp.AsSpan(offset);
+        int stamp = _stamp;
+        int domains = 0;
+        scored = 0;
+        for (int k = 0; k < feasibleNodes.Length; k++)
+        {
+            int node = feasibleNodes[k];
+            int domain = valueOfNode[node];
+            if (domain < 0 || (allKeys is not null && !allKeys.Contains(node)))
+            {
+                continue;
+            }
+            scored++;
+            if (stamps[domain] != stamp)
+            {
+                stamps[domain] = stamp;
+                domains++;
+            }
+        }
+        return domains;
     }
 
     /// <inheritdoc />
@@ -439,8 +464,7 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
         for (int g = 0; g < groups.Count; g++)
         {
             var group = groups[g];
-            var info = group.Info;
-            if (group.Count == 0 || !string.Equals(info.Namespace, ns, StringComparison.Ordinal))
+            if (group.Count == 0)
             {
                 continue;
             }
@@ -452,8 +476,7 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
                 {
                     continue;
                 }
-                // The selector is evaluated once per group: replicas of a workload share their labels.
-                if (c.CountsReplicas && c.Selector!.Matches(info.Labels))
+                if (c.MatchesGroup(group, ns))
                 {
                     if (scoring && c.IsHostname)
                     {
@@ -560,6 +583,32 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
         public double[] Term = [];
         public long[] RoundedTerm = [];
         public long[] NormalizedTerm = [];
+
+        // Per group index: 0 not yet known, 1 its replicas do not count, 2 they count. Groups keep their labels and
+        // namespace, so the answer holds while the constraint is compiled for the same snapshot and workload.
+        private byte[] _groupMatch = [];
+
+        public void ForgetGroups() => Array.Clear(_groupMatch);
+
+        /// <summary>True when the group's replicas count: same namespace as the incoming replica, and the selector matches.</summary>
+        public bool MatchesGroup(ReplicaGroup group, string ns)
+        {
+            int index = group.Index;
+            if (index >= _groupMatch.Length)
+            {
+                Array.Resize(ref _groupMatch, Math.Max(index + 1, _groupMatch.Length * 2));
+            }
+            byte known = _groupMatch[index];
+            if (known == 0)
+            {
+                bool matches = CountsReplicas
+                    && string.Equals(group.Info.Namespace, ns, StringComparison.Ordinal)
+                    && Selector!.Matches(group.Info.Labels);
+                known = matches ? (byte)2 : (byte)1;
+                _groupMatch[index] = known;
+            }
+            return known == 2;
+        }
 
         public void ClearCounts()
         {
@@ -702,6 +751,7 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
                 }
             }
             c.Selector = selector;
+            c.ForgetGroups();
             // v1.35 counts nothing for a selector without requirements (labels.Everything().Empty() is true),
             // and a null selector (labels.Nothing()) matches nothing, not even the incoming replica.
             c.CountsReplicas = selector is not null && !selector.IsEmpty;
