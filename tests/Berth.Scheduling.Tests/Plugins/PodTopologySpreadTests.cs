@@ -92,6 +92,22 @@ public class PodTopologySpreadTests
     }
 
     [Fact]
+    public void Filter_ReportsTheFirstFailingConstraintInOrder()
+    {
+        // a2 is in zone a (2 matches, min 0: 2+1-0 = 3 > 1) and lacks the rack key. Zone first → the skew reason;
+        // rack first → the missing-label reason, as Kubernetes checks constraints in order.
+        var h = Harness(InZone("a1", "a").Label("rack", "r1"), InZone("a2", "a"), InZone("b1", "b").Label("rack", "r2"));
+        h.Place(Web(), "a1", "a1");
+
+        var zoneFirst = h.Schedule(Web().Spread(Spread(Zone)).Spread(Spread("rack", maxSkew: 5)));
+        Assert.Equal([PodTopologySpread.ConstraintsNotMatchReason], SchedulerHarness.ReasonsOf(zoneFirst, "a2"));
+
+        var rackFirst = h.Schedule(Web().Spread(Spread("rack", maxSkew: 5)).Spread(Spread(Zone)));
+        Assert.Equal([PodTopologySpread.NodeLabelNotMatchReason], SchedulerHarness.ReasonsOf(rackFirst, "a2"));
+        Assert.Equal(["b1"], Feasible(rackFirst));
+    }
+
+    [Fact]
     public void Filter_TakesGlobalMinimumAsZero_WhenEligibleDomainsAreFewerThanMinDomains()
     {
         // Two zones with one match each. Without minDomains: min 1, skew 1+1-1=1 ≤ 1 → both kept.
