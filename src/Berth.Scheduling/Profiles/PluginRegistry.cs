@@ -25,6 +25,7 @@ public sealed class PluginRegistry
         registry.Register(NodeResourcesBalancedAllocation.Name, args => new NodeResourcesBalancedAllocation(
             PluginArgsOf<NodeResourcesBalancedAllocationArgs>(NodeResourcesBalancedAllocation.Name, args) ?? NodeResourcesBalancedAllocationArgs.Default));
         registry.Register(InterPodAffinity.Name, args => new InterPodAffinity(PluginArgsOf<InterPodAffinityArgs>(InterPodAffinity.Name, args) ?? InterPodAffinityArgs.Default));
+        registry.Register(PodTopologySpread.Name, _ => new PodTopologySpread());
         return registry;
     }
 
