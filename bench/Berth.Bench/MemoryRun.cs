@@ -18,7 +18,7 @@ internal static class MemoryRun
     {
         double baselineMB = GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0);
         var snapshot = ClusterSnapshot.Create(Shapes.Nodes(nodes, ["moon-1", "moon-2", "moon-3"]));
-        var scheduler = SchedulerFactory.Create(parallelism);
+        using var scheduler = SchedulerFactory.Create(parallelism);
         WorkloadSpec[] workloads =
         [
             Shapes.Default("web", "team-a"),

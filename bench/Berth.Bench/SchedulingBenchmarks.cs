@@ -25,7 +25,7 @@ public class SchedulingBenchmarks
     public void Setup()
     {
         _snapshot = ClusterSnapshot.Create(Shapes.Nodes(Nodes, []));
-        _scheduler = SchedulerFactory.Create(Environment.ProcessorCount, quiet: true);
+        _scheduler = SchedulerFactory.Create(Environment.ProcessorCount);
         var init = _snapshot.Compile(Shapes.Default("init", "namespace-1"));
         for (int i = 0; i < Nodes; i++)
         {

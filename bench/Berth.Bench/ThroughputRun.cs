@@ -46,7 +46,7 @@ internal static class ThroughputRun
         }
 
         var snapshot = ClusterSnapshot.Create(Shapes.Nodes(nodes, scenario.Zones, scenario.ExtendedResourceNodes));
-        var scheduler = SchedulerFactory.Create(parallelism, quiet);
+        using var scheduler = SchedulerFactory.Create(parallelism);
         Log($"{scenario.Name}: {nodes} nodes, profile '{scheduler.Profile.Name}', parallelism {parallelism}");
 
         // Init replicas go through the scheduler too, as in scheduler_perf, but outside the clock.
