@@ -37,6 +37,9 @@ public sealed class Scheduler : IDisposable
     // Per-cycle state, reused.
     private int[] _candidates = [];
     private long[] _totals = [];
+    private int[] _ties = [];
+    private readonly long[][] _activeScores;
+    private readonly long[] _activeWeights;
     private readonly long[][] _scoreByNode;
     private readonly bool[] _filterActive;
     private readonly bool[] _scoreActive;
@@ -104,6 +107,8 @@ public sealed class Scheduler : IDisposable
         _binders = [.. binders.OfType<IBindPlugin>()];
         _random = new System.Random(profile.Seed);
         _scoreByNode = new long[_scores.Length][];
+        _activeScores = new long[_scores.Length][];
+        _activeWeights = new long[_scores.Length];
         _filterActive = new bool[_filters.Length];
         _probeActive = new bool[_filters.Length];
         _cycle.Probe = Probe;
@@ -271,6 +276,7 @@ public sealed class Scheduler : IDisposable
         {
             _candidates = new int[n];
             _totals = new long[n];
+            _ties = new int[n];
             for (int s = 0; s < _scoreByNode.Length; s++)
             {
                 _scoreByNode[s] = new long[n];
@@ -365,43 +371,25 @@ public sealed class Scheduler : IDisposable
 
     private int Select(ClusterSnapshot snapshot, ReadOnlySpan<int> feasible, Span<int> topNodes, Span<long> topTotals, out int topCount)
     {
-        // Totals plugin by plugin: each pass is a tight gather over one score array; the first pass assigns.
-        var totals = _totals.AsSpan(0, feasible.Length);
-        bool assigned = false;
+        // The active score arrays and weights, compacted so the loop below reads only what counts.
+        int active = 0;
         for (int s = 0; s < _scores.Length; s++)
         {
-            if (!_scoreActive[s])
+            if (_scoreActive[s])
             {
-                continue;
-            }
-            var scores = _scoreByNode[s];
-            long weight = _weights[s];
-            if (assigned)
-            {
-                for (int i = 0; i < feasible.Length; i++)
-                {
-                    totals[i] += scores[feasible[i]] * weight;
-                }
-            }
-            else
-            {
-                for (int i = 0; i < feasible.Length; i++)
-                {
-                    totals[i] = scores[feasible[i]] * weight;
-                }
-                assigned = true;
+                _activeScores[active] = _scoreByNode[s];
+                _activeWeights[active] = _weights[s];
+                active++;
             }
         }
-        if (!assigned)
-        {
-            totals.Clear();
-        }
+        var totals = _totals.AsSpan(0, feasible.Length);
+        ComputeTotals(feasible, totals, active);
 
+        // One pass: the best total, every node tied with it (in node order), and the top three for the explanation.
         topCount = 0;
-        var tiebreak = _profile.Tiebreak;
-        int best = -1;
+        int tieCount = 0;
         long bestTotal = long.MinValue;
-        int ties = 0;
+        var ties = _ties.AsSpan();
         for (int i = 0; i < feasible.Length; i++)
         {
             long total = totals[i];
@@ -418,16 +406,47 @@ public sealed class Scheduler : IDisposable
             if (total > bestTotal)
             {
                 bestTotal = total;
-                best = node;
-                ties = 1;
+                tieCount = 0;
+            }
+            ties[tieCount++] = node;
+        }
+        return _profile.Tiebreak == Tiebreak.WeightedRandom ? WeightedPick(feasible, totals) : BreakTie(snapshot, ties[..tieCount]);
+    }
+
+    private void ComputeTotals(ReadOnlySpan<int> feasible, Span<long> totals, int active)
+    {
+        if (active == 0)
+        {
+            totals.Clear();
+            return;
+        }
+        // Up to three score arrays per pass (the default profile has three active for plain replicas).
+        int s = 0;
+        bool assigned = false;
+        while (s < active)
+        {
+            int take = Math.Min(3, active - s);
+            long[] a = _activeScores[s], b = take > 1 ? _activeScores[s + 1] : a, c = take > 2 ? _activeScores[s + 2] : a;
+            long wa = _activeWeights[s], wb = take > 1 ? _activeWeights[s + 1] : 0, wc = take > 2 ? _activeWeights[s + 2] : 0;
+            if (assigned)
+            {
+                for (int i = 0; i < feasible.Length; i++)
+                {
+                    int node = feasible[i];
+                    totals[i] += a[node] * wa + b[node] * wb + c[node] * wc;
+                }
             }
             else
             {
-                ties++;
-                best = BreakTie(snapshot, best, node, ties);
+                for (int i = 0; i < feasible.Length; i++)
+                {
+                    int node = feasible[i];
+                    totals[i] = a[node] * wa + b[node] * wb + c[node] * wc;
+                }
+                assigned = true;
             }
+            s += take;
         }
-        return tiebreak == Tiebreak.WeightedRandom ? WeightedPick(feasible, totals) : best;
     }
 
     private int WeightedPick(ReadOnlySpan<int> feasible, ReadOnlySpan<long> totals)
@@ -450,22 +469,42 @@ public sealed class Scheduler : IDisposable
         return feasible[^1];
     }
 
-    private int BreakTie(ClusterSnapshot snapshot, int current, int candidate, int ties)
+    private int BreakTie(ClusterSnapshot snapshot, ReadOnlySpan<int> ties)
     {
+        if (ties.Length == 1)
+        {
+            return ties[0];
+        }
         switch (_profile.Tiebreak)
         {
             case Tiebreak.Random:
-                // Kubernetes' selectHost: each of k tied nodes wins with probability 1/k (reservoir sampling).
-                return _random.Next(ties) == 0 ? candidate : current;
+                // Uniform over the tied nodes, as Kubernetes' selectHost; one draw per decision, so it replays with the seed.
+                return ties[_random.Next(ties.Length)];
             case Tiebreak.LeastLoaded:
-                return Load(snapshot, candidate) < Load(snapshot, current) ? candidate : current;
+                int least = ties[0];
+                double leastLoad = Load(snapshot, least);
+                foreach (int node in ties[1..])
+                {
+                    double load = Load(snapshot, node);
+                    if (load < leastLoad)
+                    {
+                        least = node;
+                        leastLoad = load;
+                    }
+                }
+                return least;
             case Tiebreak.RoundRobin:
-                // The first tied node after the last choice, wrapping around: compare distances past _lastChosen.
-                int n = snapshot.NodeCount;
-                int dc = (candidate - _lastChosen - 1 + n) % n, dk = (current - _lastChosen - 1 + n) % n;
-                return dc < dk ? candidate : current;
+                // The first tied node after the last choice, wrapping around.
+                foreach (int node in ties)
+                {
+                    if (node > _lastChosen)
+                    {
+                        return node;
+                    }
+                }
+                return ties[0];
             default:
-                return current;
+                return ties[0];
         }
     }
 

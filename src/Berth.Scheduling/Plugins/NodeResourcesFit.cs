@@ -16,6 +16,9 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
 
     private const int MaxNodeScore = 100;
 
+    /// <summary>Allocatable amounts below this keep every score's double division exact (see <see cref="ExactDivide"/>).</summary>
+    private const long FastDivisionLimit = 1L << 46;
+
     /// <summary>Nodes per block in the hot loops: small enough for per-block scratch on the stack.</summary>
     private const int Block = 256;
 
@@ -317,25 +320,30 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
         long[] allocatable1 = _scoreAllocatable[1], requested1 = _scoreRequested[1];
         long pod0 = _scorePodRequest[0], pod1 = _scorePodRequest[1];
         long weight0 = _scoreWeight[0], weight1 = _scoreWeight[1];
-        for (int i = 0; i < nodes.Length; i++)
+        if (_scoreColumns[0].MaxAllocatable >= FastDivisionLimit || _scoreColumns[1].MaxAllocatable >= FastDivisionLimit)
         {
-            int node = nodes[i];
+            ScoreDenseLeastAllocated(nodes, scoreByNode);
+            return;
+        }
+        foreach (int node in nodes)
+        {
             long nodeScore = 0, weightSum = 0;
-            long a0 = allocatable0[node];
+            long a0 = allocatable0[node], a1 = allocatable1[node];
+            // Allocatable below 2^46 makes (a - r) * 100 < 2^53, so the double division below is exact (see ExactDivide).
             if (a0 != 0)
             {
                 long r0 = requested0[node] + pod0;
-                nodeScore += (r0 > a0 ? 0 : ExactDivide((a0 - r0) * MaxNodeScore, a0)) * weight0;
+                nodeScore += (r0 > a0 ? 0 : (long)((double)((a0 - r0) * MaxNodeScore) / a0)) * weight0;
                 weightSum += weight0;
             }
-            long a1 = allocatable1[node];
             if (a1 != 0)
             {
                 long r1 = requested1[node] + pod1;
-                nodeScore += (r1 > a1 ? 0 : ExactDivide((a1 - r1) * MaxNodeScore, a1)) * weight1;
+                nodeScore += (r1 > a1 ? 0 : (long)((double)((a1 - r1) * MaxNodeScore) / a1)) * weight1;
                 weightSum += weight1;
             }
-            scoreByNode[node] = weightSum == 0 ? 0 : ExactDivide(nodeScore, weightSum);
+            // Scores are non-negative, so halving by shift is the integer division Kubernetes does for two unit weights.
+            scoreByNode[node] = weightSum == 2 ? nodeScore >> 1 : weightSum == 0 ? 0 : nodeScore / weightSum;
         }
     }
 

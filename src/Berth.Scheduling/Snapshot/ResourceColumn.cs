@@ -49,6 +49,9 @@ public sealed class ResourceColumn
     /// <summary>Requested per node for dense columns (per slot for sparse ones), for hot loops.</summary>
     internal long[] RequestedArray => _requested;
 
+    /// <summary>The largest allocatable amount on any node (bounds the arithmetic of scores).</summary>
+    public long MaxAllocatable { get; private set; }
+
     /// <summary>The node's allocatable amount, 0 when it has none.</summary>
     public long Allocatable(int node)
     {
@@ -80,6 +83,7 @@ public sealed class ResourceColumn
         // Slot first: it may grow the arrays.
         int slot = SlotFor(node);
         _allocatable[slot] = amount;
+        MaxAllocatable = Math.Max(MaxAllocatable, amount);
     }
 
     internal void AddRequested(int node, long amount)
