@@ -13,7 +13,7 @@ namespace Berth.Scheduling.Framework;
 /// </remarks>
 internal sealed class NodeRangeWorkers : IDisposable
 {
-    private const int SpinIterations = 200;
+    private const int SpinIterations = 200_000;
 
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim _wake = new(0);
@@ -50,10 +50,9 @@ internal sealed class NodeRangeWorkers : IDisposable
             _wake.Release(sleeping);
         }
         run.Drain();
-        var spin = new SpinWait();
+        // The other ranges are already running on workers that were awake when they claimed them: wait without yielding.
         while (Volatile.Read(ref run.Done) != ranges)
         {
-            spin.SpinOnce();
         }
         if (run.Failure is { } failure)
         {
@@ -68,9 +67,10 @@ internal sealed class NodeRangeWorkers : IDisposable
         {
             var run = _current;
             int spins = 0;
+            // A plain read loop rather than Thread.SpinWait: on virtual machines the PAUSE instruction can make the
+            // hypervisor deschedule a spinning vCPU, which then misses the very hand-off it waits for.
             while ((run is null || ReferenceEquals(run, last)) && spins++ < SpinIterations && !_disposed)
             {
-                Thread.SpinWait(30);
                 run = _current;
             }
             if (run is null || ReferenceEquals(run, last))

@@ -40,6 +40,17 @@ public sealed class Scheduler : IDisposable
     private int[] _ties = [];
     private readonly long[][] _activeScores;
     private readonly long[] _activeWeights;
+    private readonly bool[] _scoreUniform;
+    private int _activeCount;
+    private long _uniformTotal;
+    private const int TopCount = 3;
+    private long[] _chunkBest = [];
+    private int[] _chunkTies = [];
+    private int[] _chunkTopCount = [];
+    private int[] _chunkTopNodes = [];
+    private long[] _chunkTopTotals = [];
+    private readonly Action<int> _rankChunk;
+    private readonly Action<int> _scoreAndRankChunk;
     private readonly long[][] _scoreByNode;
     private readonly bool[] _filterActive;
     private readonly bool[] _scoreActive;
@@ -109,6 +120,9 @@ public sealed class Scheduler : IDisposable
         _scoreByNode = new long[_scores.Length][];
         _activeScores = new long[_scores.Length][];
         _activeWeights = new long[_scores.Length];
+        _scoreUniform = new bool[_scores.Length];
+        _rankChunk = RankChunk;
+        _scoreAndRankChunk = ScoreAndRankChunk;
         _filterActive = new bool[_filters.Length];
         _probeActive = new bool[_filters.Length];
         _cycle.Probe = Probe;
@@ -169,27 +183,38 @@ public sealed class Scheduler : IDisposable
         }
 
         // 4. PreScore sees all feasible nodes (topology counts need them), then 5. Score in parallel,
-        //    then 6. NormalizeScore over all feasible nodes, since normalization needs the maximum.
+        //    then 6. NormalizeScore over all feasible nodes, since normalization needs the maximum,
+        //    then totals and ranking per range in parallel again.
         var feasible = _candidates.AsSpan(0, _feasibleCount);
         for (int s = 0; s < _scores.Length; s++)
         {
             var status = _preScores[s]?.PreScore(_cycle, feasible) ?? PluginStatus.Success;
             _scoreActive[s] = status.Code != PluginStatusCode.Skip && _weights[s] != 0;
         }
+        bool normalize = PrepareScoring(explain);
         PlanChunks(_feasibleCount);
-        RunChunks(_scoreChunk);
-        for (int s = 0; s < _scores.Length; s++)
+        if (normalize)
         {
-            if (_scoreActive[s])
+            RunChunks(_scoreChunk);
+            for (int s = 0; s < _scores.Length; s++)
             {
-                _scores[s].NormalizeScore(_cycle, feasible, _scoreByNode[s]);
+                if (_scoreActive[s] && !_scoreUniform[s])
+                {
+                    _scores[s].NormalizeScore(_cycle, feasible, _scoreByNode[s]);
+                }
             }
+            RunChunks(_rankChunk);
+        }
+        else
+        {
+            // No active plugin normalizes: each node range is scored, totalled and ranked in one parallel pass.
+            RunChunks(_scoreAndRankChunk);
         }
 
-        // 7. Select: the best weighted total, ties broken by the profile's tiebreak.
+        // 7. Select: the best weighted total over all ranges, ties broken by the profile's tiebreak.
         Span<int> topNodes = stackalloc int[3];
         Span<long> topTotals = stackalloc long[3];
-        int chosen = Select(snapshot, feasible, topNodes, topTotals, out int topCount);
+        int chosen = MergeRanks(snapshot, feasible, topNodes, topTotals, out int topCount);
         var diagnostics = Diagnostics(snapshot, n, explain, summary: null, topNodes[..topCount], topTotals[..topCount]);
 
         // 8. Reserve → Permit → PreBind → Bind → PostBind, for plugins the profile names as binders.
@@ -288,6 +313,11 @@ public sealed class Scheduler : IDisposable
             _chunkStart = new int[workers + 1];
             _chunkKept = new int[workers];
             _chunkRefused = new int[workers, _filters.Length];
+            _chunkBest = new long[workers];
+            _chunkTies = new int[workers];
+            _chunkTopCount = new int[workers];
+            _chunkTopNodes = new int[workers * TopCount];
+            _chunkTopTotals = new long[workers * TopCount];
         }
     }
 
@@ -362,46 +392,75 @@ public sealed class Scheduler : IDisposable
         var nodes = _candidates.AsSpan(start, end - start);
         for (int s = 0; s < _scores.Length; s++)
         {
-            if (_scoreActive[s])
+            if (_scoreActive[s] && !_scoreUniform[s])
             {
                 _scores[s].Score(_cycle, nodes, _scoreByNode[s]);
             }
         }
     }
 
-    private int Select(ClusterSnapshot snapshot, ReadOnlySpan<int> feasible, Span<int> topNodes, Span<long> topTotals, out int topCount)
+    /// <summary>
+    /// Compacts the active score arrays and weights, folds plugins with a uniform score into one constant, and says
+    /// whether any remaining plugin needs its NormalizeScore step.
+    /// </summary>
+    private bool PrepareScoring(bool explain)
     {
-        // The active score arrays and weights, compacted so the loop below reads only what counts.
-        int active = 0;
+        _activeCount = 0;
+        _uniformTotal = 0;
+        bool normalize = false;
         for (int s = 0; s < _scores.Length; s++)
         {
-            if (_scoreActive[s])
+            _scoreUniform[s] = false;
+            if (!_scoreActive[s])
             {
-                _activeScores[active] = _scoreByNode[s];
-                _activeWeights[active] = _weights[s];
-                active++;
+                continue;
             }
+            // With an explanation every plugin fills its per-node array, so each node's scores can be reported.
+            if (!explain && _scores[s].TryUniformScore(_cycle, out long uniform))
+            {
+                _scoreUniform[s] = true;
+                _uniformTotal += uniform * _weights[s];
+                continue;
+            }
+            _activeScores[_activeCount] = _scoreByNode[s];
+            _activeWeights[_activeCount] = _weights[s];
+            _activeCount++;
+            normalize |= _scores[s].NormalizesScores;
         }
-        var totals = _totals.AsSpan(0, feasible.Length);
-        ComputeTotals(feasible, totals, active);
+        return normalize;
+    }
 
-        // One pass: the best total, every node tied with it (in node order), and the top three for the explanation.
-        topCount = 0;
-        int tieCount = 0;
+    private void ScoreAndRankChunk(int chunk)
+    {
+        ScoreChunk(chunk);
+        RankChunk(chunk);
+    }
+
+    /// <summary>Totals one range of feasible nodes and records its best total, its tied nodes (in node order) and its top three.</summary>
+    private void RankChunk(int chunk)
+    {
+        int start = _chunkStart[chunk], end = _chunkStart[chunk + 1];
+        var nodes = _candidates.AsSpan(start, end - start);
+        var totals = _totals.AsSpan(start, end - start);
+        ComputeTotals(nodes, totals);
+
+        var ties = _ties.AsSpan(start, end - start);
+        var topNodes = _chunkTopNodes.AsSpan(chunk * TopCount, TopCount);
+        var topTotals = _chunkTopTotals.AsSpan(chunk * TopCount, TopCount);
+        int topCount = 0, tieCount = 0;
         long bestTotal = long.MinValue;
-        var ties = _ties.AsSpan();
-        for (int i = 0; i < feasible.Length; i++)
+        for (int i = 0; i < nodes.Length; i++)
         {
             long total = totals[i];
             if (total < bestTotal)
             {
-                if (topCount < topNodes.Length || total > topTotals[topCount - 1])
+                if (topCount < TopCount || total > topTotals[topCount - 1])
                 {
-                    InsertTop(feasible[i], total, topNodes, topTotals, ref topCount);
+                    InsertTop(nodes[i], total, topNodes, topTotals, ref topCount);
                 }
                 continue;
             }
-            int node = feasible[i];
+            int node = nodes[i];
             InsertTop(node, total, topNodes, topTotals, ref topCount);
             if (total > bestTotal)
             {
@@ -410,17 +469,52 @@ public sealed class Scheduler : IDisposable
             }
             ties[tieCount++] = node;
         }
-        return _profile.Tiebreak == Tiebreak.WeightedRandom ? WeightedPick(feasible, totals) : BreakTie(snapshot, ties[..tieCount]);
+        _chunkBest[chunk] = bestTotal;
+        _chunkTies[chunk] = tieCount;
+        _chunkTopCount[chunk] = topCount;
     }
 
-    private void ComputeTotals(ReadOnlySpan<int> feasible, Span<long> totals, int active)
+    /// <summary>
+    /// Combines the ranges' rankings in node order, so the outcome is the same whatever the number of ranges:
+    /// the best total, every node tied with it, the top three; then breaks the tie.
+    /// </summary>
+    private int MergeRanks(ClusterSnapshot snapshot, ReadOnlySpan<int> feasible, Span<int> topNodes, Span<long> topTotals, out int topCount)
     {
+        long best = long.MinValue;
+        for (int c = 0; c < _chunkCount; c++)
+        {
+            best = Math.Max(best, _chunkBest[c]);
+        }
+        int tieCount = 0;
+        topCount = 0;
+        for (int c = 0; c < _chunkCount; c++)
+        {
+            if (_chunkBest[c] == best)
+            {
+                // Ranges are in node order and each range's ties start at its own offset, so moving them to the front keeps order.
+                Array.Copy(_ties, _chunkStart[c], _ties, tieCount, _chunkTies[c]);
+                tieCount += _chunkTies[c];
+            }
+            for (int t = 0; t < _chunkTopCount[c]; t++)
+            {
+                InsertTop(_chunkTopNodes[c * TopCount + t], _chunkTopTotals[c * TopCount + t], topNodes, topTotals, ref topCount);
+            }
+        }
+        return _profile.Tiebreak == Tiebreak.WeightedRandom
+            ? WeightedPick(feasible, _totals.AsSpan(0, feasible.Length))
+            : BreakTie(snapshot, _ties.AsSpan(0, tieCount));
+    }
+
+    private void ComputeTotals(ReadOnlySpan<int> nodes, Span<long> totals)
+    {
+        int active = _activeCount;
+        long constant = _uniformTotal;
         if (active == 0)
         {
-            totals.Clear();
+            totals.Fill(constant);
             return;
         }
-        // Up to three score arrays per pass (the default profile has three active for plain replicas).
+        // Up to three score arrays per pass (plain replicas under the default profile have two or three).
         int s = 0;
         bool assigned = false;
         while (s < active)
@@ -430,18 +524,18 @@ public sealed class Scheduler : IDisposable
             long wa = _activeWeights[s], wb = take > 1 ? _activeWeights[s + 1] : 0, wc = take > 2 ? _activeWeights[s + 2] : 0;
             if (assigned)
             {
-                for (int i = 0; i < feasible.Length; i++)
+                for (int i = 0; i < nodes.Length; i++)
                 {
-                    int node = feasible[i];
+                    int node = nodes[i];
                     totals[i] += a[node] * wa + b[node] * wb + c[node] * wc;
                 }
             }
             else
             {
-                for (int i = 0; i < feasible.Length; i++)
+                for (int i = 0; i < nodes.Length; i++)
                 {
-                    int node = feasible[i];
-                    totals[i] = a[node] * wa + b[node] * wb + c[node] * wc;
+                    int node = nodes[i];
+                    totals[i] = constant + a[node] * wa + b[node] * wb + c[node] * wc;
                 }
                 assigned = true;
             }

@@ -126,6 +126,9 @@ public sealed class NodeResourcesBalancedAllocation : IPreScorePlugin, IScorePlu
     }
 
     /// <inheritdoc />
+    public bool NormalizesScores => false;
+
+    /// <inheritdoc />
     public void NormalizeScore(SchedulingCycle cycle, ReadOnlySpan<int> nodes, Span<long> scoreByNode)
     {
         // Scores are already 0-100.

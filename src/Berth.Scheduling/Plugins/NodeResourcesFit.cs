@@ -359,6 +359,9 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
         (ulong)a < (1UL << 53) && (ulong)b < (1UL << 46) ? (long)((double)a / b) : a / b;
 
     /// <inheritdoc />
+    public bool NormalizesScores => false;
+
+    /// <inheritdoc />
     public void NormalizeScore(SchedulingCycle cycle, ReadOnlySpan<int> nodes, Span<long> scoreByNode)
     {
         // Scores are already 0-100.

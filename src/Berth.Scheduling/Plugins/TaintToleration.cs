@@ -103,6 +103,16 @@ public sealed class TaintToleration : IPreFilterPlugin, IFilterPlugin, IPreScore
     }
 
     /// <inheritdoc />
+    public bool TryUniformScore(SchedulingCycle cycle, out long score)
+    {
+        // No node carries a PreferNoSchedule taint: every raw count is 0, which reverse normalization turns into 100.
+        score = MaxNodeScoreForUniform;
+        return !cycle.Snapshot.AnyPreferNoScheduleTaint;
+    }
+
+    private const long MaxNodeScoreForUniform = 100;
+
+    /// <inheritdoc />
     public void NormalizeScore(SchedulingCycle cycle, ReadOnlySpan<int> nodes, Span<long> scoreByNode) =>
         ScoreNormalization.Default(nodes, scoreByNode, reverse: true);
 

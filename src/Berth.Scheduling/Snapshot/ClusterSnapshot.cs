@@ -77,6 +77,7 @@ public sealed class ClusterSnapshot
             _unschedulable[i] = node.Unschedulable;
             _notReady[i] = !node.Ready;
             _taints[i] = [.. node.Taints];
+            AnyPreferNoScheduleTaint |= node.Taints.Any(t => t.Effect == TaintEffect.PreferNoSchedule);
             _replicasOn[i] = [];
             foreach (var (key, value) in node.Labels)
             {
@@ -127,6 +128,9 @@ public sealed class ClusterSnapshot
 
     /// <summary>Per node: not ready.</summary>
     public ReadOnlySpan<bool> NotReady => _notReady;
+
+    /// <summary>True when some node has a PreferNoSchedule taint (otherwise taint scores are the same everywhere).</summary>
+    public bool AnyPreferNoScheduleTaint { get; }
 
     /// <summary>A node's taints.</summary>
     public Taint[] TaintsOf(int node) => _taints[node];

@@ -141,6 +141,26 @@ public class SchedulerTests
     }
 
     [Fact]
+    public void Schedule_TotalsTheSame_WithOrWithoutExplanation_UnderTheDefaultProfile()
+    {
+        // Without an explanation, uniform taint scores are folded into a constant and ranges are ranked in parallel;
+        // the chosen node and the top totals must be exactly those of the fully explained, per-node computation.
+        var nodes = Enumerable.Range(0, 2500).Select(i => Node($"n{i}").Allocatable("cpu", (2 + i % 5).ToString()).Build()).ToArray();
+        var profile = BuiltInProfiles.Default with { PostFilters = [], Tiebreak = Tiebreak.First };
+        var h = new SchedulerHarness(nodes, profile);
+        h.Place(Workload().Requests(("cpu", "1"), ("memory", "3Gi")), "n4", "n9", "n14");
+        using var parallel = new Scheduler(profile, options: new SchedulerOptions(4, MinNodesPerWorker: 300));
+        var info = h.Snapshot.Compile(Workload());
+        var explained = h.Scheduler.Schedule(h.Snapshot, info, 0, explain: true);
+        var fast = parallel.Schedule(h.Snapshot, info, 0, explain: false);
+        Assert.Equal(explained.NodeName, fast.NodeName);
+        Assert.Equal(explained.Diagnostics.TopScores, fast.Diagnostics.TopScores);
+        var best = explained.Diagnostics.Nodes!.Single(n => n.Node == explained.NodeName);
+        Assert.Equal(100, best.Scores[TaintToleration.Name]);
+        Assert.Equal(best.Total, fast.Diagnostics.TopScores[0].Total);
+    }
+
+    [Fact]
     public void Constructor_RejectsUnknownPlugin_NamingProfileAndPlugin()
     {
         var profile = new SchedulingProfile("mine", [new("NoSuchFilter")], [], []);
