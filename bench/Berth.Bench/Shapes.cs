@@ -5,7 +5,7 @@ using Berth.Core.Specs;
 namespace Berth.Bench;
 
 /// <summary>
-/// The node and pod shapes of Kubernetes' scheduler_perf templates (docs: /work/shared/spec/bench-workloads.md §3),
+/// The node and pod shapes of Kubernetes' scheduler_perf templates (the shared spec bench-workloads.md, §3),
 /// built with the Core records.
 /// </summary>
 internal static class Shapes
