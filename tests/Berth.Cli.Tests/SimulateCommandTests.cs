@@ -40,6 +40,36 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_UsesCustomProfilesFromAProfilesFile()
+    {
+        var profiles = WriteScenario("profiles: [{name: pack, base: binpack, tiebreak: first, postFilters: []}]", "profiles.yaml");
+        var scenario = WriteScenario("""
+            profile: {name: pack}
+            nodes:
+              - {name: node-1, allocatable: {cpu: "4", memory: 8Gi}}
+              - {name: node-2, allocatable: {cpu: "4", memory: 8Gi}}
+            workloads:
+              - {name: batch, replicas: 3, requests: {cpu: "1", memory: 1Gi}}
+            """);
+        var (code, output, err) = Cli("simulate", "-f", scenario, "--profiles", profiles, "-o", "json");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        var nodes = JsonDocument.Parse(output).RootElement.GetProperty("placements").EnumerateArray()
+            .Select(p => p.GetProperty("node").GetString()).ToList();
+        Assert.Equal(["node-1", "node-1", "node-1"], nodes);
+    }
+
+    [Fact]
+    public void Run_ExitsTwo_NamingTheProfilesFile_WhenItIsBad()
+    {
+        var profiles = WriteScenario("profiles: [{name: default}]", "profiles.yaml");
+        var scenario = WriteScenario(Scenario);
+        var (code, _, err) = Cli("simulate", "-f", scenario, "--profiles", profiles);
+        Assert.Equal(2, code);
+        Assert.Contains("profiles.yaml: profiles[0].name: 'default' is a built-in profile", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_AcceptsShortAndLongOptions()
     {
         var result = Program.CreateRootCommand().Parse(["simulate", "-f", "s.yaml", "--explain", "-o", "json"]);

@@ -26,11 +26,13 @@ public static class ScenarioReader
 
     /// <summary>Reads a scenario from YAML or JSON text.</summary>
     /// <param name="registry">Plugins a custom profile may name (default: the built-in registry).</param>
+    /// <param name="profiles">Custom profiles (from a profiles file) that <c>profile.name</c> may name besides the built-in ones.</param>
     /// <exception cref="ManifestException">The scenario is malformed; the message names the field path.</exception>
-    public static Scenario Read(string text, PluginRegistry? registry = null) => Read(ManifestNode.Parse(text), registry);
+    public static Scenario Read(string text, PluginRegistry? registry = null, IReadOnlyDictionary<string, SchedulingProfile>? profiles = null) =>
+        Read(ManifestNode.Parse(text), registry, profiles);
 
     /// <summary>Reads a scenario from a parsed document.</summary>
-    public static Scenario Read(ManifestNode root, PluginRegistry? registry = null)
+    public static Scenario Read(ManifestNode root, PluginRegistry? registry = null, IReadOnlyDictionary<string, SchedulingProfile>? profiles = null)
     {
         registry ??= PluginRegistry.Default;
         if (!root.IsNull && !root.IsMapping)
@@ -38,7 +40,7 @@ public static class ScenarioReader
             root.Fail("a scenario must be a mapping with nodes and workloads");
         }
         root.ExpectFields("profile", "nodes", "namespaces", "disruptionBudgets", "placed", "workloads");
-        var profile = ReadProfile(root.Field("profile"), registry);
+        var profile = ReadProfile(root.Field("profile"), registry, profiles);
         var nodes = ReadNodes(root.Field("nodes"));
         var namespaces = ReadNamespaces(root.Field("namespaces"));
         var budgets = ReadBudgets(root.Field("disruptionBudgets"));
@@ -49,20 +51,37 @@ public static class ScenarioReader
 
     // ---- profile ----
 
-    private static SchedulingProfile ReadProfile(ManifestNode? node, PluginRegistry registry)
+    private static SchedulingProfile ReadProfile(ManifestNode? node, PluginRegistry registry, IReadOnlyDictionary<string, SchedulingProfile>? custom)
     {
         if (node is null)
         {
             return BuiltInProfiles.Default;
         }
         node.ExpectFields("name", "filters", "scores", "postFilters", "tiebreak", "seed");
-        var profile = BuiltInProfiles.Default;
-        if (node.Field("name") is { } nameNode)
+        var profile = node.Field("name") is { } nameNode ? FindProfile(nameNode, custom) : BuiltInProfiles.Default;
+        return ReadProfileOverrides(node, profile, registry);
+    }
+
+    /// <summary>A built-in profile, or a custom one, by the name a node holds; the error lists every known name.</summary>
+    internal static SchedulingProfile FindProfile(ManifestNode nameNode, IReadOnlyDictionary<string, SchedulingProfile>? custom)
+    {
+        var name = nameNode.AsString();
+        if (BuiltInProfiles.Find(name) is { } builtIn)
         {
-            var name = nameNode.AsString();
-            profile = BuiltInProfiles.Find(name)
-                ?? throw nameNode.Error($"unknown profile '{name}'; use one of {string.Join(", ", BuiltInProfiles.Names)}");
+            return builtIn;
         }
+        if (custom is not null && custom.TryGetValue(name, out var mine))
+        {
+            return mine;
+        }
+        var known = BuiltInProfiles.Names.Concat(custom?.Keys ?? []);
+        var hint = custom is null ? ", or define it in a profiles file (berth simulate --profiles FILE)" : "";
+        throw nameNode.Error($"unknown profile '{name}'; use one of {string.Join(", ", known)}{hint}");
+    }
+
+    /// <summary>Applies the plugin lists, tiebreak and seed a profile node gives on top of <paramref name="profile"/>.</summary>
+    internal static SchedulingProfile ReadProfileOverrides(ManifestNode node, SchedulingProfile profile, PluginRegistry registry)
+    {
         if (node.Field("filters") is { } filters)
         {
             profile = profile with { Filters = ReadPluginList(filters, registry, PluginRole.Filter) };
@@ -488,7 +507,7 @@ public static class ScenarioReader
             TopologySpreadReader.ReadList(item.Field("topologySpreadConstraints")));
     }
 
-    private static string ReadDnsLabel(ManifestNode node)
+    internal static string ReadDnsLabel(ManifestNode node)
     {
         var name = node.AsString();
         if (ManifestNames.ValidateDnsLabel(name) is { } error)

@@ -13,11 +13,13 @@ public static class SimulateCommand
     {
         var file = CommonOptions.File("Scenario file (YAML or JSON)");
         var explain = new Option<bool>("--explain") { Description = "Show every node's evaluation and preemption candidates per replica" };
+        var profiles = new Option<string?>("--profiles") { Description = "Profiles file (YAML or JSON) defining custom profiles the scenario's profile.name may use" };
         var output = CommonOptions.Output();
         var command = new Command("simulate", "Place workloads onto a described cluster and print every decision; no server needed")
         {
             file,
             explain,
+            profiles,
             output,
         };
         command.SetAction(parseResult => Run(
@@ -25,33 +27,41 @@ public static class SimulateCommand
             parseResult.GetValue(explain),
             parseResult.GetValue(output),
             parseResult.InvocationConfiguration.Output,
-            parseResult.InvocationConfiguration.Error));
+            parseResult.InvocationConfiguration.Error,
+            parseResult.GetValue(profiles)));
         return command;
     }
 
     /// <summary>Reads, simulates and prints; returns 0 when the scenario was read (placed or not), 2 for a bad scenario or file.</summary>
-    public static int Run(string path, bool explain, OutputFormat format, TextWriter output, TextWriter error)
+    public static int Run(string path, bool explain, OutputFormat format, TextWriter output, TextWriter error, string? profilesPath = null)
     {
-        string text;
-        try
+        if (!TryReadText(path, error, out var text))
         {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            error.WriteLine($"error: {path}: file not found");
             return Program.UsageError;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        string? profilesText = null;
+        if (profilesPath is not null && !TryReadText(profilesPath, error, out profilesText))
         {
-            error.WriteLine($"error: {path}: {e.Message}");
             return Program.UsageError;
         }
 
         SimulationReport report;
         try
         {
-            var scenario = ScenarioReader.Read(text);
+            IReadOnlyDictionary<string, SchedulingProfile>? custom = null;
+            if (profilesText is not null)
+            {
+                try
+                {
+                    custom = ProfilesReader.Read(profilesText);
+                }
+                catch (ManifestException e)
+                {
+                    error.WriteLine($"error: {profilesPath}: {e.Message}");
+                    return Program.UsageError;
+                }
+            }
+            var scenario = ScenarioReader.Read(text, profiles: custom);
             report = new Simulator().Run(scenario, explain);
         }
         catch (ManifestException e)
@@ -74,5 +84,24 @@ public static class SimulateCommand
             SimulationTableWriter.Write(report, explain, output);
         }
         return 0;
+    }
+
+    private static bool TryReadText(string path, TextWriter error, out string text)
+    {
+        text = "";
+        try
+        {
+            text = File.ReadAllText(path);
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            error.WriteLine($"error: {path}: file not found");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {path}: {e.Message}");
+        }
+        return false;
     }
 }
