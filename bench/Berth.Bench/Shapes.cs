@@ -10,8 +10,8 @@ namespace Berth.Bench;
 /// </summary>
 internal static class Shapes
 {
-    public const string HostnameKey = "kubernetes.io/hostname";
-    public const string ZoneKey = "topology.kubernetes.io/zone";
+    public const string HostnameKey = Berth.Core.Labels.WellKnownLabels.Hostname;
+    public const string ZoneKey = Berth.Core.Labels.WellKnownLabels.Zone;
     public const string ColorKey = "color";
 
     /// <summary>N-base / N-default: 4 cpu, 32Gi, 110 pods, hostname label; zones assigned round-robin when given.</summary>

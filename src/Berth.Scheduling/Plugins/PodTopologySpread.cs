@@ -37,7 +37,7 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
     public const string Name = "PodTopologySpread";
 
     /// <summary>Kubernetes' hostname label; spreading over it is counted per node when scoring.</summary>
-    public const string HostnameLabel = "kubernetes.io/hostname";
+    public const string HostnameLabel = WellKnownLabels.Hostname;
 
     /// <summary>Kubernetes' reason when placing the replica on the node would exceed a constraint's maxSkew.</summary>
     public const string ConstraintsNotMatchReason = "node(s) didn't match pod topology spread constraints";

@@ -22,7 +22,7 @@ public static class ScenarioReader
     public const int DefaultMaxPods = 110;
 
     /// <summary>The label every Kubernetes node carries with its own name.</summary>
-    public const string HostnameLabel = "kubernetes.io/hostname";
+    public const string HostnameLabel = Berth.Core.Labels.WellKnownLabels.Hostname;
 
     /// <summary>Reads a scenario from YAML or JSON text.</summary>
     /// <param name="registry">Plugins a custom profile may name (default: the built-in registry).</param>

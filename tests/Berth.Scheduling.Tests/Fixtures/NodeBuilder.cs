@@ -22,7 +22,7 @@ public sealed class NodeBuilder
     public NodeBuilder(string? name = null)
     {
         _name = name ?? $"node-{Interlocked.Increment(ref _counter)}";
-        _labels["kubernetes.io/hostname"] = _name;
+        _labels[Berth.Core.Labels.WellKnownLabels.Hostname] = _name;
     }
 
     public static NodeBuilder Node(string? name = null) => new(name);
@@ -30,7 +30,7 @@ public sealed class NodeBuilder
     public NodeBuilder Named(string name)
     {
         _name = name;
-        _labels["kubernetes.io/hostname"] = name;
+        _labels[Berth.Core.Labels.WellKnownLabels.Hostname] = name;
         return this;
     }
 
