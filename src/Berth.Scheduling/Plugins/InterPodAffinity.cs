@@ -515,7 +515,7 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreScor
     /// <summary>Copies a group's per-node counts into the scratch arrays; returns how many nodes.</summary>
     private int LoadGroup(ReplicaGroup group)
     {
-        var byNode = group.CountByNode;
+        var byNode = group.NodeCounts;
         if (_groupNodes.Length < byNode.Count)
         {
             int size = Math.Max(byNode.Count, _groupNodes.Length * 2);
@@ -523,22 +523,11 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreScor
             _groupCounts = new int[size];
         }
         int n = 0;
-        if (byNode is Dictionary<int, int> dictionary)
+        // The struct enumerator: no allocation per group.
+        foreach (var (node, count) in byNode)
         {
-            // The struct enumerator: no allocation per group.
-            foreach (var (node, count) in dictionary)
-            {
-                _groupNodes[n] = node;
-                _groupCounts[n++] = count;
-            }
-        }
-        else
-        {
-            foreach (var (node, count) in byNode)
-            {
-                _groupNodes[n] = node;
-                _groupCounts[n++] = count;
-            }
+            _groupNodes[n] = node;
+            _groupCounts[n++] = count;
         }
         return n;
     }

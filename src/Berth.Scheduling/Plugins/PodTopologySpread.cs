@@ -495,19 +495,9 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
 
     private static void AddPerNode(ReplicaGroup group, int[] nodeCounts)
     {
-        if (group.CountByNode is Dictionary<int, int> byNode)
+        foreach (var (node, count) in group.NodeCounts)
         {
-            foreach (var (node, count) in byNode)
-            {
-                nodeCounts[node] += count;
-            }
-        }
-        else
-        {
-            foreach (var (node, count) in group.CountByNode)
-            {
-                nodeCounts[node] += count;
-            }
+            nodeCounts[node] += count;
         }
     }
 
@@ -516,32 +506,15 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
         var valueOfNode = c.Column!.ValueOfNode;
         var eligible = c.Eligible;
         var counts = c.Counts;
-        if (group.CountByNode is Dictionary<int, int> byNode)
+        // The struct enumerator: no allocation per group.
+        foreach (var (node, count) in group.NodeCounts)
         {
-            // A struct enumerator: no allocation.
-            foreach (var (node, count) in byNode)
+            if (eligible.Contains(node))
             {
-                if (eligible.Contains(node))
+                int domain = valueOfNode[node];
+                if (registered is null || registered[offset + domain] == stamp)
                 {
-                    int domain = valueOfNode[node];
-                    if (registered is null || registered[offset + domain] == stamp)
-                    {
-                        counts[domain] += count;
-                    }
-                }
-            }
-        }
-        else
-        {
-            foreach (var (node, count) in group.CountByNode)
-            {
-                if (eligible.Contains(node))
-                {
-                    int domain = valueOfNode[node];
-                    if (registered is null || registered[offset + domain] == stamp)
-                    {
-                        counts[domain] += count;
-                    }
+                    counts[domain] += count;
                 }
             }
         }

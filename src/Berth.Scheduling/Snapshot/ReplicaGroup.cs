@@ -26,6 +26,12 @@ public sealed class ReplicaGroup
     /// <summary>The number of placed replicas per node (only nodes with at least one).</summary>
     public IReadOnlyDictionary<int, int> CountByNode => _countByNode;
 
+    /// <summary>
+    /// <see cref="CountByNode"/> as its concrete dictionary, so plugins enumerate it with the struct enumerator
+    /// (no allocation per group per cycle). Read-only by convention: only the snapshot changes it.
+    /// </summary>
+    internal Dictionary<int, int> NodeCounts => _countByNode;
+
     /// <summary>The placed replicas.</summary>
     public IReadOnlyList<PlacedReplica> Replicas => _replicas;
 
