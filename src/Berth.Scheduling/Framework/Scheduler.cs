@@ -38,6 +38,7 @@ public sealed class Scheduler : IDisposable
     private int[] _candidates = [];
     private long[] _totals = [];
     private int[] _ties = [];
+    private long[] _zeroScores = [];
     private readonly long[][] _activeScores;
     private readonly long[] _activeWeights;
     private readonly bool[] _scoreUniform;
@@ -302,6 +303,7 @@ public sealed class Scheduler : IDisposable
             _candidates = new int[n];
             _totals = new long[n];
             _ties = new int[n];
+            _zeroScores = new long[n];
             for (int s = 0; s < _scoreByNode.Length; s++)
             {
                 _scoreByNode[s] = new long[n];
@@ -442,7 +444,19 @@ public sealed class Scheduler : IDisposable
         int start = _chunkStart[chunk], end = _chunkStart[chunk + 1];
         var nodes = _candidates.AsSpan(start, end - start);
         var totals = _totals.AsSpan(start, end - start);
-        ComputeTotals(nodes, totals);
+        // Weighted random needs every total afterwards; otherwise up to three score arrays are summed on the fly.
+        bool fused = _activeCount <= 3 && _profile.Tiebreak != Tiebreak.WeightedRandom;
+        if (!fused)
+        {
+            ComputeTotals(nodes, totals);
+        }
+        long[] a = _activeCount > 0 ? _activeScores[0] : _zeroScores;
+        long[] b = _activeCount > 1 ? _activeScores[1] : _zeroScores;
+        long[] c = _activeCount > 2 ? _activeScores[2] : _zeroScores;
+        long wa = _activeCount > 0 ? _activeWeights[0] : 0;
+        long wb = _activeCount > 1 ? _activeWeights[1] : 0;
+        long wc = _activeCount > 2 ? _activeWeights[2] : 0;
+        long constant = _uniformTotal;
 
         var ties = _ties.AsSpan(start, end - start);
         var topNodes = _chunkTopNodes.AsSpan(chunk * TopCount, TopCount);
@@ -451,16 +465,16 @@ public sealed class Scheduler : IDisposable
         long bestTotal = long.MinValue;
         for (int i = 0; i < nodes.Length; i++)
         {
-            long total = totals[i];
+            int node = nodes[i];
+            long total = fused ? constant + a[node] * wa + b[node] * wb + c[node] * wc : totals[i];
             if (total < bestTotal)
             {
                 if (topCount < TopCount || total > topTotals[topCount - 1])
                 {
-                    InsertTop(nodes[i], total, topNodes, topTotals, ref topCount);
+                    InsertTop(node, total, topNodes, topTotals, ref topCount);
                 }
                 continue;
             }
-            int node = nodes[i];
             InsertTop(node, total, topNodes, topTotals, ref topCount);
             if (total > bestTotal)
             {

@@ -33,6 +33,8 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
     private long[] _filterAmounts = [];
     private int[] _filterBits = [];
     private int _filterCount;
+    private bool _filterThreeDense;
+    private long[] _zeros = [];
     private int _podsBit;
 
     // Per-cycle score state: one entry per scored resource that counts for this replica.
@@ -85,12 +87,25 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
             _filterBits[_filterCount] = bit;
             _filterCount++;
         }
+        _filterThreeDense = _filterCount is >= 1 and <= 3;
+        for (int d = 0; d < _filterCount; d++)
+        {
+            _filterThreeDense &= _filterColumns[d] is { IsDense: true };
+        }
+        if (_zeros.Length < snapshot.NodeCount)
+        {
+            _zeros = new long[snapshot.NodeCount];
+        }
         return PluginStatus.Success;
     }
 
     /// <inheritdoc />
     public int Filter(SchedulingCycle cycle, Span<int> candidates, RefusalRecorder refusals)
     {
+        if (_filterThreeDense)
+        {
+            return FilterThreeDense(candidates, refusals);
+        }
         // Blocks of nodes, resources outer and nodes inner: each inner loop is a branch-free compare over flat arrays.
         Span<int> insufficient = stackalloc int[Block];
         int kept = 0;
@@ -142,6 +157,34 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
                 {
                     refusals.Refuse(node, mask[i]);
                 }
+            }
+        }
+        return kept;
+    }
+
+    /// <summary>
+    /// Up to three dense resources (cpu, memory and pods for most replicas) in one pass per node; missing entries are
+    /// padded with a zero request against zero arrays, which always fits.
+    /// </summary>
+    private int FilterThreeDense(Span<int> candidates, RefusalRecorder refusals)
+    {
+        long[] a0 = _filterAllocatable[0], q0 = _filterRequested[0];
+        long[] a1 = _filterCount > 1 ? _filterAllocatable[1] : _zeros, q1 = _filterCount > 1 ? _filterRequested[1] : _zeros;
+        long[] a2 = _filterCount > 2 ? _filterAllocatable[2] : _zeros, q2 = _filterCount > 2 ? _filterRequested[2] : _zeros;
+        long m0 = _filterAmounts[0], m1 = _filterCount > 1 ? _filterAmounts[1] : 0, m2 = _filterCount > 2 ? _filterAmounts[2] : 0;
+        int b0 = _filterBits[0], b1 = _filterCount > 1 ? _filterBits[1] : 0, b2 = _filterCount > 2 ? _filterBits[2] : 0;
+        int kept = 0;
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            int node = candidates[i];
+            int mask = (m0 > a0[node] - q0[node] ? b0 : 0) | (m1 > a1[node] - q1[node] ? b1 : 0) | (m2 > a2[node] - q2[node] ? b2 : 0);
+            if (mask == 0)
+            {
+                candidates[kept++] = node;
+            }
+            else
+            {
+                refusals.Refuse(node, mask);
             }
         }
         return kept;
@@ -325,26 +368,50 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
             ScoreDenseLeastAllocated(nodes, scoreByNode);
             return;
         }
+        double[] inverse0 = _scoreColumns[0].InverseAllocatableArray, inverse1 = _scoreColumns[1].InverseAllocatableArray;
         foreach (int node in nodes)
         {
             long nodeScore = 0, weightSum = 0;
             long a0 = allocatable0[node], a1 = allocatable1[node];
-            // Allocatable below 2^46 makes (a - r) * 100 < 2^53, so the double division below is exact (see ExactDivide).
             if (a0 != 0)
             {
                 long r0 = requested0[node] + pod0;
-                nodeScore += (r0 > a0 ? 0 : (long)((double)((a0 - r0) * MaxNodeScore) / a0)) * weight0;
+                nodeScore += (r0 > a0 ? 0 : LeastRequested(a0, r0, inverse0[node])) * weight0;
                 weightSum += weight0;
             }
             if (a1 != 0)
             {
                 long r1 = requested1[node] + pod1;
-                nodeScore += (r1 > a1 ? 0 : (long)((double)((a1 - r1) * MaxNodeScore) / a1)) * weight1;
+                nodeScore += (r1 > a1 ? 0 : LeastRequested(a1, r1, inverse1[node])) * weight1;
                 weightSum += weight1;
             }
             // Scores are non-negative, so halving by shift is the integer division Kubernetes does for two unit weights.
             scoreByNode[node] = weightSum == 2 ? nodeScore >> 1 : weightSum == 0 ? 0 : nodeScore / weightSum;
         }
+    }
+
+    /// <summary>
+    /// Kubernetes' <c>(allocatable - requested) * 100 / allocatable</c>, rounded down, for 0 ≤ requested ≤ allocatable &lt; 2^46,
+    /// by multiplying with the precomputed inverse and correcting by one.
+    /// </summary>
+    /// <remarks>
+    /// x * (1/a) is within a few ulps of x / a (at most 100), i.e. within 2^-44 of it, so truncation is off by at most
+    /// one; the two integer checks put it right. A multiply and two integer products cost less than a division.
+    /// </remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static long LeastRequested(long allocatable, long requested, double inverse)
+    {
+        long x = (allocatable - requested) * MaxNodeScore;
+        long q = (long)(x * inverse);
+        if ((q + 1) * allocatable <= x)
+        {
+            q++;
+        }
+        else if (q * allocatable > x)
+        {
+            q--;
+        }
+        return q;
     }
 
     /// <summary>
@@ -355,7 +422,7 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
     /// It is exact: a non-integer a/b lies more than 1/b &gt; 2^-46 from an integer, while rounding a quotient
     /// below 2^7 moves it by at most half an ulp, 2^-46, so the truncation lands on the same integer.
     /// </remarks>
-    private static long ExactDivide(long a, long b) =>
+    internal static long ExactDivide(long a, long b) =>
         (ulong)a < (1UL << 53) && (ulong)b < (1UL << 46) ? (long)((double)a / b) : a / b;
 
     /// <inheritdoc />

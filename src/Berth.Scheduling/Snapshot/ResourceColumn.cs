@@ -13,6 +13,7 @@ public sealed class ResourceColumn
 {
     private long[] _allocatable;
     private long[] _requested;
+    private readonly double[] _inverseAllocatable;
     private readonly Dictionary<int, int>? _slotOfNode;
 
     private ResourceColumn(string name, int index, int size, bool dense)
@@ -21,6 +22,7 @@ public sealed class ResourceColumn
         Index = index;
         _allocatable = new long[size];
         _requested = new long[size];
+        _inverseAllocatable = dense ? new double[size] : [];
         _slotOfNode = dense ? null : new Dictionary<int, int>();
     }
 
@@ -45,6 +47,9 @@ public sealed class ResourceColumn
 
     /// <summary>Allocatable per node for dense columns (per slot for sparse ones), for hot loops.</summary>
     internal long[] AllocatableArray => _allocatable;
+
+    /// <summary>1 / allocatable per node for dense columns (0 where none), so scores multiply instead of divide.</summary>
+    internal double[] InverseAllocatableArray => _inverseAllocatable;
 
     /// <summary>Requested per node for dense columns (per slot for sparse ones), for hot loops.</summary>
     internal long[] RequestedArray => _requested;
@@ -83,6 +88,10 @@ public sealed class ResourceColumn
         // Slot first: it may grow the arrays.
         int slot = SlotFor(node);
         _allocatable[slot] = amount;
+        if (_slotOfNode is null)
+        {
+            _inverseAllocatable[slot] = amount == 0 ? 0 : 1.0 / amount;
+        }
         MaxAllocatable = Math.Max(MaxAllocatable, amount);
     }
 
