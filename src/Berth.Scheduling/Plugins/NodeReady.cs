@@ -3,6 +3,10 @@ using Berth.Scheduling.Framework;
 namespace Berth.Scheduling.Plugins;
 
 /// <summary>Refuses nodes whose agent is not ready (Kubernetes expresses this with the not-ready taint).</summary>
+/// <remarks>
+/// Unlike Kubernetes' <c>node.kubernetes.io/not-ready</c> taint, no toleration overrides this: a node whose agent is
+/// down cannot start anything, so placing a replica there only delays it.
+/// </remarks>
 public sealed class NodeReady : IFilterPlugin
 {
     /// <summary>The plugin's name in profiles.</summary>

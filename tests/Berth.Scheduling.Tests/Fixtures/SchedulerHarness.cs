@@ -76,14 +76,9 @@ public sealed class SchedulerHarness
     public static IReadOnlyList<string> FeasibleNodes(PlacementResult result) =>
         [.. result.Diagnostics.Nodes!.Where(n => n.Feasible).Select(n => n.Node)];
 
-    /// <summary>
-    /// The default profile in Kubernetes' order, keeping only the plugins registered so far, without preemption and
-    /// with first-node tiebreak, so tests see the real ordering between the plugins that exist.
-    /// </summary>
-    public static SchedulingProfile DefaultRegistered() => BuiltInProfiles.Default with
+    /// <summary>The default profile without preemption and with first-node tiebreak, so results are repeatable.</summary>
+    public static SchedulingProfile DefaultWithoutPreemption() => BuiltInProfiles.Default with
     {
-        Filters = [.. BuiltInProfiles.DefaultFilters.Where(f => PluginRegistry.Default.Contains(f.Name))],
-        Scores = [.. BuiltInProfiles.DefaultScores.Where(s => PluginRegistry.Default.Contains(s.Name))],
         PostFilters = [],
         Tiebreak = Tiebreak.First,
     };

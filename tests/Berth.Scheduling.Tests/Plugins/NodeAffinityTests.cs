@@ -254,7 +254,7 @@ public class NodeAffinityTests
     public void DefaultProfile_TaintTolerationRefusesBeforeNodeAffinity()
     {
         // Kubernetes' order: TaintToleration, then NodeAffinity. a fails both and is reported by TaintToleration.
-        var h = new SchedulerHarness([Node("a").Taint("k", "v"), Node("b").Label("zone", "b")], SchedulerHarness.DefaultRegistered());
+        var h = new SchedulerHarness([Node("a").Taint("k", "v"), Node("b").Label("zone", "b")], SchedulerHarness.DefaultWithoutPreemption());
         var result = h.Schedule(Workload().NodeSelector("zone", "z"));
         Assert.Equal(
             $"0/2 nodes are available: 1 {Reason}, 1 node(s) had untolerated taint {{k: v}}.",

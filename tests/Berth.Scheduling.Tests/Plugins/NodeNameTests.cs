@@ -45,7 +45,7 @@ public class NodeNameTests
     public void DefaultProfile_ReportsCordonedRequestedNode_AsUnschedulable()
     {
         // Kubernetes' order: NodeUnschedulable runs before NodeName, so the cordoned requested node is refused by it.
-        var h = new SchedulerHarness([Node("a").Cordoned(), Node("b")], SchedulerHarness.DefaultRegistered());
+        var h = new SchedulerHarness([Node("a").Cordoned(), Node("b")], SchedulerHarness.DefaultWithoutPreemption());
         var result = h.Schedule(Workload().OnNode("a"));
         Assert.False(result.IsPlaced);
         Assert.Equal($"0/2 nodes are available: 1 {Reason}, 1 node(s) were unschedulable.", result.Diagnostics.Summary);

@@ -114,7 +114,7 @@ public class NodeResourcesBalancedAllocationTests
     {
         // cpuheavy: cpu (3+1)/4 = 1, memory 8Gi/32Gi = 0.25 → std 0.375 → 62.5 → 62.
         // balanced: cpu (1+1)/4 = 0.5, memory (8Gi+8Gi)/32Gi = 0.5 → std 0 → 100.
-        var h = new SchedulerHarness([Node("cpuheavy"), Node("balanced")], SchedulerHarness.DefaultRegistered());
+        var h = new SchedulerHarness([Node("cpuheavy"), Node("balanced")], SchedulerHarness.DefaultWithoutPreemption());
         h.Place(Workload().Requests(("cpu", "3")), "cpuheavy");
         h.Place(Workload().Requests(("cpu", "1"), ("memory", "8Gi")), "balanced");
         var result = h.Schedule(Workload().Requests(("cpu", "1"), ("memory", "8Gi")));

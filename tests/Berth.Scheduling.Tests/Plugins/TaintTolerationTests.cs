@@ -133,7 +133,7 @@ public class TaintTolerationTests
     public void DefaultProfile_NodeNameRefusesBeforeTaintToleration()
     {
         // Kubernetes' order: NodeName, then TaintToleration. b is refused by NodeName although it is tainted too.
-        var h = new SchedulerHarness([Node("a").Taint("k", "v"), Node("b").Taint("k", "v")], SchedulerHarness.DefaultRegistered());
+        var h = new SchedulerHarness([Node("a").Taint("k", "v"), Node("b").Taint("k", "v")], SchedulerHarness.DefaultWithoutPreemption());
         var result = h.Schedule(Workload().OnNode("a"));
         Assert.Equal(
             "0/2 nodes are available: 1 node(s) didn't match the requested node name, 1 node(s) had untolerated taint {k: v}.",
