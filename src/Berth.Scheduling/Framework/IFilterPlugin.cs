@@ -11,4 +11,10 @@ public interface IFilterPlugin : ISchedulingPlugin
 
     /// <summary>Turns a reason code recorded for a node into Kubernetes-style reason texts (at the edge, not in the hot path).</summary>
     void DescribeRefusal(SchedulingCycle cycle, int node, int reasonCode, List<string> reasons);
+
+    /// <summary>
+    /// True when evicting replicas from the node could lift this refusal (Kubernetes' Unschedulable, as opposed to
+    /// UnschedulableAndUnresolvable); preemption considers only such nodes. By default a refusal is not resolvable.
+    /// </summary>
+    bool PreemptionCanResolve(int reasonCode) => false;
 }

@@ -127,7 +127,7 @@ public sealed class Scheduler : IDisposable
         _filterActive = new bool[_filters.Length];
         _probeActive = new bool[_filters.Length];
         _cycle.Probe = Probe;
-        _cycle.FilterNames = [.. _filters.Select(f => f.Name)];
+        _cycle.Filters = _filters;
         _scoreActive = new bool[_scores.Length];
         _filterChunk = FilterChunk;
         _scoreChunk = ScoreChunk;

@@ -14,8 +14,8 @@ public sealed class SchedulingCycle
     /// <summary>Which replica of the workload this is (0-based).</summary>
     public int ReplicaIndex { get; internal set; }
 
-    /// <summary>The profile's filter plugin names by position, as <see cref="NodeRefusals.RefusingFilter"/> reports positions.</summary>
-    public IReadOnlyList<string> FilterNames { get; internal set; } = [];
+    /// <summary>The profile's filter plugins by position, as <see cref="NodeRefusals.RefusingFilter"/> reports positions.</summary>
+    public IReadOnlyList<IFilterPlugin> Filters { get; internal set; } = [];
 
     internal Func<int, bool>? Probe { get; set; }
 

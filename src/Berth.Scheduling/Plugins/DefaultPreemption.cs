@@ -26,14 +26,7 @@ public sealed class DefaultPreemption : IPostFilterPlugin
     /// <summary>The plugin's name in profiles.</summary>
     public const string Name = "DefaultPreemption";
 
-    /// <summary>
-    /// Filters whose refusals evicting replicas can resolve (Kubernetes' Unschedulable, as opposed to
-    /// UnschedulableAndUnresolvable); nodes refused by any other filter are not preemption candidates.
-    /// </summary>
-    public static readonly IReadOnlyList<string> ResolvableFilters = ["NodeResourcesFit", "InterPodAffinity", "PodTopologySpread"];
-
     // Buffers reused across cycles.
-    private bool[] _resolvable = [];
     private int[] _budgetAllowed = [];
     private int[] _budgetLeft = [];
     private Potential[] _potential = [];
@@ -59,14 +52,13 @@ public sealed class DefaultPreemption : IPostFilterPlugin
             return null;
         }
         var snapshot = cycle.Snapshot;
-        PrepareResolvable(cycle.FilterNames);
         PrepareBudgets(snapshot, replica);
 
         var candidates = new List<Candidate>();
         for (int node = 0; node < snapshot.NodeCount; node++)
         {
             int filter = refusals.RefusingFilter(node);
-            if (filter < 0 || !_resolvable[filter])
+            if (filter < 0 || !cycle.Filters[filter].PreemptionCanResolve(refusals.ReasonCode(node)))
             {
                 continue;
             }
@@ -91,23 +83,6 @@ public sealed class DefaultPreemption : IPostFilterPlugin
             details.Add(new PreemptionCandidate(snapshot.Node(c.Node).Name, keys, c.BudgetViolations));
         }
         return new PostFilterResult(chosen.Node, chosen.Victims, new PreemptionDetails(details, snapshot.Node(chosen.Node).Name));
-    }
-
-    private void PrepareResolvable(IReadOnlyList<string> filterNames)
-    {
-        if (_resolvable.Length < filterNames.Count)
-        {
-            _resolvable = new bool[filterNames.Count];
-        }
-        for (int f = 0; f < filterNames.Count; f++)
-        {
-            bool resolvable = false;
-            foreach (var name in ResolvableFilters)
-            {
-                resolvable |= string.Equals(name, filterNames[f], StringComparison.Ordinal);
-            }
-            _resolvable[f] = resolvable;
-        }
     }
 
     /// <summary>Each budget's disruptions allowed now, as Kubernetes' disruption controller would report it.</summary>

@@ -265,6 +265,9 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreScor
     }
 
     /// <inheritdoc />
+    public bool PreemptionCanResolve(int reasonCode) => !IsUnresolvable(reasonCode);
+
+    /// <inheritdoc />
     public void DescribeRefusal(SchedulingCycle cycle, int node, int reasonCode, List<string> reasons) =>
         reasons.Add(reasonCode switch
         {

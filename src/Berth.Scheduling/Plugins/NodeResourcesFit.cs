@@ -191,6 +191,9 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
     }
 
     /// <inheritdoc />
+    public bool PreemptionCanResolve(int reasonCode) => true;
+
+    /// <inheritdoc />
     public void DescribeRefusal(SchedulingCycle cycle, int node, int reasonCode, List<string> reasons)
     {
         var names = new List<string>();

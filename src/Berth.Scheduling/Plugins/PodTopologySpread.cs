@@ -184,6 +184,9 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
     }
 
     /// <inheritdoc />
+    public bool PreemptionCanResolve(int reasonCode) => !IsUnresolvable(reasonCode);
+
+    /// <inheritdoc />
     public void DescribeRefusal(SchedulingCycle cycle, int node, int reasonCode, List<string> reasons) =>
         reasons.Add(reasonCode == MissingLabelCode ? NodeLabelNotMatchReason : ConstraintsNotMatchReason);
 

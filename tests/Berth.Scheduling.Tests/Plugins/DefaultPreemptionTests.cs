@@ -24,6 +24,23 @@ public class DefaultPreemptionTests
 
     private static PreemptionDetails DetailsOf(PlacementResult result) => Assert.IsType<PreemptionDetails>(result.PostFilterDetails);
 
+    [Theory]
+    [InlineData(NodeResourcesFit.Name, 1, true)]
+    [InlineData(InterPodAffinity.Name, InterPodAffinity.AffinityRulesNotMatch, false)]
+    [InlineData(InterPodAffinity.Name, InterPodAffinity.AntiAffinityRulesNotMatch, true)]
+    [InlineData(InterPodAffinity.Name, InterPodAffinity.ExistingAntiAffinityRulesNotMatch, true)]
+    [InlineData(PodTopologySpread.Name, PodTopologySpread.MissingLabelCode, false)]
+    [InlineData(PodTopologySpread.Name, PodTopologySpread.SkewCode, true)]
+    [InlineData(TaintToleration.Name, 0, false)]
+    [InlineData(NodeUnschedulable.Name, 0, false)]
+    [InlineData(Berth.Scheduling.Plugins.NodeAffinity.Name, 0, false)]
+    public void Candidates_AreOnlyNodesWhoseRefusalEvictionCanResolve(string filter, int reasonCode, bool resolvable)
+    {
+        // Kubernetes' Unschedulable versus UnschedulableAndUnresolvable: only the former nodes are preemption candidates.
+        var plugin = (IFilterPlugin)PluginRegistry.Default.Create("test", filter, null);
+        Assert.Equal(resolvable, plugin.PreemptionCanResolve(reasonCode));
+    }
+
     [Fact]
     public void PostFilter_EvictsTheReplicaThatAntiAffinityObjectsTo_OnTheOnlyNode()
     {
