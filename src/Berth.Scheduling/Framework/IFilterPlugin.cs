@@ -17,4 +17,10 @@ public interface IFilterPlugin : ISchedulingPlugin
     /// UnschedulableAndUnresolvable); preemption considers only such nodes. By default a refusal is not resolvable.
     /// </summary>
     bool PreemptionCanResolve(int reasonCode) => false;
+
+    /// <summary>
+    /// True when the same reason code reads differently on different nodes (a taint's key and value), so the
+    /// explanation must describe each node; otherwise one description per code serves every node.
+    /// </summary>
+    bool RefusalDependsOnNode => false;
 }

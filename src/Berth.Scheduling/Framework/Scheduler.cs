@@ -763,8 +763,8 @@ public sealed class Scheduler : IDisposable
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var resources = new Dictionary<string, int>(StringComparer.Ordinal);
         var evaluations = explain ? new List<NodeEvaluation>(n) : null;
-        var reasons = new List<string>();
-        var exhaustedHere = new List<string>();
+        // Most refusals read the same for every node with the same (filter, code): describe each such pair once.
+        var described = new Dictionary<(int Filter, int Code), Refusal>();
         var snapshot = _cycle.Snapshot;
         for (int node = 0; node < n; node++)
         {
@@ -774,23 +774,25 @@ public sealed class Scheduler : IDisposable
                 evaluations?.Add(FeasibleEvaluation(snapshot, node));
                 continue;
             }
-            reasons.Clear();
             int code = _refusals.ReasonCode(node);
-            _filters[f].DescribeRefusal(_cycle, node, code, reasons);
-            foreach (var reason in reasons)
+            var filter = _filters[f];
+            if (filter.RefusalDependsOnNode || !described.TryGetValue((f, code), out var refusal))
+            {
+                refusal = Describe(filter, node, code);
+                if (!filter.RefusalDependsOnNode)
+                {
+                    described[(f, code)] = refusal;
+                }
+            }
+            foreach (var reason in refusal.Reasons)
             {
                 counts[reason] = counts.GetValueOrDefault(reason) + 1;
             }
-            if (_filters[f] is IExhaustedResourceReporter reporter)
+            foreach (var resource in refusal.Exhausted)
             {
-                exhaustedHere.Clear();
-                reporter.ExhaustedResources(_cycle, node, code, exhaustedHere);
-                foreach (var resource in exhaustedHere)
-                {
-                    resources[resource] = resources.GetValueOrDefault(resource) + 1;
-                }
+                resources[resource] = resources.GetValueOrDefault(resource) + 1;
             }
-            evaluations?.Add(new NodeEvaluation(snapshot.Node(node).Name, false, _filters[f].Name, [.. reasons], EmptyScores, 0));
+            evaluations?.Add(new NodeEvaluation(snapshot.Node(node).Name, false, filter.Name, refusal.Reasons, EmptyScores, 0));
         }
         reasonCounts = counts;
         exhausted = resources;
@@ -799,6 +801,17 @@ public sealed class Scheduler : IDisposable
         var parts = counts.Select(kv => $"{kv.Value} {kv.Key}").Order(StringComparer.Ordinal);
         return $"0/{n} nodes are available: {string.Join(", ", parts)}.";
     }
+
+    private Refusal Describe(IFilterPlugin filter, int node, int code)
+    {
+        var reasons = new List<string>();
+        filter.DescribeRefusal(_cycle, node, code, reasons);
+        var exhausted = new List<string>();
+        (filter as IExhaustedResourceReporter)?.ExhaustedResources(_cycle, node, code, exhausted);
+        return new Refusal([.. reasons], [.. exhausted]);
+    }
+
+    private readonly record struct Refusal(string[] Reasons, string[] Exhausted);
 
     private static readonly IReadOnlyDictionary<string, long> EmptyScores = new Dictionary<string, long>();
 

@@ -60,6 +60,9 @@ public sealed class TaintToleration : IPreFilterPlugin, IFilterPlugin, IPreScore
     }
 
     /// <inheritdoc />
+    public bool RefusalDependsOnNode => true;
+
+    /// <inheritdoc />
     public void DescribeRefusal(SchedulingCycle cycle, int node, int reasonCode, List<string> reasons) =>
         reasons.Add($"node(s) had untolerated taint {cycle.Snapshot.TaintsOf(node)[reasonCode]}");
 

@@ -111,6 +111,20 @@ public class SchedulerTests
     }
 
     [Fact]
+    public void Diagnostics_DescribeEachNodesOwnTaint_EvenWithTheSameReasonCode()
+    {
+        // Both nodes are refused for their first taint (code 0), but the texts differ, so each node is described itself.
+        var profile = new SchedulingProfile("t", [new(TaintToleration.Name), new(NodeResourcesFit.Name)], [], [], Tiebreak.First);
+        var h = new SchedulerHarness(
+            [Node("gpu").Taint("dedicated", "gpu"), Node("db").Taint("dedicated", "db"), Node("db2").Taint("dedicated", "db"), Node("small").Allocatable("cpu", "100m")],
+            profile);
+        var result = h.Schedule(Workload().Requests(("cpu", "1")), explain: false);
+        Assert.Equal(
+            "0/4 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: gpu}, 2 node(s) had untolerated taint {dedicated: db}.",
+            result.Diagnostics.Summary);
+    }
+
+    [Fact]
     public void Diagnostics_ExplainEveryNode_WithScoresForFeasibleAndReasonsForRefused()
     {
         var h = new SchedulerHarness([Node("a"), Node("b").Cordoned()], Profile(Tiebreak.First));
