@@ -65,6 +65,19 @@ public static class ContainersReader
     {
         var requests = ResourceListReader.Read(holder.Field("requests"));
         var limits = ResourceListReader.Read(holder.Field("limits"));
+        foreach (var (field, list) in new[] { ("requests", requests), ("limits", limits) })
+        {
+            foreach (var (name, amount) in list)
+            {
+                // A GPU is asked for as whole devices, or as a share of a single device (spec/scenario.md, GPUs).
+                bool device = ResourceNames.IsCountedInMilli(name) && name != ResourceNames.Cpu;
+                if (device && amount.Amount > 1 && amount.Amount != decimal.Truncate(amount.Amount))
+                {
+                    throw new ManifestException($"{holder.ChildPath(field)}.{name}",
+                        $"{amount} is neither a whole number of devices nor a share of one device; ask for whole devices (e.g. 2) or a share below one (e.g. 500m)");
+                }
+            }
+        }
         foreach (var (name, request) in requests)
         {
             if (limits.TryGetValue(name, out var limit) && request.Amount > limit.Amount)

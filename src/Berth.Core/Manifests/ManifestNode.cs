@@ -233,7 +233,7 @@ public sealed class ManifestNode
         var text = AsString();
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            throw Error($"'{text}' is not an integer");
+            throw Error($"'{text}' is not an integer from {int.MinValue} to {int.MaxValue}");
         }
         return value;
     }

@@ -68,10 +68,12 @@ public static class SelectorReader
             keyNode.Fail(keyError);
         }
         var operatorNode = node.RequiredField("operator");
-        var op = operatorNode.AsEnum<SelectorOperator>();
-        if (!allowNumeric && op is SelectorOperator.Gt or SelectorOperator.Lt)
+        var allowed = allowNumeric ? "In, NotIn, Exists, DoesNotExist, Gt, Lt" : "In, NotIn, Exists, DoesNotExist";
+        if (!Enum.TryParse<SelectorOperator>(operatorNode.AsString(), ignoreCase: false, out var op)
+            || !Enum.IsDefined(op) || char.IsDigit(operatorNode.AsString()[0])
+            || (!allowNumeric && op is SelectorOperator.Gt or SelectorOperator.Lt))
         {
-            operatorNode.Fail($"'{op}' is not valid here; use one of In, NotIn, Exists, DoesNotExist");
+            operatorNode.Fail($"'{operatorNode.AsString()}' is not an operator here; use one of {allowed}");
         }
         var valuesNode = node.Field("values");
         var values = valuesNode?.AsStringList() ?? [];

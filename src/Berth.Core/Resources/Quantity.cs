@@ -131,6 +131,6 @@ public readonly record struct Quantity(decimal Amount) : IComparable<Quantity>
     /// <summary>Adds two quantities.</summary>
     public static Quantity operator +(Quantity a, Quantity b) => new(a.Amount + b.Amount);
 
-    /// <summary>Formats the amount in plain decimal notation.</summary>
-    public override string ToString() => Amount.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Formats the amount in plain decimal notation, without trailing zeros (500m reads 0.5).</summary>
+    public override string ToString() => Amount.ToString("G29", CultureInfo.InvariantCulture);
 }

@@ -102,7 +102,43 @@ public static class ScenarioReader
         {
             profile = profile with { Seed = seed.AsInt() };
         }
+        CheckArgsAgree(node, profile);
         return profile;
+    }
+
+    /// <summary>
+    /// One plugin instance serves every point it is named at, so its args must agree wherever they are given; say
+    /// where the second, different set is, rather than leaving it to the scheduler's profile check.
+    /// </summary>
+    private static void CheckArgsAgree(ManifestNode node, SchedulingProfile profile)
+    {
+        var given = new Dictionary<string, (PluginArgs Args, string Path)>(StringComparer.Ordinal);
+        void Check(string list, int index, string plugin, PluginArgs? args)
+        {
+            if (args is null)
+            {
+                return;
+            }
+            var items = node.Field(list)?.Items();
+            string path = items is not null && index < items.Count ? items[index].ChildPath("args") : $"{node.Path}.{list} (from the base profile)";
+            if (given.TryGetValue(plugin, out var first) && !Equals(first.Args, args))
+            {
+                throw new ManifestException(path, $"plugin '{plugin}' is given other args at {first.Path}; give its args once");
+            }
+            given.TryAdd(plugin, (args, path));
+        }
+        for (int i = 0; i < profile.Filters.Count; i++)
+        {
+            Check("filters", i, profile.Filters[i].Name, profile.Filters[i].Args);
+        }
+        for (int i = 0; i < profile.Scores.Count; i++)
+        {
+            Check("scores", i, profile.Scores[i].Name, profile.Scores[i].Args);
+        }
+        for (int i = 0; i < profile.PostFilters.Count; i++)
+        {
+            Check("postFilters", i, profile.PostFilters[i].Name, profile.PostFilters[i].Args);
+        }
     }
 
     private static Tiebreak ReadTiebreak(ManifestNode node) => node.AsString() switch
@@ -277,10 +313,8 @@ public static class ScenarioReader
         var shape = new List<UtilizationShapePoint>();
         if (node.Field("shape") is { } shapeNode)
         {
-            if (strategy != ScoringStrategyType.RequestedToCapacityRatio)
-            {
-                shapeNode.Fail("only applies with strategy RequestedToCapacityRatio");
-            }
+            // Read and checked whatever the strategy (the spec's own example gives one with LeastAllocated);
+            // only RequestedToCapacityRatio uses it.
             var items = shapeNode.Items();
             for (int i = 0; i < items.Count; i++)
             {
@@ -409,8 +443,9 @@ public static class ScenarioReader
         var placed = new List<ExistingReplica>();
         foreach (var item in node?.Items() ?? [])
         {
+            // Only what a running replica needs to be counted (spec/scenario.md): no placement rules but its affinity.
             item.ExpectFields("name", "namespace", "node", "labels", "priority", "startTime", "requests", "containers", "initContainers",
-                "overhead", "affinity", "tolerations", "nodeSelector", "topologySpreadConstraints");
+                "overhead", "affinity");
             var spec = ReadReplicaSpec(item, replicas: 1, nodeName: null);
             var nodeField = item.RequiredField("node");
             var nodeName = nodeField.AsString();
@@ -479,7 +514,8 @@ public static class ScenarioReader
             {
                 requests.Fail("give either requests (one container) or containers, not both");
             }
-            containers = [ContainerSpec.ForResources("main", new ResourceRequirements(ResourceListReader.Read(requests), ResourceList.Empty))];
+            // The same reading as a container's requests (a workload here has no limits field, so none are read).
+            containers = [ContainerSpec.ForResources("main", ContainersReader.ReadRequirements(item))];
         }
         else if (item.Field("containers") is { } containerList)
         {

@@ -71,7 +71,7 @@ public class ManifestNodeTests
     {
         var root = ManifestNode.Parse("replicas: three\n");
         var e = Assert.Throws<ManifestException>(() => root.RequiredField("replicas").AsInt());
-        Assert.Equal("replicas: 'three' is not an integer", e.Message);
+        Assert.Equal("replicas: 'three' is not an integer from -2147483648 to 2147483647", e.Message);
     }
 
     [Fact]

@@ -85,4 +85,14 @@ public sealed class QuantityTests
         // 500m + 1.5 = 2
         Assert.Equal(2m, (Quantity.Parse("500m") + Quantity.Parse("1.5")).Amount);
     }
+
+    [Theory]
+    [InlineData("500m", "0.5")]
+    [InlineData("1500m", "1.5")]
+    [InlineData("2Ki", "2048")]
+    [InlineData("1.50", "1.5")]
+    public void ToString_WritesThePlainAmountWithoutTrailingZeros(string text, string expected)
+    {
+        Assert.Equal(expected, Quantity.Parse(text).ToString());
+    }
 }

@@ -132,6 +132,15 @@ public class ScenarioReaderTests
     }
 
     [Fact]
+    public void Read_AcceptsAShape_WithAnotherStrategy_AsTheContractsExampleDoes()
+    {
+        var profile = ScenarioReader.Read("profile: {scores: [{name: NodeResourcesFit, weight: 1, args: {strategy: LeastAllocated, shape: [{utilization: 0, score: 0}, {utilization: 100, score: 10}]}}]}").Profile;
+        var args = Assert.IsType<NodeResourcesFitArgs>(Assert.Single(profile.Scores).Args);
+        Assert.Equal(ScoringStrategyType.LeastAllocated, args.Strategy);
+        Assert.Equal(2, args.Shape.Count);
+    }
+
+    [Fact]
     public void Read_KeepsBaseLists_WhenProfileGivesOnlyAName()
     {
         var profile = ScenarioReader.Read("profile: {name: spread}\n").Profile;
@@ -144,7 +153,7 @@ public class ScenarioReaderTests
     [InlineData("profile: {scores: [{name: Bogus, weight: 1}]}", "profile.scores[0].name: unknown plugin 'Bogus'; known plugins are ")]
     [InlineData("profile: {scores: [{name: NodeResourcesFit, weight: 0}]}", "profile.scores[0].weight: 0 is out of range; use 1 to 100")]
     [InlineData("profile: {scores: [{name: NodeResourcesFit, args: {strategy: Most}}]}", "profile.scores[0].args.strategy: 'Most' is not valid; use one of LeastAllocated, MostAllocated, RequestedToCapacityRatio")]
-    [InlineData("profile: {scores: [{name: NodeResourcesFit, args: {shape: []}}]}", "profile.scores[0].args.shape: only applies with strategy RequestedToCapacityRatio")]
+    [InlineData("profile: {scores: [{name: NodeResourcesFit, args: {shape: [{utilization: 101, score: 1}]}}]}", "profile.scores[0].args.shape[0].utilization: 101 is out of range; use 0 to 100")]
     [InlineData("profile: {scores: [{name: NodeResourcesFit, args: {resources: [{name: cpu, weight: 101}]}}]}", "profile.scores[0].args.resources[0].weight: 101 is out of range; use 1 to 100")]
     [InlineData("profile: {filters: [{name: NodeUnschedulable, args: {x: 1}}]}", "profile.filters[0].args: plugin 'NodeUnschedulable' takes no args")]
     [InlineData("profile: {filters: [NodeReady, NodeReady]}", "profile.filters[1]: plugin 'NodeReady' is listed twice")]
@@ -168,6 +177,10 @@ public class ScenarioReaderTests
     [InlineData("disruptionBudgets: [{name: b, selector: {}, minAvailable: 1, maxUnavailable: 1}]", "disruptionBudgets[0]: give exactly one of minAvailable and maxUnavailable")]
     [InlineData("disruptionBudgets: [{name: b, selector: {}, minAvailable: half}]", "disruptionBudgets[0].minAvailable: 'half' is not a count or a percentage")]
     [InlineData("- a\n- b\n", "a scenario must be a mapping with nodes and workloads")]
+    [InlineData("workloads: [{name: w, requests: {nvidia.com/gpu: 1500m}}]", "workloads[0].requests.nvidia.com/gpu: 1.5 is neither a whole number of devices nor a share of one device")]
+    [InlineData("nodes: [{name: n1}]\nplaced: [{name: p1, node: n1, tolerations: []}]", "placed[0].tolerations: unknown field")]
+    [InlineData("profile: {filters: [{name: NodeResourcesFit, args: {strategy: MostAllocated}}], scores: [{name: NodeResourcesFit, weight: 1, args: {strategy: LeastAllocated}}]}",
+        "profile.scores[0].args: plugin 'NodeResourcesFit' is given other args at profile.filters[0].args; give its args once")]
     public void Read_Throws_WithFieldPath(string yaml, string expectedStart)
     {
         Assert.StartsWith(expectedStart, Error(yaml).Message, StringComparison.Ordinal);
