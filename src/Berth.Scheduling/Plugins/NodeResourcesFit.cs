@@ -255,8 +255,9 @@ public sealed class NodeResourcesFit : IPreFilterPlugin, IFilterPlugin, IPreScor
                 ResourceNames.Memory => replica.NonZeroMemory,
                 _ => replica.RequestOf(resource.Name),
             };
-            // Kubernetes leaves out extended resources the replica does not request, and any no node has.
-            if (column is null || (podRequest == 0 && ResourceNames.IsScalar(resource.Name)))
+            // Kubernetes leaves out extended resources the replica does not request, any no node has, and the pod
+            // count (its scorer has no allocatable for pods, so a configured "pods" entry never counts).
+            if (column is null || resource.Name == ResourceNames.Pods || (podRequest == 0 && ResourceNames.IsScalar(resource.Name)))
             {
                 continue;
             }

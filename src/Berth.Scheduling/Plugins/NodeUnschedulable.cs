@@ -1,3 +1,4 @@
+using Berth.Core.Specs;
 using Berth.Scheduling.Framework;
 
 namespace Berth.Scheduling.Plugins;
@@ -9,17 +10,16 @@ public sealed class NodeUnschedulable : IPreFilterPlugin, IFilterPlugin
     public const string Name = "NodeUnschedulable";
 
     /// <summary>The taint key a replica tolerates to run on cordoned nodes (as Kubernetes' DaemonSets do).</summary>
-    public const string UnschedulableTaintKey = "node.kubernetes.io/unschedulable";
+    public const string UnschedulableTaintKey = WellKnownTaints.UnschedulableKey;
 
     string ISchedulingPlugin.Name => Name;
 
     /// <inheritdoc />
     public PluginStatus PreFilter(SchedulingCycle cycle)
     {
-        var unschedulableTaint = new Core.Specs.Taint(UnschedulableTaintKey, "", Core.Specs.TaintEffect.NoSchedule);
         foreach (var toleration in cycle.Replica.Workload.Tolerations)
         {
-            if (toleration.Tolerates(unschedulableTaint))
+            if (toleration.Tolerates(WellKnownTaints.Unschedulable))
             {
                 return PluginStatus.Skip;
             }

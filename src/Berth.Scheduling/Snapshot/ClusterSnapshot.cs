@@ -76,7 +76,9 @@ public sealed class ClusterSnapshot
             }
             _unschedulable[i] = node.Unschedulable;
             _notReady[i] = !node.Ready;
-            _taints[i] = [.. node.Taints];
+            // As Kubernetes' node lifecycle controller does, a cordoned or not-ready node carries the matching taints, so
+            // every taint-aware rule (PodTopologySpread's nodeTaintsPolicy among them) sees the node's state.
+            _taints[i] = WellKnownTaints.Effective(node);
             AnyPreferNoScheduleTaint |= node.Taints.Any(t => t.Effect == TaintEffect.PreferNoSchedule);
             _replicasOn[i] = [];
             foreach (var (key, value) in node.Labels)
@@ -132,7 +134,7 @@ public sealed class ClusterSnapshot
     /// <summary>True when some node has a PreferNoSchedule taint (otherwise taint scores are the same everywhere).</summary>
     public bool AnyPreferNoScheduleTaint { get; }
 
-    /// <summary>A node's taints.</summary>
+    /// <summary>A node's taints, including those its state implies (<see cref="WellKnownTaints.Effective"/>).</summary>
     public Taint[] TaintsOf(int node) => _taints[node];
 
     /// <summary>The label column of a key, or null when no node has the key.</summary>

@@ -101,4 +101,17 @@ public class NodeResourcesFitTests
         var error = Assert.Throws<ProfileException>(() => new NodeResourcesFit(args));
         Assert.Contains("resources[cpu].weight", error.Message);
     }
+
+    [Fact]
+    public void Score_LeavesOutPods_EvenWhenTheArgsListIt()
+    {
+        // Kubernetes never scores the pod count: both nodes score (75 + 87) / 2 = 81 whatever their pod capacity.
+        // cpu (4000-1000)*100/4000 = 75; memory (8Gi-1Gi)*100/8Gi = 87.
+        var args = new NodeResourcesFitArgs(ScoringStrategyType.LeastAllocated, [new("cpu", 1), new("memory", 1), new("pods", 1)], []);
+        var profile = new SchedulingProfile("t", [new(NodeResourcesFit.Name)], [new(NodeResourcesFit.Name, 1, args)], [], Tiebreak.First);
+        var h = new SchedulerHarness([Node("a").Allocatable("memory", "8Gi").Allocatable("pods", "10"), Node("b").Allocatable("memory", "8Gi")], profile);
+        var result = h.Schedule(Workload().Requests(("cpu", "1"), ("memory", "1Gi")));
+        Assert.Equal(81, SchedulerHarness.ScoreOf(result, "a", NodeResourcesFit.Name));
+        Assert.Equal(81, SchedulerHarness.ScoreOf(result, "b", NodeResourcesFit.Name));
+    }
 }

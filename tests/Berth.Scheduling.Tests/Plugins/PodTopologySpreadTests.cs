@@ -153,6 +153,20 @@ public class PodTopologySpreadTests
         Assert.Equal(["a1", "b1", "c1"], Feasible(result));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Filter_LeavesOutCordonedOrNotReadyNodes_WhenNodeTaintsPolicyIsHonor(bool notReady)
+    {
+        // Kubernetes taints such nodes (unschedulable / not-ready, NoSchedule). Zone b's only node is one, so with Honor
+        // only zone a counts: min 2, a1: 2+1-2=1 ≤ 1 kept. With Ignore zone b counts 0: a1: 2+1-0=3 refused.
+        var b1 = notReady ? InZone("b1", "b").NotReady() : InZone("b1", "b").Cordoned();
+        var h = Harness(InZone("a1", "a"), b1);
+        h.Place(Web(), "a1", "a1");
+        Assert.Equal(["a1", "b1"], Feasible(h.Schedule(Web().Spread(Spread(Zone, taintsPolicy: NodeInclusionPolicy.Honor)))));
+        Assert.Equal(["b1"], Feasible(h.Schedule(Web().Spread(Spread(Zone, taintsPolicy: NodeInclusionPolicy.Ignore)))));
+    }
+
     [Fact]
     public void Filter_LeavesOutNodesWithUntoleratedTaints_WhenNodeTaintsPolicyIsHonor()
     {
