@@ -60,6 +60,9 @@ public sealed class Scheduler : IDisposable
     private int[,] _chunkRefused = new int[0, 0];
     private int _chunkCount;
     private int _feasibleCount;
+    private NodeBitset? _nodeSet;
+    private int _nodeSetFilter = -1;
+    private int _nodeSetCode;
     private int _lastChosen = -1;
     private NodeRangeWorkers? _workers;
     private readonly Action<int> _filterChunk;
@@ -168,6 +171,19 @@ public sealed class Scheduler : IDisposable
                 }
                 _feasibleCount = 0;
                 return Unschedulable(snapshot, n, refusedAllBy: f, explain);
+            }
+        }
+
+        // A PreFilter may name the only nodes worth filtering (Kubernetes' PreFilterResult): the rest are refused by
+        // that plugin before any filter sees them, so they carry its reason, not an earlier filter's.
+        _nodeSetFilter = -1;
+        for (int f = 0; f < _filters.Length && _nodeSetFilter < 0; f++)
+        {
+            if (_filterActive[f] && _preFilters[f] is IPreFilterNodeSet setter && setter.NodesToFilter(out int code) is { } set)
+            {
+                _nodeSet = set;
+                _nodeSetFilter = f;
+                _nodeSetCode = code;
             }
         }
 
@@ -351,14 +367,35 @@ public sealed class Scheduler : IDisposable
     {
         int start = _chunkStart[chunk], end = _chunkStart[chunk + 1];
         var candidates = _candidates.AsSpan(start, end - start);
-        for (int i = 0; i < candidates.Length; i++)
-        {
-            candidates[i] = start + i;
-        }
-        int count = candidates.Length;
         for (int f = 0; f < _filters.Length; f++)
         {
             _chunkRefused[chunk, f] = 0;
+        }
+        int count;
+        if (_nodeSetFilter < 0)
+        {
+            for (int i = 0; i < candidates.Length; i++)
+            {
+                candidates[i] = start + i;
+            }
+            count = candidates.Length;
+        }
+        else
+        {
+            count = 0;
+            var recorder = new RefusalRecorder(_refusals, _nodeSetFilter);
+            for (int node = start; node < end; node++)
+            {
+                if (_nodeSet!.Contains(node))
+                {
+                    candidates[count++] = node;
+                }
+                else
+                {
+                    recorder.Refuse(node, _nodeSetCode);
+                }
+            }
+            _chunkRefused[chunk, _nodeSetFilter] = candidates.Length - count;
         }
         for (int f = 0; f < _filters.Length && count > 0; f++)
         {
@@ -367,7 +404,7 @@ public sealed class Scheduler : IDisposable
                 continue;
             }
             int kept = _filters[f].Filter(_cycle, candidates[..count], new RefusalRecorder(_refusals, f));
-            _chunkRefused[chunk, f] = count - kept;
+            _chunkRefused[chunk, f] += count - kept;
             count = kept;
         }
         _chunkKept[chunk] = count;

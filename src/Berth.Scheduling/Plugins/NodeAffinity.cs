@@ -12,7 +12,7 @@ namespace Berth.Scheduling.Plugins;
 /// Selectors are compiled once per cycle into node bitsets from the snapshot's label columns (value id → nodes), so
 /// Filter and Score test one bit per node and term instead of comparing label strings.
 /// </remarks>
-public sealed class NodeAffinity : IPreFilterPlugin, IFilterPlugin, IPreScorePlugin, IScorePlugin
+public sealed class NodeAffinity : IPreFilterNodeSet, IFilterPlugin, IPreScorePlugin, IScorePlugin
 {
     /// <summary>The plugin's name in profiles.</summary>
     public const string Name = "NodeAffinity";
@@ -103,6 +103,13 @@ public sealed class NodeAffinity : IPreFilterPlugin, IFilterPlugin, IPreScorePlu
             }
         }
         return PluginStatus.Success;
+    }
+
+    /// <inheritdoc />
+    public NodeBitset? NodesToFilter(out int reasonCode)
+    {
+        reasonCode = ReasonNotNamed;
+        return _hasNamed ? _named : null;
     }
 
     /// <inheritdoc />

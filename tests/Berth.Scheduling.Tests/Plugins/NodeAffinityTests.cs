@@ -260,4 +260,18 @@ public class NodeAffinityTests
             $"0/2 nodes are available: 1 {Reason}, 1 node(s) had untolerated taint {{k: v}}.",
             result.Diagnostics.Summary);
     }
+
+    [Fact]
+    public void PreFilter_NodesOutsideTheNamedOnes_AreRefusedByNodeAffinity_BeforeAnyOtherFilter()
+    {
+        // Kubernetes' PreFilterResult: node a is not named, so it reads "didn't satisfy plugin(s) [NodeAffinity]" even
+        // though its taint would refuse it first; node b is named but too small.
+        var h = new SchedulerHarness([Node("a").Taint("x", "y"), Node("b").Allocatable("cpu", "1")], SchedulerHarness.DefaultWithoutPreemption());
+        var workload = Workload().Requests(("cpu", "2"))
+            .NodeAffinity(Required(Fields(Req(NodeSelectorTerm.NodeNameField, SelectorOperator.In, "b"))));
+        var result = h.Schedule(workload);
+        Assert.Equal("0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't satisfy plugin(s) [NodeAffinity].", result.Diagnostics.Summary);
+        Assert.Equal(1, result.Diagnostics.RefusedByPlugin[NodeAffinityPlugin.Name]);
+        Assert.False(result.Diagnostics.RefusedByPlugin.ContainsKey(Berth.Scheduling.Plugins.TaintToleration.Name));
+    }
 }
