@@ -10,6 +10,10 @@ namespace Berth.Scheduling.Framework;
 /// <param name="TopScores">The best nodes by weighted total, best first (at most three).</param>
 /// <param name="Nodes">Every node's evaluation; only when an explanation was asked for.</param>
 /// <param name="Summary">Kubernetes-style one-line reason when unschedulable, e.g. <c>0/5 nodes are available: 5 Insufficient cpu.</c></param>
+/// <param name="PostFilterSummary">
+/// When a post-filter (preemption) ran and found nothing, why, as Kubernetes appends it to its message:
+/// <c>preemption: 0/5 nodes are available: 5 No preemption victims found for incoming pod.</c>
+/// </param>
 public sealed record PlacementDiagnostics(
     int NodesEvaluated,
     int FeasibleNodes,
@@ -18,4 +22,5 @@ public sealed record PlacementDiagnostics(
     IReadOnlyDictionary<string, int> ExhaustedByResource,
     IReadOnlyList<NodeScore> TopScores,
     IReadOnlyList<NodeEvaluation>? Nodes,
-    string? Summary);
+    string? Summary,
+    string? PostFilterSummary = null);

@@ -245,15 +245,16 @@ public sealed class Scheduler : IDisposable
 
     private PlacementResult Unschedulable(ClusterSnapshot snapshot, int n, int refusedAllBy, bool explain)
     {
+        // Kubernetes runs post-filters whether filtering or a PreFilter refused every node.
         PostFilterResult? post = null;
-        if (refusedAllBy < 0 && _postFilters.Length > 0)
+        if (_postFilters.Length > 0)
         {
             _probeRefusals.Reset(n);
             _probed = false;
             foreach (var postFilter in _postFilters)
             {
                 post = postFilter.PostFilter(_cycle, _refusals);
-                if (post is not null)
+                if (post is { Found: true })
                 {
                     break;
                 }
@@ -275,8 +276,10 @@ public sealed class Scheduler : IDisposable
             _filters[refusedAllBy].DescribeRefusal(_cycle, 0, _refusals.ReasonCode(0), reasons);
             summary = $"0/{n} nodes are available: {string.Join(", ", reasons)}.";
         }
-        var diagnostics = new PlacementDiagnostics(n, 0, RefusedByPlugin(n, refusedAllBy), reasonCounts, exhausted, [], nodes, summary);
-        if (post is not null)
+        // Kubernetes' FitError appends the post-filter's own message: "preemption: 0/N nodes are available: ...".
+        string? postFilterSummary = post is { Found: false, Message: { } message } ? $"preemption: {message}" : null;
+        var diagnostics = new PlacementDiagnostics(n, 0, RefusedByPlugin(n, refusedAllBy), reasonCounts, exhausted, [], nodes, summary, postFilterSummary);
+        if (post is { Found: true })
         {
             var victims = post.Victims;
             return new PlacementResult(PlacementOutcome.Placed, post.Node, snapshot.Node(post.Node).Name, diagnostics, victims, post.Details);
@@ -284,8 +287,8 @@ public sealed class Scheduler : IDisposable
         return new PlacementResult(PlacementOutcome.Unschedulable, -1, null, diagnostics, [], null);
     }
 
-    /// <summary>Runs every filter on one node, single-threaded, against the snapshot as it is now (see <see cref="SchedulingCycle.FitsOn"/>).</summary>
-    private bool Probe(int node)
+    /// <summary>Runs every filter on one node, single-threaded, against the snapshot as it is now (see <see cref="SchedulingCycle.FitsOn(int)"/>).</summary>
+    private bool Probe(int node, List<string>? reasons)
     {
         _probed = true;
         for (int f = 0; f < _filters.Length; f++)
@@ -293,6 +296,10 @@ public sealed class Scheduler : IDisposable
             var status = _preFilters[f]?.PreFilter(_cycle) ?? PluginStatus.Success;
             if (status.Code == PluginStatusCode.Unschedulable)
             {
+                if (reasons is not null)
+                {
+                    _filters[f].DescribeRefusal(_cycle, node, status.ReasonCode, reasons);
+                }
                 return false;
             }
             _probeActive[f] = status.Code != PluginStatusCode.Skip;
@@ -306,6 +313,10 @@ public sealed class Scheduler : IDisposable
             _probeNode[0] = node;
             if (_filters[f].Filter(_cycle, _probeNode, new RefusalRecorder(_probeRefusals, f)) == 0)
             {
+                if (reasons is not null)
+                {
+                    _filters[f].DescribeRefusal(_cycle, node, _probeRefusals.ReasonCode(node), reasons);
+                }
                 return false;
             }
         }

@@ -17,12 +17,15 @@ public sealed class SchedulingCycle
     /// <summary>The profile's filter plugins by position, as <see cref="NodeRefusals.RefusingFilter"/> reports positions.</summary>
     public IReadOnlyList<IFilterPlugin> Filters { get; internal set; } = [];
 
-    internal Func<int, bool>? Probe { get; set; }
+    internal Func<int, List<string>?, bool>? Probe { get; set; }
 
     /// <summary>
     /// Runs the profile's filters for this replica (each PreFilter again, then each Filter) on one node against the
     /// snapshot as it is now, and says whether the replica fits. Post-filters use it to test a node after simulating
     /// evictions; it records no refusals, and the scheduler refreshes the PreFilter state once the post-filters end.
     /// </summary>
-    public bool FitsOn(int node) => Probe is { } probe && probe(node);
+    public bool FitsOn(int node) => Probe is { } probe && probe(node, null);
+
+    /// <summary>As <see cref="FitsOn(int)"/>; when the replica does not fit, adds the refusing filter's reasons.</summary>
+    public bool FitsOn(int node, List<string> reasons) => Probe is { } probe && probe(node, reasons);
 }

@@ -1,3 +1,4 @@
+using Berth.Core.Resources;
 using Berth.Core.Specs;
 using Berth.Scheduling.Framework;
 using Berth.Scheduling.Snapshot;
@@ -12,7 +13,7 @@ namespace Berth.Scheduling.Plugins;
 /// <para>
 /// Per node whose refusal eviction could resolve: take every lower-priority replica off (a simulation on the
 /// snapshot, undone before moving on), check the replica fits by running the profile's filters
-/// (<see cref="SchedulingCycle.FitsOn"/>), then reprieve victims one at a time, most important first, keeping each
+/// (<see cref="SchedulingCycle.FitsOn(int)"/>), then reprieve victims one at a time, most important first, keeping each
 /// that still leaves room; victims whose eviction would break a disruption budget are reprieved before the others.
 /// </para>
 /// <para>
@@ -25,6 +26,15 @@ public sealed class DefaultPreemption : IPostFilterPlugin
 {
     /// <summary>The plugin's name in profiles.</summary>
     public const string Name = "DefaultPreemption";
+
+    /// <summary>Kubernetes' message when the replica may not preempt.</summary>
+    public const string NotEligibleMessage = "not eligible due to preemptionPolicy=Never.";
+
+    /// <summary>Kubernetes' reason for a node whose refusal evictions cannot lift.</summary>
+    public const string NotHelpfulReason = "Preemption is not helpful for scheduling";
+
+    /// <summary>Kubernetes' reason for a node with no lower-priority replica to evict.</summary>
+    public const string NoVictimsReason = "No preemption victims found for incoming pod";
 
     // Buffers reused across cycles.
     private int[] _budgetAllowed = [];
@@ -46,30 +56,41 @@ public sealed class DefaultPreemption : IPostFilterPlugin
     public PostFilterResult? PostFilter(SchedulingCycle cycle, NodeRefusals refusals)
     {
         var replica = cycle.Replica;
-        // Kubernetes: "not eligible due to preemptionPolicy=Never."
         if (replica.Workload.PreemptionPolicy != PreemptionPolicy.PreemptLowerPriority)
         {
-            return null;
+            return PostFilterResult.Nothing(NotEligibleMessage);
         }
         var snapshot = cycle.Snapshot;
         PrepareBudgets(snapshot, replica);
 
+        // Why each node did not become a candidate, counted per reason, for Kubernetes' message when none does.
+        var why = new Dictionary<string, int>(StringComparer.Ordinal);
+        var reasons = new List<string>();
         var candidates = new List<Candidate>();
         for (int node = 0; node < snapshot.NodeCount; node++)
         {
             int filter = refusals.RefusingFilter(node);
             if (filter < 0 || !cycle.Filters[filter].PreemptionCanResolve(refusals.ReasonCode(node)))
             {
+                Count(why, NotHelpfulReason);
                 continue;
             }
-            if (SelectVictims(cycle, snapshot, node) is { } candidate)
+            reasons.Clear();
+            if (SelectVictims(cycle, snapshot, node, reasons) is { } candidate)
             {
                 candidates.Add(candidate);
+                continue;
+            }
+            foreach (var reason in reasons)
+            {
+                Count(why, reason);
             }
         }
         if (candidates.Count == 0)
         {
-            return null;
+            // Kubernetes' FitError over the preemption attempt: "count reason" entries sorted as strings.
+            var parts = why.Select(kv => $"{kv.Value} {kv.Key}").Order(StringComparer.Ordinal);
+            return PostFilterResult.Nothing($"0/{snapshot.NodeCount} nodes are available: {string.Join(", ", parts)}.");
         }
         var chosen = PickOne(candidates);
         var details = new List<PreemptionCandidate>(candidates.Count);
@@ -134,7 +155,7 @@ public sealed class DefaultPreemption : IPostFilterPlugin
     }
 
     /// <summary>Kubernetes' SelectVictimsOnNode, simulated on the snapshot and undone before returning.</summary>
-    private Candidate? SelectVictims(SchedulingCycle cycle, ClusterSnapshot snapshot, int node)
+    private Candidate? SelectVictims(SchedulingCycle cycle, ClusterSnapshot snapshot, int node, List<string> reasons)
     {
         int priority = cycle.Replica.Priority;
         var onNode = snapshot.ReplicasOn(node);
@@ -150,10 +171,10 @@ public sealed class DefaultPreemption : IPostFilterPlugin
         }
         if (count == 0)
         {
-            // Kubernetes: "No preemption victims found for incoming pod".
+            reasons.Add(NoVictimsReason);
             return null;
         }
-        if (!FitsWithAllEvicted(cycle.Replica, snapshot, node, count))
+        if (!FitsWithAllEvicted(cycle.Replica, snapshot, node, count, reasons))
         {
             return null;
         }
@@ -164,7 +185,7 @@ public sealed class DefaultPreemption : IPostFilterPlugin
         var potential = _potential.AsSpan(0, count);
         Candidate? result = null;
         var victims = new List<PlacedReplica>();
-        if (cycle.FitsOn(node))
+        if (cycle.FitsOn(node, reasons))
         {
             // Most important first, so the most important victims get the first chance of a reprieve.
             potential.Sort(CompareImportance);
@@ -199,28 +220,36 @@ public sealed class DefaultPreemption : IPostFilterPlugin
     /// lower-priority replica is gone. Nodes failing it are dropped before the costly simulation, which matters when a
     /// replica fits nowhere at all (Kubernetes' scheduler_perf "Unschedulable" churn asks 9 cpu of 4-cpu nodes).
     /// </summary>
-    private bool FitsWithAllEvicted(ReplicaInfo replica, ClusterSnapshot snapshot, int node, int victims)
+    private bool FitsWithAllEvicted(ReplicaInfo replica, ClusterSnapshot snapshot, int node, int victims, List<string> reasons)
     {
+        bool fits = true;
         for (int d = 0; d < replica.RequestColumns.Length; d++)
         {
             int column = replica.RequestColumns[d];
-            if (column < 0)
+            string name = replica.RequestNames[d];
+            long free = 0;
+            if (column >= 0)
             {
-                return false;
+                var resources = snapshot.Resources[column];
+                long freed = 0;
+                for (int i = 0; i < victims; i++)
+                {
+                    freed += _potential[i].Replica.Info.RequestOf(name);
+                }
+                free = resources.Allocatable(node) - resources.Requested(node) + freed;
             }
-            var resources = snapshot.Resources[column];
-            long freed = 0;
-            for (int i = 0; i < victims; i++)
+            if (replica.RequestAmounts[d] > free)
             {
-                freed += _potential[i].Replica.Info.RequestOf(resources.Name);
-            }
-            if (replica.RequestAmounts[d] > resources.Allocatable(node) - resources.Requested(node) + freed)
-            {
-                return false;
+                // The words NodeResourcesFit would use, had the filters run with every victim gone.
+                reasons.Add(name == ResourceNames.Pods ? "Too many pods" : $"Insufficient {name}");
+                fits = false;
             }
         }
-        return true;
+        return fits;
     }
+
+    private static void Count(Dictionary<string, int> counts, string reason) =>
+        counts[reason] = counts.GetValueOrDefault(reason) + 1;
 
     /// <summary>Puts a victim back; keeps it there when the replica still fits, else takes it off again and records it.</summary>
     private static bool Reprieve(SchedulingCycle cycle, ClusterSnapshot snapshot, int node, PlacedReplica victim, List<PlacedReplica> victims)

@@ -116,6 +116,7 @@ public class DefaultPreemptionTests
         Assert.Empty(result.Victims);
         Assert.Null(result.PostFilterDetails);
         Assert.Equal("0/1 nodes are available: 1 Insufficient cpu.", result.Diagnostics.Summary);
+        Assert.Equal("preemption: not eligible due to preemptionPolicy=Never.", result.Diagnostics.PostFilterSummary);
     }
 
     [Fact]
@@ -129,6 +130,23 @@ public class DefaultPreemptionTests
 
         Assert.Equal(PlacementOutcome.Unschedulable, result.Outcome);
         Assert.Empty(result.Victims);
+        Assert.Equal("preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.", result.Diagnostics.PostFilterSummary);
+    }
+
+    [Fact]
+    public void PostFilter_SaysWhyEachNodeDidNotHelp_InKubernetesWords()
+    {
+        // a: cordoned (eviction cannot help); b: 4 cpu, even empty too small for 6 cpu; c: only an equal-priority replica.
+        var h = Harness([Node("a").Cordoned(), Node("b"), Node("c")]);
+        h.Place(Workload("low").Priority(0).Requests(("cpu", "1")), "b");
+        h.Place(Workload("peer").Priority(100).Requests(("cpu", "4")), "c");
+
+        var result = h.Schedule(Workload("huge").Priority(100).Requests(("cpu", "6")));
+
+        Assert.Equal(PlacementOutcome.Unschedulable, result.Outcome);
+        Assert.Equal(
+            "preemption: 0/3 nodes are available: 1 Insufficient cpu, 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.",
+            result.Diagnostics.PostFilterSummary);
     }
 
     [Fact]
