@@ -55,6 +55,9 @@ public sealed class ReplicaInfo
     /// <summary>True when the workload has any replica affinity or anti-affinity term.</summary>
     public bool HasReplicaAffinityTerms { get; }
 
+    /// <summary>GPU asked for, in thousandths of a device: whole devices (1000 each) or a share of one device.</summary>
+    public long GpuMilli => RequestOf(Berth.Core.Resources.ResourceNames.NvidiaGpu);
+
     /// <summary>The request for one resource by name, in scheduling units (0 when not requested).</summary>
     public long RequestOf(string resourceName)
     {

@@ -3,8 +3,11 @@ namespace Berth.Scheduling.Profiles;
 /// <summary>The profiles users ask for by name: <c>default</c> (Kubernetes' default profile), <c>binpack</c>, <c>spread</c>, <c>random</c>.</summary>
 public static class BuiltInProfiles
 {
-    /// <summary>Kubernetes' default filters, in Kubernetes' order (a node is refused by the first that fails), plus NodeReady.</summary>
-    /// <remarks>NodeReady stands where Kubernetes relies on the not-ready taint; it comes first because it is the cheapest test.</remarks>
+    /// <summary>Kubernetes' default filters, in Kubernetes' order (a node is refused by the first that fails), plus NodeReady and GpuDeviceFit.</summary>
+    /// <remarks>
+    /// NodeReady stands where Kubernetes relies on the not-ready taint; it comes first because it is the cheapest test.
+    /// GpuDeviceFit follows NodeResourcesFit: once the GPU total fits, it checks the devices (it skips replicas without GPUs).
+    /// </remarks>
     public static readonly IReadOnlyList<PluginReference> DefaultFilters =
     [
         new("NodeReady"),
@@ -13,6 +16,7 @@ public static class BuiltInProfiles
         new("TaintToleration"),
         new("NodeAffinity"),
         new("NodeResourcesFit"),
+        new("GpuDeviceFit"),
         new("PodTopologySpread"),
         new("InterPodAffinity"),
     ];

@@ -26,6 +26,7 @@ public sealed class PluginRegistry
             PluginArgsOf<NodeResourcesBalancedAllocationArgs>(NodeResourcesBalancedAllocation.Name, args) ?? NodeResourcesBalancedAllocationArgs.Default));
         registry.Register(InterPodAffinity.Name, args => new InterPodAffinity(PluginArgsOf<InterPodAffinityArgs>(InterPodAffinity.Name, args) ?? InterPodAffinityArgs.Default));
         registry.Register(PodTopologySpread.Name, _ => new PodTopologySpread());
+        registry.Register(GpuDeviceFit.Name, _ => new GpuDeviceFit());
         return registry;
     }
 

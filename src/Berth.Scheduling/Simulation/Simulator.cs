@@ -55,10 +55,10 @@ public sealed class Simulator
                     victims.Add(victim.Key);
                     snapshot.Remove(victim);
                 }
-                snapshot.Place(info, result.Node, $"{workload.Name}-{replica}");
+                var committed = snapshot.Place(info, result.Node, $"{workload.Name}-{replica}");
                 var preemption = explain ? result.PostFilterDetails as PreemptionDetails : null;
                 placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, result.NodeName, PlacedReason(result, victims),
-                    candidates, victims, preemption));
+                    candidates, victims, preemption, info.GpuMilli > 0 ? committed.Devices : null));
             }
         }
 

@@ -46,6 +46,7 @@ public sealed class ClusterSnapshot
         _nonZeroMemory = new long[n];
         _replicasOn = new List<PlacedReplica>[n];
         _namespaceLabels = namespaceLabels is null ? [] : new(namespaceLabels, StringComparer.Ordinal);
+        Gpus = new GpuDevices(nodes);
 
         foreach (var name in new[] { ResourceNames.Cpu, ResourceNames.Memory, ResourceNames.EphemeralStorage, ResourceNames.Pods })
         {
@@ -134,6 +135,9 @@ public sealed class ClusterSnapshot
     /// <summary>True when some node has a PreferNoSchedule taint (otherwise taint scores are the same everywhere).</summary>
     public bool AnyPreferNoScheduleTaint { get; }
 
+    /// <summary>Every node's GPU devices and their free shares.</summary>
+    public GpuDevices Gpus { get; }
+
     /// <summary>A node's taints, including those its state implies (<see cref="WellKnownTaints.Effective"/>).</summary>
     public Taint[] TaintsOf(int node) => _taints[node];
 
@@ -211,6 +215,8 @@ public sealed class ClusterSnapshot
         }
         var placed = new PlacedReplica(name, replica, group, node, startTime);
         ApplyRequests(replica, node, +1);
+        // Replicas already running (a scenario's placed entries) may sit where devices are short; they hold none then.
+        placed.Devices = Gpus.Assign(node, replica.GpuMilli);
         group.Add(placed);
         _replicasOn[node].Add(placed);
         Version++;
@@ -225,6 +231,7 @@ public sealed class ClusterSnapshot
             throw new InvalidOperationException($"replica '{replica.Key}' is not placed on node '{_nodes[replica.Node].Name}'");
         }
         ApplyRequests(replica.Info, replica.Node, -1);
+        Gpus.Release(replica.Node, replica.Info.GpuMilli, replica.Devices);
         replica.Group.Remove(replica);
         Version++;
     }
@@ -245,6 +252,7 @@ public sealed class ClusterSnapshot
         }
         onNode.RemoveAt(nodePosition);
         ApplyRequests(replica.Info, replica.Node, -1);
+        Gpus.Release(replica.Node, replica.Info.GpuMilli, replica.Devices);
         int groupPosition = replica.Group.Remove(replica);
         Version++;
         return (nodePosition, groupPosition);
@@ -259,6 +267,8 @@ public sealed class ClusterSnapshot
         var onNode = _replicasOn[replica.Node];
         onNode.Insert(nodePosition < 0 ? onNode.Count : nodePosition, replica);
         ApplyRequests(replica.Info, replica.Node, +1);
+        // The same devices again: a simulation puts replicas back in the reverse order it took them off.
+        Gpus.Retake(replica.Node, replica.Info.GpuMilli, replica.Devices);
         replica.Group.Insert(replica, groupPosition);
         Version++;
     }

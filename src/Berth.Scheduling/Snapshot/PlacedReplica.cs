@@ -32,6 +32,9 @@ public sealed class PlacedReplica
     /// <summary>When it started, if known; preemption prefers to keep the longest running.</summary>
     public DateTimeOffset? StartTime { get; }
 
+    /// <summary>The GPU devices it holds on its node (indexes), empty when it asks for none.</summary>
+    public IReadOnlyList<int> Devices { get; internal set; } = [];
+
     /// <summary>Its priority.</summary>
     public int Priority => Info.Priority;
 }

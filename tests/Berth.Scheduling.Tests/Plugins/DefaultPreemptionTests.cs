@@ -42,6 +42,22 @@ public class DefaultPreemptionTests
     }
 
     [Fact]
+    public void PostFilter_EvictsAGpuShare_AndLeavesTheDevicesAsTheyWere()
+    {
+        // One device with a 600m low-priority share: a 700m urgent share fits only once it is evicted.
+        var profile = Profile with { Filters = [new(NodeResourcesFit.Name), new(GpuDeviceFit.Name)] };
+        var h = new SchedulerHarness([Node("g").Allocatable("nvidia.com/gpu", "1")], profile);
+        h.Place(Workload("batch").Priority(0).Requests(("nvidia.com/gpu", "600m")), "g");
+
+        var result = h.Schedule(Workload("urgent").Priority(10).Requests(("nvidia.com/gpu", "700m")));
+
+        Assert.True(result.IsPlaced);
+        Assert.Equal(["default/batch-0"], result.Victims.Select(v => v.Key));
+        Assert.Equal(400, h.Snapshot.Gpus.Free(0, 0));
+        Assert.Equal([0], result.Victims[0].Devices);
+    }
+
+    [Fact]
     public void PostFilter_EvictsTheReplicaThatAntiAffinityObjectsTo_OnTheOnlyNode()
     {
         // The newcomer refuses to share a host with app=batch; evicting the batch replica is the only way in.

@@ -36,6 +36,23 @@ public class SimulatorTests
     }
 
     [Fact]
+    public void Run_ReportsGpuDevices_AndRefusesAShareNoSingleDeviceHolds()
+    {
+        // Two devices; 600m shares cannot share one: devices 0 and 1, then the third has 400m free on each and no room.
+        var report = Run("""
+            profile: {filters: [NodeResourcesFit, GpuDeviceFit], scores: [], postFilters: [], tiebreak: first}
+            nodes: [{name: g1, allocatable: {cpu: "8", memory: 16Gi, nvidia.com/gpu: 2}}]
+            workloads:
+              - {name: share, replicas: 3, requests: {nvidia.com/gpu: 600m}}
+              - {name: cpu, requests: {cpu: "1"}}
+            """);
+        Assert.Equal([[0], [1]], report.Placements.Take(2).Select(p => p.Devices!.ToArray()));
+        Assert.Null(report.Placements[2].Node);
+        Assert.Equal("0/1 nodes are available: 1 Insufficient nvidia.com/gpu (no single device has room for the share).", report.Placements[2].Reason);
+        Assert.Null(report.Placements[3].Devices);
+    }
+
+    [Fact]
     public void Run_ReportsKubernetesSummary_WhenNoNodeFits()
     {
         var report = Run(FitProfile + """
