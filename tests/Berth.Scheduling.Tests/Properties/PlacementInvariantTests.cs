@@ -136,6 +136,18 @@ public class PlacementInvariantTests
                 }
             }
         }
+        foreach (var group in snapshot.Groups.Where(g => g.Info.Workload.TopologySpreadConstraints.Count > 0))
+        {
+            // maxSkew 1 over the zones of the nodes the workload may use (nodeAffinityPolicy Honor), empty zones included.
+            var workload = group.Info.Workload;
+            var eligible = nodes.Where(n => workload.NodeSelector.All(kv => n.Labels.GetValueOrDefault(kv.Key) == kv.Value)).ToList();
+            var perZone = eligible.Select(n => n.Labels[WellKnownLabels.Zone]).Distinct().ToDictionary(z => z, _ => 0);
+            foreach (var replica in group.Replicas)
+            {
+                perZone[nodes[replica.Node].Labels[WellKnownLabels.Zone]]++;
+            }
+            Assert.True(perZone.Values.Max() - perZone.Values.Min() <= 1, $"{workload.Name} skewed: {string.Join(", ", perZone)}");
+        }
     }
 
     [Property(MaxTest = 60)]
