@@ -70,6 +70,19 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_ShowsGpuDevicesBesideTheNode_InTheTable()
+    {
+        var scenario = WriteScenario("""
+            nodes: [{name: g1, allocatable: {cpu: "4", memory: 8Gi, nvidia.com/gpu: 2}}]
+            workloads: [{name: infer, replicas: 2, requests: {nvidia.com/gpu: 600m}}]
+            """);
+        var (code, output, _) = Cli("simulate", "-f", scenario);
+        Assert.Equal(0, code);
+        Assert.Contains("g1 (gpu 0)", output, StringComparison.Ordinal);
+        Assert.Contains("g1 (gpu 1)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_AcceptsShortAndLongOptions()
     {
         var result = Program.CreateRootCommand().Parse(["simulate", "-f", "s.yaml", "--explain", "-o", "json"]);

@@ -20,7 +20,7 @@ public static class SimulationTableWriter
             table.AddRow(
                 new Text($"{p.Namespace}/{p.Workload}"),
                 new Text(p.Replica.ToString(CultureInfo.InvariantCulture)),
-                p.Node is null ? new Markup($"[red]{NoNode}[/]") : new Text(p.Node),
+                p.Node is null ? new Markup($"[red]{NoNode}[/]") : new Text(NodeWithDevices(p)),
                 new Text(p.Reason));
         }
         console.Write(table);
@@ -85,4 +85,8 @@ public static class SimulationTableWriter
         }
         return console;
     }
+
+    /// <summary>The node, with the GPU devices the replica holds there, e.g. <c>gpu-1 (gpu 0,1)</c>.</summary>
+    private static string NodeWithDevices(ReplicaPlacement p) =>
+        p.Devices is { Count: > 0 } devices ? $"{p.Node} (gpu {string.Join(",", devices)})" : p.Node ?? NoNode;
 }
