@@ -20,7 +20,13 @@ public static class ResourceListReader
             {
                 value.Fail(nameError);
             }
-            items.Add(KeyValuePair.Create(name, ReadQuantity(value)));
+            var quantity = ReadQuantity(value);
+            if (ResourceNames.ExceedsSchedulingRange(name, quantity))
+            {
+                value.Fail($"{quantity} is too large: amounts are scheduled up to {ResourceNames.MaxSchedulingUnits} units "
+                    + (ResourceNames.IsCountedInMilli(name) ? "of a thousandth" : "(8Pi bytes)"));
+            }
+            items.Add(KeyValuePair.Create(name, quantity));
         }
         return ResourceList.From(items);
     }

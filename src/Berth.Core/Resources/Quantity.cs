@@ -12,11 +12,14 @@ public readonly record struct Quantity(decimal Amount) : IComparable<Quantity>
     /// <summary>The zero quantity.</summary>
     public static readonly Quantity Zero = new(0m);
 
-    /// <summary>The amount in thousandths, rounded up, as Kubernetes' <c>MilliValue()</c>.</summary>
-    public long MilliValue => (long)decimal.Ceiling(Amount * 1000m);
+    /// <summary>The amount in thousandths, rounded up, as Kubernetes' <c>MilliValue()</c>; held to the range of a long.</summary>
+    public long MilliValue => Saturate(decimal.Ceiling(Amount * 1000m));
 
-    /// <summary>The amount in whole units, rounded up, as Kubernetes' <c>Value()</c>.</summary>
-    public long Value => (long)decimal.Ceiling(Amount);
+    /// <summary>The amount in whole units, rounded up, as Kubernetes' <c>Value()</c>; held to the range of a long.</summary>
+    public long Value => Saturate(decimal.Ceiling(Amount));
+
+    private static long Saturate(decimal value) =>
+        value >= long.MaxValue ? long.MaxValue : value <= long.MinValue ? long.MinValue : (long)value;
 
     /// <summary>Parses Kubernetes quantity notation.</summary>
     /// <exception cref="FormatException">The text is not a quantity; the message says what is accepted.</exception>

@@ -29,9 +29,28 @@ public static class ResourceNames
     public static bool IsCountedInMilli(string name) =>
         name == Cpu || name.EndsWith("/gpu", StringComparison.Ordinal);
 
-    /// <summary>The integer amount Berth schedules with: milli-units or whole units, see <see cref="IsCountedInMilli"/>.</summary>
-    public static long ToSchedulingUnits(string name, Quantity quantity) =>
-        IsCountedInMilli(name) ? quantity.MilliValue : quantity.Value;
+    /// <summary>
+    /// The largest amount, in scheduling units, Berth schedules with: 2^53 (8Pi bytes of memory, 9e12 cpu cores).
+    /// Scores multiply amounts by 100 and divide through doubles; below this bound neither overflows nor rounds.
+    /// </summary>
+    public const long MaxSchedulingUnits = 1L << 53;
+
+    /// <summary>True when the amount lies outside what Berth schedules with (see <see cref="MaxSchedulingUnits"/>).</summary>
+    public static bool ExceedsSchedulingRange(string name, Quantity quantity) =>
+        Math.Abs(quantity.Amount) * (IsCountedInMilli(name) ? 1000m : 1m) > MaxSchedulingUnits;
+
+    /// <summary>
+    /// The integer amount Berth schedules with: milli-units or whole units, see <see cref="IsCountedInMilli"/>;
+    /// held to ±<see cref="MaxSchedulingUnits"/> (manifests reject larger amounts with a field-path error).
+    /// </summary>
+    public static long ToSchedulingUnits(string name, Quantity quantity)
+    {
+        if (ExceedsSchedulingRange(name, quantity))
+        {
+            return quantity.Amount < 0 ? -MaxSchedulingUnits : MaxSchedulingUnits;
+        }
+        return IsCountedInMilli(name) ? quantity.MilliValue : quantity.Value;
+    }
 
     /// <summary>True for resources outside cpu, memory, ephemeral-storage and pods (extended, huge pages, GPUs).</summary>
     public static bool IsScalar(string name) =>

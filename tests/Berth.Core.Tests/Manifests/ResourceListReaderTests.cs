@@ -30,6 +30,23 @@ public class ResourceListReaderTests
         Assert.Equal("requests.memory: '-1Gi' is negative; quantities must be zero or more", e.Message);
     }
 
+    [Theory]
+    [InlineData("requests: {memory: 10Ei}", "requests.memory: 11529215046068469760 is too large")]
+    [InlineData("requests: {cpu: 99999999999999999}", "requests.cpu: 99999999999999999 is too large")]
+    public void Read_Throws_WhenAmountIsBeyondWhatIsScheduled(string yaml, string expected)
+    {
+        var e = Assert.Throws<ManifestException>(() => ResourceListReader.Read(Requests(yaml)));
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_AcceptsTheLargestRealisticMachines()
+    {
+        var list = ResourceListReader.Read(Requests("requests: {memory: 4Pi, cpu: \"100000\"}"));
+        Assert.Equal(4L << 50, list.Units("memory"));
+        Assert.Equal(100_000_000, list.Units("cpu"));
+    }
+
     [Fact]
     public void Read_Throws_WhenResourceNameIsUnknown()
     {

@@ -95,4 +95,12 @@ public sealed class QuantityTests
     {
         Assert.Equal(expected, Quantity.Parse(text).ToString());
     }
+
+    [Fact]
+    public void MilliValueAndValue_HoldToTheRangeOfALong_InsteadOfOverflowing()
+    {
+        var huge = Quantity.Parse("100Ei");
+        Assert.Equal(long.MaxValue, huge.MilliValue);
+        Assert.Equal(long.MaxValue, huge.Value);
+    }
 }
