@@ -845,6 +845,11 @@ public sealed class Scheduler : IDisposable
         reasonCounts = counts;
         exhausted = resources;
         nodes = evaluations;
+        if (n == 0)
+        {
+            // Kubernetes' ErrNoNodesAvailable.
+            return "no nodes available to schedule pods";
+        }
         // Kubernetes' FitError: "0/N nodes are available: " + "count reason" entries sorted as strings, then ".".
         var parts = counts.Select(kv => $"{kv.Value} {kv.Key}").Order(StringComparer.Ordinal);
         return $"0/{n} nodes are available: {string.Join(", ", parts)}.";

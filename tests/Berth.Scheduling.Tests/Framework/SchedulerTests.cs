@@ -111,6 +111,15 @@ public class SchedulerTests
     }
 
     [Fact]
+    public void Diagnostics_SayNoNodesAreAvailable_InAnEmptyCluster()
+    {
+        var h = new SchedulerHarness([], Profile(Tiebreak.First));
+        var result = h.Schedule(Workload());
+        Assert.Equal(PlacementOutcome.Unschedulable, result.Outcome);
+        Assert.Equal("no nodes available to schedule pods", result.Diagnostics.Summary);
+    }
+
+    [Fact]
     public void Diagnostics_DescribeEachNodesOwnTaint_EvenWithTheSameReasonCode()
     {
         // Both nodes are refused for their first taint (code 0), but the texts differ, so each node is described itself.
