@@ -37,6 +37,7 @@ public sealed class DefaultPreemption : IPostFilterPlugin
     public const string NoVictimsReason = "No preemption victims found for incoming pod";
 
     // Buffers reused across cycles.
+    private string[] _insufficient = [];
     private int[] _budgetAllowed = [];
     private int[] _budgetLeft = [];
     private Potential[] _potential = [];
@@ -62,6 +63,8 @@ public sealed class DefaultPreemption : IPostFilterPlugin
         }
         var snapshot = cycle.Snapshot;
         PrepareBudgets(snapshot, replica);
+        // The words NodeResourcesFit would use per requested resource, made once rather than per node.
+        _insufficient = [.. replica.RequestNames.Select(name => name == ResourceNames.Pods ? "Too many pods" : $"Insufficient {name}")];
 
         // Why each node did not become a candidate, counted per reason, for Kubernetes' message when none does.
         var why = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -159,6 +162,17 @@ public sealed class DefaultPreemption : IPostFilterPlugin
     {
         int priority = cycle.Replica.Priority;
         var onNode = snapshot.ReplicasOn(node);
+        int mark = reasons.Count;
+        if (!FitsEmpty(cycle.Replica, snapshot, node, reasons))
+        {
+            // Kubernetes looks for victims first; keep its reason when there are none.
+            if (!AnyBelow(onNode, priority))
+            {
+                reasons.RemoveRange(mark, reasons.Count - mark);
+                reasons.Add(NoVictimsReason);
+            }
+            return null;
+        }
         int count = 0;
         EnsurePotential(onNode.Count);
         for (int i = 0; i < onNode.Count; i++)
@@ -241,11 +255,43 @@ public sealed class DefaultPreemption : IPostFilterPlugin
             if (replica.RequestAmounts[d] > free)
             {
                 // The words NodeResourcesFit would use, had the filters run with every victim gone.
-                reasons.Add(name == ResourceNames.Pods ? "Too many pods" : $"Insufficient {name}");
+                reasons.Add(_insufficient[d]);
                 fits = false;
             }
         }
         return fits;
+    }
+
+    /// <summary>
+    /// Whether the replica's requests fit the node's allocatable at all (an empty node): a replica bigger than the
+    /// machine is refused before its replicas are looked at. The answer is the one evicting everything would give.
+    /// </summary>
+    private bool FitsEmpty(ReplicaInfo replica, ClusterSnapshot snapshot, int node, List<string> reasons)
+    {
+        bool fits = true;
+        for (int d = 0; d < replica.RequestColumns.Length; d++)
+        {
+            int column = replica.RequestColumns[d];
+            long allocatable = column >= 0 ? snapshot.Resources[column].Allocatable(node) : 0;
+            if (replica.RequestAmounts[d] > allocatable)
+            {
+                reasons.Add(_insufficient[d]);
+                fits = false;
+            }
+        }
+        return fits;
+    }
+
+    private static bool AnyBelow(IReadOnlyList<PlacedReplica> replicas, int priority)
+    {
+        for (int i = 0; i < replicas.Count; i++)
+        {
+            if (replicas[i].Priority < priority)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void Count(Dictionary<string, int> counts, string reason) =>
