@@ -1,6 +1,5 @@
 using System.Globalization;
 using Berth.Store.Sqlite;
-using Berth.Store.Tests.Fixtures;
 
 namespace Berth.Store.Tests;
 

@@ -195,14 +195,16 @@ public abstract class StoreConformanceTests
         await using var store = NewStore();
         await store.PutAsync("/a", "1");
         await store.PutAsync("/a", "2");
+        await store.PutAsync("/b", "kept");
 
         var result = await store.TxnAsync(
             [Compare.ModRevision("/a", CompareOp.Equal, 1)],
-            [TxnOp.Put("/a", Bytes("stale")), TxnOp.Delete(KeyRange.Prefix("/"))],
+            [TxnOp.Put("/a", Bytes("stale")), TxnOp.Delete(KeyRange.Prefix("/b"))],
             [TxnOp.Get("/a")]);
 
         Assert.False(result.Succeeded);
-        Assert.Equal(2, result.Revision);
+        Assert.Equal(3, result.Revision);
+        Assert.NotNull(await store.GetAsync("/b"));
         Assert.Equal("2", Text(Assert.Single(result.Responses[0].Kvs)));
         var kv = await store.GetAsync("/a");
         Assert.Equal(("2", 2L, 2L), (Text(kv!), kv!.ModRevision, kv.Version));
