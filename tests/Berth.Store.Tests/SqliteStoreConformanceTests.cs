@@ -70,6 +70,16 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IDispos
     }
 
     [Fact]
+    public async Task Open_File_WritesThroughWriteAheadLog()
+    {
+        await using var store = Open(Clock);
+
+        await store.PutAsync("/a", "1");
+
+        Assert.True(File.Exists(DatabasePath + "-wal"), "expected a WAL file beside the database");
+    }
+
+    [Fact]
     public void Open_DirectoryMissing_ThrowsStoreUnavailableNamingFile()
     {
         var path = Path.Combine(_directory, "missing", "berth.db");

@@ -74,7 +74,7 @@ public abstract class StoreConformanceTests
     }
 
     [Fact]
-    public async Task Revision_WritesOnly_AdvancesOncePerChangingTransaction()
+    public async Task Revision_MixedCalls_AdvancesOncePerChangingTransaction()
     {
         await using var store = NewStore();
         var empty = await store.RangeAsync(KeyRange.Prefix(""));
