@@ -122,6 +122,12 @@ public sealed class ManifestNode
         }
     }
 
+    /// <summary>
+    /// The same node under another path, so that the errors of one document among several name it, e.g. <c>[1]</c> for the
+    /// second document of a file gives <c>[1].spec.replicas</c>.
+    /// </summary>
+    public ManifestNode WithPath(string path) => new(_yaml, path);
+
     /// <summary>An error at this node's path.</summary>
     public ManifestException Error(string problem) => new(Path, problem);
 
@@ -247,6 +253,18 @@ public sealed class ManifestNode
             throw Error($"'{text}' is not an integer");
         }
         return value;
+    }
+
+    /// <summary>The scalar as a DNS-1123 label (workload, namespace and budget names).</summary>
+    /// <exception cref="ManifestException">The value is not a valid label; the message says why.</exception>
+    public string AsDnsLabel()
+    {
+        var name = AsString();
+        if (ManifestNames.ValidateDnsLabel(name) is { } error)
+        {
+            Fail(error);
+        }
+        return name;
     }
 
     /// <summary>The scalar as a boolean (<c>true</c> or <c>false</c>).</summary>

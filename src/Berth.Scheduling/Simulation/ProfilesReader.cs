@@ -31,7 +31,7 @@ public static class ProfilesReader
         {
             item.ExpectFields("name", "base", "filters", "scores", "postFilters", "tiebreak", "seed");
             var nameNode = item.RequiredField("name");
-            var name = ScenarioReader.ReadDnsLabel(nameNode);
+            var name = nameNode.AsDnsLabel();
             if (BuiltInProfiles.Find(name) is not null)
             {
                 nameNode.Fail($"'{name}' is a built-in profile; give the custom profile another name and use base: {name}");

@@ -390,7 +390,7 @@ public static class ScenarioReader
         {
             item.ExpectFields("name", "labels");
             var nameNode = item.RequiredField("name");
-            var name = ReadDnsLabel(nameNode);
+            var name = nameNode.AsDnsLabel();
             if (!namespaces.TryAdd(name, LabelsReader.Read(item.Field("labels"))))
             {
                 nameNode.Fail($"namespace '{name}' is listed twice");
@@ -405,8 +405,8 @@ public static class ScenarioReader
         foreach (var item in node?.Items() ?? [])
         {
             item.ExpectFields("name", "namespace", "selector", "minAvailable", "maxUnavailable");
-            var name = ReadDnsLabel(item.RequiredField("name"));
-            var ns = item.Field("namespace") is { } nsNode ? ReadDnsLabel(nsNode) : WorkloadSpec.DefaultNamespace;
+            var name = item.RequiredField("name").AsDnsLabel();
+            var ns = item.Field("namespace") is { } nsNode ? nsNode.AsDnsLabel() : WorkloadSpec.DefaultNamespace;
             var selector = SelectorReader.ReadLabelSelector(item.RequiredField("selector"))!;
             var min = item.Field("minAvailable") is { } minNode ? ReadIntOrPercent(minNode) : (string?)null;
             var max = item.Field("maxUnavailable") is { } maxNode ? ReadIntOrPercent(maxNode) : (string?)null;
@@ -478,15 +478,7 @@ public static class ScenarioReader
         {
             item.ExpectFields("name", "namespace", "replicas", "labels", "requests", "containers", "initContainers", "overhead",
                 "priority", "preemptionPolicy", "nodeName", "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints");
-            int replicas = 1;
-            if (item.Field("replicas") is { } replicasNode)
-            {
-                replicas = replicasNode.AsInt();
-                if (replicas < 0)
-                {
-                    replicasNode.Fail($"{replicas} is negative; replicas must be zero or more");
-                }
-            }
+            int replicas = item.Field("replicas") is { } replicasNode ? ReplicasReader.ReadCount(replicasNode) : 1;
             string? nodeName = item.String("nodeName");
             if (string.IsNullOrEmpty(nodeName))
             {
@@ -505,8 +497,8 @@ public static class ScenarioReader
     /// <summary>The fields a workload and a placed replica share.</summary>
     private static WorkloadSpec ReadReplicaSpec(ManifestNode item, int replicas, string? nodeName)
     {
-        var name = ReadDnsLabel(item.RequiredField("name"));
-        var ns = item.Field("namespace") is { } nsNode ? ReadDnsLabel(nsNode) : WorkloadSpec.DefaultNamespace;
+        var name = item.RequiredField("name").AsDnsLabel();
+        var ns = item.Field("namespace") is { } nsNode ? nsNode.AsDnsLabel() : WorkloadSpec.DefaultNamespace;
         IReadOnlyList<ContainerSpec> containers;
         if (item.Field("requests") is { } requests)
         {
@@ -541,15 +533,5 @@ public static class ScenarioReader
             AffinityReader.Read(item.Field("affinity")),
             TolerationReader.ReadList(item.Field("tolerations")),
             TopologySpreadReader.ReadList(item.Field("topologySpreadConstraints")));
-    }
-
-    internal static string ReadDnsLabel(ManifestNode node)
-    {
-        var name = node.AsString();
-        if (ManifestNames.ValidateDnsLabel(name) is { } error)
-        {
-            node.Fail(error);
-        }
-        return name;
     }
 }

@@ -1,0 +1,31 @@
+namespace Berth.Core.Manifests;
+
+/// <summary>The API version and the kinds of object a manifest may hold (spec/manifests.md).</summary>
+public static class ManifestKinds
+{
+    /// <summary>The only API version manifests may give.</summary>
+    public const string ApiVersion = "berth.dev/v1";
+
+    /// <summary>A workload: replicas of processes with their needs and placement rules.</summary>
+    public const string Workload = "Workload";
+
+    /// <summary>Kinds that can be applied now.</summary>
+    public static IReadOnlyList<string> Supported { get; } = [Workload];
+
+    /// <summary>
+    /// Kinds the design names that later issues will add, with the issue that brings each: a manifest naming one gets a
+    /// "not supported yet" error rather than "unknown kind", so that a user knows it is planned and not misspelled.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> NotYetSupported { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["PriorityClass"] = "policy issue",
+        ["Quota"] = "policy issue",
+        ["Reservation"] = "policy issue",
+        ["Pool"] = "fleet issue",
+        ["NodeClass"] = "fleet issue",
+        ["PlacementPolicy"] = "fleet issue",
+        ["Role"] = "security/automation issue",
+        ["RoleBinding"] = "security/automation issue",
+        ["Rule"] = "security/automation issue",
+    };
+}
