@@ -1,0 +1,45 @@
+using Berth.Core.Manifests;
+
+namespace Berth.Core.Tests.Manifests;
+
+public class ExampleWorkloadsTests
+{
+    /// <summary>Every manifest under examples/workloads, relative to the repository root.</summary>
+    public static TheoryData<string> Files()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in ExampleFiles())
+        {
+            data.Add(file);
+        }
+        return data;
+    }
+
+    private static IEnumerable<string> ExampleFiles() =>
+        Directory.GetFiles(Path.Combine(RepositoryRoot(), "examples", "workloads"), "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(RepositoryRoot(), f))
+            .Order(StringComparer.Ordinal);
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void ReadAll_ReadsExampleWithoutError(string file)
+    {
+        var specs = WorkloadManifestReader.ReadAll(File.ReadAllText(Path.Combine(RepositoryRoot(), file)));
+        Assert.NotEmpty(specs);
+        Assert.All(specs, s => Assert.NotEmpty(s.Containers));
+    }
+
+    [Fact]
+    public void ExampleFiles_IncludeWeb() => Assert.Contains(Path.Combine("examples", "workloads", "web.yaml"), ExampleFiles());
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Berth.slnx")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("Berth.slnx not found above the test directory");
+    }
+}
