@@ -65,6 +65,9 @@ public static class StateMessages
     public static string NodeFull(string node, string resource, string requested, string used, string allocatable) =>
         $"node '{node}' has no room for {resource}: the plan needs {requested} more, {used} of {allocatable} is taken; plan again";
 
+    /// <summary>Plan refused: a guarded key moved and moved back between the commit and its diagnosis.</summary>
+    public static string ConcurrentChange(WorkloadKey workload) => $"the state of workload '{workload}' changed while its plan was applied; plan again";
+
     /// <summary>Plan refused: the same replica twice.</summary>
     public static string DuplicateReplica(int replica) => $"replica {replica} appears twice in the plan";
 
