@@ -1,0 +1,46 @@
+namespace Berth.Server.State;
+
+/// <summary>One immutable entry of the event log at <c>/events/{id}</c>.</summary>
+/// <param name="Type">What happened.</param>
+/// <param name="Subject">What it happened to: a workload key (<c>ns/name</c>), a replica (<c>ns/name/0</c>) or a node name.</param>
+/// <param name="Message">What happened, for people.</param>
+/// <param name="Time">When it happened, from the writer's clock.</param>
+/// <param name="Revision">The store revision that committed it. Writers leave it 0 (the revision is known only after the commit); <see cref="EventLog"/> fills it from the key's mod revision when reading.</param>
+public sealed record ClusterEvent(ClusterEventType Type, string Subject, string Message, DateTimeOffset Time, long Revision = 0);
+
+/// <summary>Kinds of <see cref="ClusterEvent"/>.</summary>
+public enum ClusterEventType
+{
+    /// <summary>A workload was created or changed.</summary>
+    WorkloadApplied,
+
+    /// <summary>A workload was deleted.</summary>
+    WorkloadDeleted,
+
+    /// <summary>A replica was placed on a node.</summary>
+    WorkloadScheduled,
+
+    /// <summary>A replica could not be placed; the message says why.</summary>
+    WorkloadUnschedulable,
+
+    /// <summary>A replica failed and will not be retried.</summary>
+    WorkloadFailed,
+
+    /// <summary>A node registered.</summary>
+    NodeRegistered,
+
+    /// <summary>A node turned NotReady after missing heartbeats.</summary>
+    NodeNotReady,
+
+    /// <summary>A node stayed NotReady past the second grace; its replicas are placed elsewhere.</summary>
+    NodeLost,
+
+    /// <summary>A failed replica is being retried.</summary>
+    RetryTriggered,
+
+    /// <summary>A replica moved from one node to another.</summary>
+    Rescheduled,
+
+    /// <summary>A replica was evicted (preempted) to make room.</summary>
+    ReplicaEvicted,
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Berth.Core.Specs;
+using Berth.Scheduling.Snapshot;
+using Berth.Store;
+
+namespace Berth.Server.State;
+
+/// <summary>Loads nodes, workloads and assignments from the store, at one revision, into a <see cref="ClusterState"/>.</summary>
+public sealed class ClusterStateReader(IKeyValueStore store)
+{
+    private readonly IKeyValueStore _store = store ?? throw new ArgumentNullException(nameof(store));
+
+    /// <summary>Reads the current state. The three prefixes are read in one transaction, so they agree with each other.</summary>
+    /// <exception cref="InvalidDataException">A stored value could not be read; the message names the key.</exception>
+    public async Task<ClusterState> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await _store.TxnAsync(
+            [],
+            [
+                TxnOp.Get(KeyRange.Prefix(KeyLayout.NodesPrefix)),
+                TxnOp.Get(KeyRange.Prefix(KeyLayout.WorkloadsPrefix)),
+                TxnOp.Get(KeyRange.Prefix(KeyLayout.AssignmentsPrefix)),
+            ],
+            [],
+            cancellationToken).ConfigureAwait(false);
+
+        var nodes = new Dictionary<string, Stored<NodeRecord>>(StringComparer.Ordinal);
+        foreach (var kv in result.Responses[0].Kvs)
+        {
+            if (KeyLayout.TryParseNode(kv.Key, out var name))
+            {
+                nodes[name] = new Stored<NodeRecord>(kv.Key, Read<NodeRecord>(kv), kv.ModRevision);
+            }
+        }
+        var workloads = new Dictionary<WorkloadKey, Stored<WorkloadSpec>>();
+        foreach (var kv in result.Responses[1].Kvs)
+        {
+            if (KeyLayout.TryParseWorkload(kv.Key, out var key))
+            {
+                workloads[key] = new Stored<WorkloadSpec>(kv.Key, Read<WorkloadSpec>(kv), kv.ModRevision);
+            }
+        }
+        var assignments = new List<Stored<Assignment>>();
+        foreach (var kv in result.Responses[2].Kvs)
+        {
+            if (KeyLayout.TryParseAssignment(kv.Key, out _, out _))
+            {
+                assignments.Add(new Stored<Assignment>(kv.Key, Read<Assignment>(kv), kv.ModRevision));
+            }
+        }
+
+        // Keys come back in key order, so node indexes follow node names and every read of the same state builds the
+        // same snapshot: plans replay.
+        var specs = new List<NodeSpec>(nodes.Count);
+        foreach (var kv in result.Responses[0].Kvs)
+        {
+            if (KeyLayout.TryParseNode(kv.Key, out var name))
+            {
+                specs.Add(nodes[name].Value.EffectiveSpec);
+            }
+        }
+        var snapshot = ClusterSnapshot.Create(specs);
+        var placed = new Dictionary<string, PlacedReplica>(StringComparer.Ordinal);
+        // One compiled replica per workload: the snapshot groups replicas by that object.
+        var compiled = new Dictionary<WorkloadKey, Berth.Scheduling.Framework.ReplicaInfo>();
+        foreach (var stored in assignments)
+        {
+            var assignment = stored.Value;
+            int node = snapshot.IndexOf(assignment.Node);
+            if (!assignment.HoldsResources || node < 0 || !workloads.TryGetValue(assignment.Workload, out var workload))
+            {
+                continue;
+            }
+            if (!compiled.TryGetValue(assignment.Workload, out var info))
+            {
+                info = snapshot.Compile(workload.Value);
+                compiled[assignment.Workload] = info;
+            }
+            placed[stored.Key] = snapshot.Place(info, node, ClusterState.ReplicaName(assignment.Workload, assignment.Replica));
+        }
+        return new ClusterState(result.Revision, snapshot, nodes, workloads, assignments, placed);
+    }
+
+    private static T Read<T>(KeyValue kv)
+        where T : class
+    {
+        try
+        {
+            return StateSerializer.Deserialize<T>(kv.Value.Span);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException(StateMessages.UnreadableRecord(kv.Key, e.Message), e);
+        }
+    }
+}

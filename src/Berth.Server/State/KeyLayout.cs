@@ -1,0 +1,228 @@
+using System.Globalization;
+using Berth.Core.Manifests;
+
+namespace Berth.Server.State;
+
+/// <summary>
+/// The control plane's key scheme in the store (DESIGN.md, "State and concurrency"): the one place that builds and
+/// parses keys. Every segment is validated, so a key built here always parses back to the same parts.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <item><term><c>/nodes/{node}</c></term><description><see cref="NodeRecord"/>: spec and status.</description></item>
+/// <item><term><c>/workloads/{namespace}/{name}</c></term><description><see cref="Berth.Core.Specs.WorkloadSpec"/>; its mod revision is the workload revision.</description></item>
+/// <item><term><c>/assignments/{namespace}/{workload}/{replica}</c></term><description><see cref="Assignment"/>: where one replica runs.</description></item>
+/// <item><term><c>/allocations/{node}</c></term><description>Allocation guard: rewritten by every apply that places on the node, so its mod revision orders the applies that take the node's room.</description></item>
+/// <item><term><c>/events/{id}</c></term><description><see cref="ClusterEvent"/>, immutable; ids are 19-digit UTC ticks, a writer id and a counter, so keys sort by time.</description></item>
+/// <item><term><c>/retries/{namespace}/{workload}/{replica}</c></term><description><see cref="RetryState"/> of a failing replica.</description></item>
+/// <item><term><c>/reconciliation/{namespace}/{name}</c></term><description>The reconciler's per-workload bookkeeping.</description></item>
+/// </list>
+/// Replica indexes are written as decimal numbers without padding; names cannot contain '/', so the parts never overlap.
+/// A workload's prefix ends in '/', so <c>web</c> never matches <c>web-2</c>.
+/// </remarks>
+public static class KeyLayout
+{
+    /// <summary>Prefix of node keys.</summary>
+    public const string NodesPrefix = "/nodes/";
+
+    /// <summary>Prefix of workload keys.</summary>
+    public const string WorkloadsPrefix = "/workloads/";
+
+    /// <summary>Prefix of assignment keys.</summary>
+    public const string AssignmentsPrefix = "/assignments/";
+
+    /// <summary>Prefix of allocation guard keys.</summary>
+    public const string AllocationsPrefix = "/allocations/";
+
+    /// <summary>Prefix of event keys.</summary>
+    public const string EventsPrefix = "/events/";
+
+    /// <summary>Prefix of retry state keys.</summary>
+    public const string RetriesPrefix = "/retries/";
+
+    /// <summary>Prefix of reconciliation keys.</summary>
+    public const string ReconciliationPrefix = "/reconciliation/";
+
+    /// <summary>Digits of the tick part of an event id: <see cref="DateTime.MaxValue"/> has 19 digits of ticks, so ids sort as numbers.</summary>
+    public const int EventTicksDigits = 19;
+
+    /// <summary><c>/nodes/{node}</c>.</summary>
+    public static string Node(string nodeName) => NodesPrefix + ValidNodeName(nodeName);
+
+    /// <summary><c>/allocations/{node}</c>.</summary>
+    public static string Allocation(string nodeName) => AllocationsPrefix + ValidNodeName(nodeName);
+
+    /// <summary><c>/workloads/{namespace}/{name}</c>.</summary>
+    public static string Workload(WorkloadKey workload) => WorkloadsPrefix + Valid(workload).ToString();
+
+    /// <summary><c>/assignments/{namespace}/{workload}/{replica}</c>.</summary>
+    public static string Assignment(WorkloadKey workload, int replica) =>
+        AssignmentsOf(workload) + ValidReplica(replica).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary><c>/assignments/{namespace}/{workload}/</c>: the prefix of every assignment of one workload.</summary>
+    public static string AssignmentsOf(WorkloadKey workload) => AssignmentsPrefix + Valid(workload).ToString() + "/";
+
+    /// <summary><c>/retries/{namespace}/{workload}/{replica}</c>.</summary>
+    public static string Retry(WorkloadKey workload, int replica) =>
+        RetriesPrefix + Valid(workload).ToString() + "/" + ValidReplica(replica).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary><c>/reconciliation/{namespace}/{name}</c>.</summary>
+    public static string Reconciliation(WorkloadKey workload) => ReconciliationPrefix + Valid(workload).ToString();
+
+    /// <summary><c>/events/{ticks:D19}-{writer}-{sequence:D10}</c>.</summary>
+    /// <param name="time">When the event happened; the key sorts by it.</param>
+    /// <param name="writer">Distinguishes writers, lower-case letters and digits (1 to 16).</param>
+    /// <param name="sequence">The writer's counter, so one writer never repeats a key.</param>
+    public static string Event(DateTimeOffset time, string writer, long sequence)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (writer.Length is 0 or > 16 || !writer.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c)))
+        {
+            throw new ArgumentException(StateMessages.InvalidEventWriter(writer), nameof(writer));
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        return string.Create(CultureInfo.InvariantCulture, $"{EventsPrefix}{time.UtcTicks:D19}-{writer}-{sequence:D10}");
+    }
+
+    /// <summary>Reads the node name from <c>/nodes/{node}</c>.</summary>
+    public static bool TryParseNode(string key, out string nodeName) => TryParseNodeUnder(NodesPrefix, key, out nodeName);
+
+    /// <summary>Reads the node name from <c>/allocations/{node}</c>.</summary>
+    public static bool TryParseAllocation(string key, out string nodeName) => TryParseNodeUnder(AllocationsPrefix, key, out nodeName);
+
+    /// <summary>Reads the workload from <c>/workloads/{namespace}/{name}</c>.</summary>
+    public static bool TryParseWorkload(string key, out WorkloadKey workload)
+    {
+        workload = default;
+        if (!TryRest(key, WorkloadsPrefix, out var rest))
+        {
+            return false;
+        }
+        var parts = rest.Split('/');
+        return parts.Length == 2 && TryWorkload(parts[0], parts[1], out workload);
+    }
+
+    /// <summary>Reads workload and replica from <c>/assignments/{namespace}/{workload}/{replica}</c>.</summary>
+    public static bool TryParseAssignment(string key, out WorkloadKey workload, out int replica) =>
+        TryParseReplicaKey(AssignmentsPrefix, key, out workload, out replica);
+
+    /// <summary>Reads workload and replica from <c>/retries/{namespace}/{workload}/{replica}</c>.</summary>
+    public static bool TryParseRetry(string key, out WorkloadKey workload, out int replica) =>
+        TryParseReplicaKey(RetriesPrefix, key, out workload, out replica);
+
+    /// <summary>Reads the event time from <c>/events/{ticks}-{writer}-{sequence}</c>.</summary>
+    public static bool TryParseEvent(string key, out DateTimeOffset time)
+    {
+        time = default;
+        if (!TryRest(key, EventsPrefix, out var rest))
+        {
+            return false;
+        }
+        var parts = rest.Split('-');
+        if (parts.Length != 3 || parts[0].Length != EventTicksDigits || parts[2].Length != 10
+            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            || ticks > DateTime.MaxValue.Ticks
+            || !parts[2].All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+        time = new DateTimeOffset(ticks, TimeSpan.Zero);
+        return true;
+    }
+
+    /// <summary>Throws when a part of <paramref name="workload"/> is not a valid name.</summary>
+    /// <exception cref="FormatException">The namespace or name is invalid; the message names the part.</exception>
+    public static void Validate(WorkloadKey workload)
+    {
+        if (ValidateWorkload(workload.Namespace, workload.Name) is { } error)
+        {
+            throw new FormatException(error);
+        }
+    }
+
+    private static WorkloadKey Valid(WorkloadKey workload)
+    {
+        if (ValidateWorkload(workload.Namespace, workload.Name) is { } error)
+        {
+            throw new ArgumentException(error, nameof(workload));
+        }
+        return workload;
+    }
+
+    private static string ValidNodeName(string nodeName)
+    {
+        ArgumentNullException.ThrowIfNull(nodeName);
+        if (ManifestNames.ValidateDnsSubdomain(nodeName) is { } error)
+        {
+            throw new ArgumentException(StateMessages.InvalidNodeName(error), nameof(nodeName));
+        }
+        return nodeName;
+    }
+
+    private static int ValidReplica(int replica)
+    {
+        if (replica < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(replica), replica, StateMessages.NegativeReplica);
+        }
+        return replica;
+    }
+
+    private static string? ValidateWorkload(string? ns, string? name)
+    {
+        if (ns is null || ManifestNames.ValidateDnsLabel(ns) is { } nsError)
+        {
+            return StateMessages.InvalidNamespace(ns is null ? "must not be null" : ManifestNames.ValidateDnsLabel(ns)!);
+        }
+        if (name is null || ManifestNames.ValidateDnsSubdomain(name) is { } nameError)
+        {
+            return StateMessages.InvalidWorkloadName(name is null ? "must not be null" : ManifestNames.ValidateDnsSubdomain(name)!);
+        }
+        return null;
+    }
+
+    private static bool TryWorkload(string ns, string name, out WorkloadKey workload)
+    {
+        workload = new WorkloadKey(ns, name);
+        return ValidateWorkload(ns, name) is null;
+    }
+
+    private static bool TryParseNodeUnder(string prefix, string key, out string nodeName)
+    {
+        nodeName = "";
+        if (!TryRest(key, prefix, out var rest) || ManifestNames.ValidateDnsSubdomain(rest) is not null)
+        {
+            return false;
+        }
+        nodeName = rest;
+        return true;
+    }
+
+    private static bool TryParseReplicaKey(string prefix, string key, out WorkloadKey workload, out int replica)
+    {
+        workload = default;
+        replica = -1;
+        if (!TryRest(key, prefix, out var rest))
+        {
+            return false;
+        }
+        var parts = rest.Split('/');
+        // "007" is refused: replica keys are built without padding, so only one spelling of each index exists.
+        if (parts.Length != 3 || parts[2].Length == 0 || (parts[2].Length > 1 && parts[2][0] == '0')
+            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out replica)
+            || !TryWorkload(parts[0], parts[1], out workload))
+        {
+            workload = default;
+            replica = -1;
+            return false;
+        }
+        return true;
+    }
+
+    private static bool TryRest(string key, string prefix, out string rest)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        rest = key.StartsWith(prefix, StringComparison.Ordinal) ? key[prefix.Length..] : "";
+        return rest.Length > 0;
+    }
+}

@@ -1,0 +1,17 @@
+using Berth.Core.Specs;
+
+namespace Berth.Server.State;
+
+/// <summary>What the store holds at <c>/nodes/{node}</c>: the node as registered and its last reported status.</summary>
+/// <param name="Spec">The node as registered (name, labels, taints, allocatable, cordon).</param>
+/// <param name="Status">Readiness and heartbeat; <see cref="NodeStatus.Ready"/> overrides <see cref="NodeSpec.Ready"/>.</param>
+public sealed record NodeRecord(NodeSpec Spec, NodeStatus Status)
+{
+    /// <summary>The spec the scheduler sees: readiness taken from <see cref="Status"/>.</summary>
+    public NodeSpec EffectiveSpec => Spec.Ready == Status.Ready ? Spec : Spec with { Ready = Status.Ready };
+}
+
+/// <summary>A node's reported status.</summary>
+/// <param name="Ready">False once the node missed its heartbeat grace period.</param>
+/// <param name="LastHeartbeat">When the agent last heartbeated; null before the first heartbeat.</param>
+public sealed record NodeStatus(bool Ready, DateTimeOffset? LastHeartbeat);
