@@ -203,7 +203,11 @@ public sealed class ClusterSnapshot
     }
 
     /// <summary>Places one replica on a node: its requests count against the node from now on.</summary>
-    public PlacedReplica Place(ReplicaInfo replica, int node, string name, DateTimeOffset? startTime = null)
+    /// <param name="devices">
+    /// GPU devices it already holds (a replica read back from stored state); null to choose them here. Devices that are
+    /// not free are not taken twice: the replica then holds none, as an over-committed running replica does.
+    /// </param>
+    public PlacedReplica Place(ReplicaInfo replica, int node, string name, DateTimeOffset? startTime = null, IReadOnlyList<int>? devices = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(node);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(node, NodeCount);
@@ -216,7 +220,8 @@ public sealed class ClusterSnapshot
         var placed = new PlacedReplica(name, replica, group, node, startTime);
         ApplyRequests(replica, node, +1);
         // Replicas already running (a scenario's placed entries) may sit where devices are short; they hold none then.
-        placed.Devices = Gpus.Assign(node, replica.GpuMilli);
+        placed.Devices = devices is null ? Gpus.Assign(node, replica.GpuMilli)
+            : Gpus.TryTake(node, replica.GpuMilli, devices) ? [.. devices] : [];
         group.Add(placed);
         _replicasOn[node].Add(placed);
         Version++;

@@ -103,6 +103,25 @@ public sealed class GpuDevices
         return taken;
     }
 
+    /// <summary>Takes the given devices for a replica if each is on the node and has room; takes nothing otherwise.</summary>
+    internal bool TryTake(int node, long milli, IReadOnlyList<int> devices)
+    {
+        int share = milli < WholeDevice ? (int)milli : WholeDevice;
+        if (milli <= 0 || devices.Count != (milli < WholeDevice ? 1 : WholeDevices(milli)) || devices.Distinct().Count() != devices.Count)
+        {
+            return false;
+        }
+        foreach (int device in devices)
+        {
+            if (device < 0 || device >= DeviceCount(node) || _free[_start[node] + device] < share)
+            {
+                return false;
+            }
+        }
+        Retake(node, milli, devices);
+        return true;
+    }
+
     /// <summary>Gives back what <see cref="Assign"/> took.</summary>
     internal void Release(int node, long milli, IReadOnlyList<int> devices) => Adjust(node, milli, devices, +1);
 

@@ -76,7 +76,8 @@ public sealed class ClusterStateReader(IKeyValueStore store)
                 info = snapshot.Compile(workload.Value);
                 compiled[assignment.Workload] = info;
             }
-            placed[stored.Key] = snapshot.Place(info, node, ClusterState.ReplicaName(assignment.Workload, assignment.Replica));
+            placed[stored.Key] = snapshot.Place(info, node, ClusterState.ReplicaName(assignment.Workload, assignment.Replica),
+                devices: assignment.Devices.Count > 0 ? assignment.Devices : null);
         }
         return new ClusterState(result.Revision, snapshot, nodes, workloads, assignments, placed);
     }

@@ -58,4 +58,26 @@ public class GpuDevicesTests
         Assert.Equal(0, h.Snapshot.Gpus.DeviceCount(0));
         Assert.Equal(8, h.Snapshot.Gpus.DeviceCount(1));
     }
+
+    [Fact]
+    public void Place_KeepsTheDevicesAReplicaAlreadyHolds()
+    {
+        var h = new SchedulerHarness([Node("g").Allocatable("nvidia.com/gpu", "4")]);
+        var whole = h.Snapshot.Compile(Workload().Requests(("nvidia.com/gpu", "2")));
+        Assert.Equal([1, 3], h.Snapshot.Place(whole, 0, "stored", devices: [1, 3]).Devices);
+        Assert.Equal([0, 2], h.Snapshot.Place(whole, 0, "new").Devices);
+    }
+
+    [Theory]
+    [InlineData(new[] { 7 })]
+    [InlineData(new[] { 0, 0 })]
+    [InlineData(new[] { 0 })]
+    public void Place_TakesNoDevice_WhenTheHeldDevicesAreNotAvailable(int[] devices)
+    {
+        // Device 7 does not exist; [0, 0] names one device twice; [0] is one device for a two-device request.
+        var h = new SchedulerHarness([Node("g").Allocatable("nvidia.com/gpu", "4")]);
+        var whole = h.Snapshot.Compile(Workload().Requests(("nvidia.com/gpu", "2")));
+        Assert.Empty(h.Snapshot.Place(whole, 0, "stored", devices: devices).Devices);
+        Assert.Equal(1000, h.Snapshot.Gpus.Free(0, 0));
+    }
 }

@@ -66,6 +66,29 @@ public sealed class ClusterStateReaderTests
     }
 
     [Fact]
+    public async Task Read_KeepsTheGpuDevicesStoredWithAnAssignment()
+    {
+        await using var h = new StateHarness();
+        var node = StateFixtures.Node("g1");
+        node = node with { Spec = node.Spec with { Allocatable = node.Spec.Allocatable.With("nvidia.com/gpu", Berth.Core.Resources.Quantity.Parse("4")) } };
+        var train = StateFixtures.Workload("train");
+        train = train with { Containers = [Berth.Core.Specs.ContainerSpec.ForResources("main", new Berth.Core.Resources.ResourceRequirements(
+            Berth.Core.Resources.ResourceList.Parse(("nvidia.com/gpu", "1")), Berth.Core.Resources.ResourceList.Empty))] };
+        await h.PutAsync(node);
+        await h.PutAsync(train);
+        await h.Applier.ApplyAsync(StateHarness.Plan(await h.Reader.ReadAsync(), train, (0, "g1")));
+        var stored = (await h.Reader.ReadAsync()).Assignments[0];
+        await h.Store.PutAsync(stored.Key, StateSerializer.Serialize(stored.Value with { Devices = [2] }));
+
+        var state = await h.Reader.ReadAsync();
+
+        var replica = Assert.Single(state.Snapshot.ReplicasOn(0));
+        Assert.Equal([2], replica.Devices);
+        Assert.Equal(0, state.Snapshot.Gpus.Free(0, 2));
+        Assert.Equal(1000, state.Snapshot.Gpus.Free(0, 0));
+    }
+
+    [Fact]
     public async Task Read_NotReadyStatus_OverridesSpecReadiness()
     {
         await using var h = new StateHarness();
