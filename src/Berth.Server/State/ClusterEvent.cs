@@ -43,4 +43,16 @@ public enum ClusterEventType
 
     /// <summary>A replica was evicted (preempted) to make room.</summary>
     ReplicaEvicted,
+
+    /// <summary>A NotReady node heartbeated again and is Ready.</summary>
+    NodeReady,
+
+    /// <summary>A node was cordoned: no new replicas are placed on it.</summary>
+    NodeCordoned,
+
+    /// <summary>A node was uncordoned: replicas may be placed on it again.</summary>
+    NodeUncordoned,
+
+    /// <summary>A replica's assignment was released from its node (node lost or drained) so that it is placed elsewhere.</summary>
+    ReplicaReleased,
 }

@@ -16,6 +16,7 @@ namespace Berth.Server.State;
 /// <item><term><c>/events/{id}</c></term><description><see cref="ClusterEvent"/>, immutable; ids are 19-digit UTC ticks, a writer id and a counter, so keys sort by time.</description></item>
 /// <item><term><c>/retries/{namespace}/{workload}/{replica}</c></term><description><see cref="RetryState"/> of a failing replica.</description></item>
 /// <item><term><c>/reconciliation/{namespace}/{name}</c></term><description>The reconciler's per-workload bookkeeping.</description></item>
+/// <item><term><c>/heartbeats/{node}</c></term><description><see cref="NodeHeartbeat"/>: the node's last heartbeat, apart from <c>/nodes/{node}</c> so that beats do not move the node's mod revision (which plans compare).</description></item>
 /// </list>
 /// Replica indexes are written as decimal numbers without padding; names cannot contain '/', so the parts never overlap.
 /// A workload's prefix ends in '/', so <c>web</c> never matches <c>web-2</c>.
@@ -43,6 +44,9 @@ public static class KeyLayout
     /// <summary>Prefix of reconciliation keys.</summary>
     public const string ReconciliationPrefix = "/reconciliation/";
 
+    /// <summary>Prefix of heartbeat keys.</summary>
+    public const string HeartbeatsPrefix = "/heartbeats/";
+
     /// <summary>Digits of the tick part of an event id: <see cref="DateTime.MaxValue"/> has 19 digits of ticks, so ids sort as numbers.</summary>
     public const int EventTicksDigits = 19;
 
@@ -51,6 +55,9 @@ public static class KeyLayout
 
     /// <summary><c>/allocations/{node}</c>.</summary>
     public static string Allocation(string nodeName) => AllocationsPrefix + ValidNodeName(nodeName);
+
+    /// <summary><c>/heartbeats/{node}</c>.</summary>
+    public static string Heartbeat(string nodeName) => HeartbeatsPrefix + ValidNodeName(nodeName);
 
     /// <summary><c>/workloads/{namespace}/{name}</c>.</summary>
     public static string Workload(WorkloadKey workload) => WorkloadsPrefix + Valid(workload).ToString();
@@ -89,6 +96,9 @@ public static class KeyLayout
 
     /// <summary>Reads the node name from <c>/allocations/{node}</c>.</summary>
     public static bool TryParseAllocation(string key, out string nodeName) => TryParseNodeUnder(AllocationsPrefix, key, out nodeName);
+
+    /// <summary>Reads the node name from <c>/heartbeats/{node}</c>.</summary>
+    public static bool TryParseHeartbeat(string key, out string nodeName) => TryParseNodeUnder(HeartbeatsPrefix, key, out nodeName);
 
     /// <summary>Reads the workload from <c>/workloads/{namespace}/{name}</c>.</summary>
     public static bool TryParseWorkload(string key, out WorkloadKey workload)

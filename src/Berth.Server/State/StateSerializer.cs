@@ -30,6 +30,9 @@ public static class StateSerializer
     /// <summary>Serializes an event.</summary>
     public static byte[] Serialize(ClusterEvent value) => JsonSerializer.SerializeToUtf8Bytes(value, Info<ClusterEvent>());
 
+    /// <summary>Serializes a node heartbeat.</summary>
+    public static byte[] Serialize(NodeHeartbeat value) => JsonSerializer.SerializeToUtf8Bytes(value, Info<NodeHeartbeat>());
+
     /// <summary>Reads a stored record of type <typeparamref name="T"/> (one of the types above).</summary>
     /// <exception cref="JsonException">The bytes are not a valid <typeparamref name="T"/>; the message names the path.</exception>
     public static T Deserialize<T>(ReadOnlySpan<byte> utf8Json)
@@ -81,4 +84,5 @@ public static class StateSerializer
 [JsonSerializable(typeof(Assignment))]
 [JsonSerializable(typeof(RetryState))]
 [JsonSerializable(typeof(ClusterEvent))]
+[JsonSerializable(typeof(NodeHeartbeat))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
