@@ -19,6 +19,16 @@ public sealed class KeyLayoutTests
     }
 
     [Fact]
+    public void Heartbeat_ValidNode_BuildsAndParsesBack()
+    {
+        Assert.Equal("/heartbeats/node-1", KeyLayout.Heartbeat("node-1"));
+        Assert.True(KeyLayout.TryParseHeartbeat(KeyLayout.Heartbeat("gpu.node-7"), out var node));
+        Assert.Equal("gpu.node-7", node);
+        Assert.False(KeyLayout.TryParseHeartbeat(KeyLayout.Node("n1"), out _));
+        Assert.Throws<ArgumentException>(() => KeyLayout.Heartbeat("Bad_Name"));
+    }
+
+    [Fact]
     public void Parsers_BuiltKeys_RoundTrip()
     {
         Assert.True(KeyLayout.TryParseNode(KeyLayout.Node("gpu.node-7"), out var node));

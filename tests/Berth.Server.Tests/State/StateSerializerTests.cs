@@ -163,6 +163,15 @@ public sealed class StateSerializerTests
         Assert.Contains("lots", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void NodeHeartbeat_RoundTrips_WithStableFieldNames()
+    {
+        var heartbeat = new NodeHeartbeat(StateFixtures.T0, StateFixtures.T0.AddSeconds(30));
+
+        Assert.Equal(heartbeat, StateSerializer.Deserialize<NodeHeartbeat>(StateSerializer.Serialize(heartbeat)));
+        Assert.Equal(["lostAt", "time"], FieldNames(StateSerializer.Serialize(heartbeat)));
+    }
+
     private static string[] FieldNames(byte[] json) =>
         [.. JsonNode.Parse(json)!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal)];
 
