@@ -43,4 +43,10 @@ public enum ClusterEventType
 
     /// <summary>A replica was evicted (preempted) to make room.</summary>
     ReplicaEvicted,
+
+    /// <summary>A replica's assignment was removed: the workload scaled down or was deleted.</summary>
+    ReplicaRemoved,
+
+    /// <summary>A replica was stopped because its workload's desired state is Stopped.</summary>
+    ReplicaStopped,
 }
