@@ -102,9 +102,9 @@ public sealed class KeyLayoutTests
     [InlineData("padded replica", "/reconciliation/default/web/unschedulable/02")]
     [InlineData("missing replica", "/reconciliation/default/web/unschedulable/")]
     [InlineData("wrong prefix", "/assignments/default/web/unschedulable/2")]
-    public void TryParseUnschedulable_OtherKeys_False(string _, string key)
+    public void TryParseUnschedulable_OtherKeys_False(string name, string key)
     {
-        Assert.False(KeyLayout.TryParseUnschedulable(key, out _, out var replica));
+        Assert.False(KeyLayout.TryParseUnschedulable(key, out _, out var replica), name);
         Assert.Equal(-1, replica);
     }
 }
