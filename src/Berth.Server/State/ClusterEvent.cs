@@ -55,4 +55,10 @@ public enum ClusterEventType
 
     /// <summary>A replica's assignment was released from its node (node lost or drained) so that it is placed elsewhere.</summary>
     ReplicaReleased,
+
+    /// <summary>A replica's assignment was removed: the workload scaled down or was deleted.</summary>
+    ReplicaRemoved,
+
+    /// <summary>A replica was stopped because its workload's desired state is Stopped.</summary>
+    ReplicaStopped,
 }

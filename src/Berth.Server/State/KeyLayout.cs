@@ -17,6 +17,7 @@ namespace Berth.Server.State;
 /// <item><term><c>/retries/{namespace}/{workload}/{replica}</c></term><description><see cref="RetryState"/> of a failing replica.</description></item>
 /// <item><term><c>/reconciliation/{namespace}/{name}</c></term><description>The reconciler's per-workload bookkeeping.</description></item>
 /// <item><term><c>/heartbeats/{node}</c></term><description><see cref="NodeHeartbeat"/>: the node's last heartbeat, apart from <c>/nodes/{node}</c> so that beats do not move the node's mod revision (which plans compare).</description></item>
+/// <item><term><c>/reconciliation/{namespace}/{name}/unschedulable/{replica}</c></term><description>The last unschedulable summary reported for a replica (UTF-8 text), so a restart does not report it again.</description></item>
 /// </list>
 /// Replica indexes are written as decimal numbers without padding; names cannot contain '/', so the parts never overlap.
 /// A workload's prefix ends in '/', so <c>web</c> never matches <c>web-2</c>.
@@ -75,6 +76,35 @@ public static class KeyLayout
 
     /// <summary><c>/reconciliation/{namespace}/{name}</c>.</summary>
     public static string Reconciliation(WorkloadKey workload) => ReconciliationPrefix + Valid(workload).ToString();
+
+    /// <summary><c>/reconciliation/{namespace}/{name}/unschedulable/{replica}</c>: the last unschedulable summary reported for a replica.</summary>
+    public static string Unschedulable(WorkloadKey workload, int replica) =>
+        UnschedulableOf(workload) + ValidReplica(replica).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary><c>/reconciliation/{namespace}/{name}/unschedulable/</c>: the prefix of every unschedulable summary of one workload.</summary>
+    public static string UnschedulableOf(WorkloadKey workload) => Reconciliation(workload) + UnschedulableSegment;
+
+    /// <summary>Reads workload and replica from <c>/reconciliation/{namespace}/{name}/unschedulable/{replica}</c>.</summary>
+    public static bool TryParseUnschedulable(string key, out WorkloadKey workload, out int replica)
+    {
+        workload = default;
+        replica = -1;
+        if (!TryRest(key, ReconciliationPrefix, out var rest))
+        {
+            return false;
+        }
+        var parts = rest.Split('/');
+        if (parts.Length != 4 || parts[2] != "unschedulable"
+            || !TryParseReplicaKey(ReconciliationPrefix, ReconciliationPrefix + parts[0] + "/" + parts[1] + "/" + parts[3], out workload, out replica))
+        {
+            workload = default;
+            replica = -1;
+            return false;
+        }
+        return true;
+    }
+
+    private const string UnschedulableSegment = "/unschedulable/";
 
     /// <summary><c>/events/{ticks:D19}-{writer}-{sequence:D10}</c>.</summary>
     /// <param name="time">When the event happened; the key sorts by it.</param>

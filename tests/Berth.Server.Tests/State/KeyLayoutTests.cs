@@ -96,4 +96,25 @@ public sealed class KeyLayoutTests
         var error = Assert.Throws<FormatException>(() => WorkloadKey.Parse("web"));
         Assert.Equal(StateMessages.WorkloadKeyWithoutSlash("web"), error.Message);
     }
+
+    [Fact]
+    public void Unschedulable_BuiltKey_SitsUnderReconciliationAndRoundTrips()
+    {
+        Assert.Equal("/reconciliation/default/web/unschedulable/2", KeyLayout.Unschedulable(Web, 2));
+        Assert.StartsWith(KeyLayout.UnschedulableOf(Web), KeyLayout.Unschedulable(Web, 2), StringComparison.Ordinal);
+        Assert.True(KeyLayout.TryParseUnschedulable(KeyLayout.Unschedulable(Web, 2), out var workload, out var replica));
+        Assert.Equal((Web, 2), (workload, replica));
+    }
+
+    [Theory]
+    [InlineData("workload bookkeeping", "/reconciliation/default/web")]
+    [InlineData("other segment", "/reconciliation/default/web/retries/2")]
+    [InlineData("padded replica", "/reconciliation/default/web/unschedulable/02")]
+    [InlineData("missing replica", "/reconciliation/default/web/unschedulable/")]
+    [InlineData("wrong prefix", "/assignments/default/web/unschedulable/2")]
+    public void TryParseUnschedulable_OtherKeys_False(string name, string key)
+    {
+        Assert.False(KeyLayout.TryParseUnschedulable(key, out _, out var replica), name);
+        Assert.Equal(-1, replica);
+    }
 }
