@@ -61,4 +61,10 @@ public enum ClusterEventType
 
     /// <summary>A replica was stopped because its workload's desired state is Stopped.</summary>
     ReplicaStopped,
+
+    /// <summary>A replica's processes exited cleanly and its restart policy (OnFailure or Never) does not restart them: the replica completed.</summary>
+    ReplicaSucceeded,
+
+    /// <summary>A failed replica's backoff ran out and it was set to run again: in place (Pending on the same node) or released to be placed elsewhere.</summary>
+    ReplicaRestarted,
 }

@@ -74,6 +74,9 @@ public static class KeyLayout
     public static string Retry(WorkloadKey workload, int replica) =>
         RetriesPrefix + Valid(workload).ToString() + "/" + ValidReplica(replica).ToString(CultureInfo.InvariantCulture);
 
+    /// <summary><c>/retries/{namespace}/{workload}/</c>: the prefix of every retry state of one workload.</summary>
+    public static string RetriesOf(WorkloadKey workload) => RetriesPrefix + Valid(workload).ToString() + "/";
+
     /// <summary><c>/reconciliation/{namespace}/{name}</c>.</summary>
     public static string Reconciliation(WorkloadKey workload) => ReconciliationPrefix + Valid(workload).ToString();
 
