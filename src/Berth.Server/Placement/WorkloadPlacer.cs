@@ -411,8 +411,10 @@ public sealed class WorkloadPlacer : IDisposable
 
     // Live: the replica has an assignment on a node that still exists, and it was not stopped. A Failed replica is
     // live here: retries and giving up are the reconciler's (DESIGN.md, "Failure model"), not placement's.
+    // A succeeded replica is done, not missing: placing it again would run a finished job twice.
     private static bool IsLive(ClusterState state, Assignment assignment) =>
-        assignment.State != AssignmentState.Stopped && state.Nodes.ContainsKey(assignment.Node);
+        assignment.State == AssignmentState.Succeeded
+        || (assignment.State != AssignmentState.Stopped && state.Nodes.ContainsKey(assignment.Node));
 
     private enum StepKind
     {

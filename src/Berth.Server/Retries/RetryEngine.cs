@@ -86,7 +86,7 @@ public sealed class RetryEngine
             }
             var spec = Read<WorkloadSpec>(workloadKv);
             var assignment = Read<Assignment>(assignmentKv);
-            if (assignment.State is AssignmentState.Failed or AssignmentState.Stopped)
+            if (assignment.State is AssignmentState.Failed or AssignmentState.Stopped or AssignmentState.Succeeded)
             {
                 // The agent reports again after a lost reply, or reports an exit of a replica the engine already ended.
                 return ExitResult.Nothing(ExitOutcome.AlreadyEnded);
@@ -111,7 +111,7 @@ public sealed class RetryEngine
             };
             if (!restart && exitCode == 0)
             {
-                operations.Add(TxnOp.Put(assignmentKey, StateSerializer.Serialize(assignment with { State = AssignmentState.Stopped })));
+                operations.Add(TxnOp.Put(assignmentKey, StateSerializer.Serialize(assignment with { State = AssignmentState.Succeeded })));
                 if (retryKv is not null)
                 {
                     // The replica completed: earlier failures no longer count against anything.

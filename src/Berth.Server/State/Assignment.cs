@@ -24,19 +24,3 @@ public sealed record Assignment(
     /// <summary>True when the replica holds room on its node (pending or running).</summary>
     public bool HoldsResources => State is AssignmentState.Pending or AssignmentState.Running;
 }
-
-/// <summary>Where an assigned replica is in its life.</summary>
-public enum AssignmentState
-{
-    /// <summary>Placed; the agent has not yet reported it running.</summary>
-    Pending,
-
-    /// <summary>The agent reports it running.</summary>
-    Running,
-
-    /// <summary>It failed and retries are exhausted (or the restart policy says not to retry).</summary>
-    Failed,
-
-    /// <summary>Stopped on purpose (desired state Stopped, or evicted).</summary>
-    Stopped,
-}

@@ -88,6 +88,23 @@ public sealed class WorkloadPlacerTests
     }
 
     [Fact]
+    public async Task PlaceAsync_SucceededReplica_IsNotPlacedAgain()
+    {
+        // A replica that finished (exit 0, restart policy OnFailure/Never) is done: a Running workload does not rerun it.
+        await using var h = new StateHarness();
+        using var placer = Placer(h);
+        var web = await PlacedWebAsync(h, placer);
+        var first = (await h.Reader.ReadAsync()).Assignments[0];
+        await h.Store.PutAsync(first.Key, StateSerializer.Serialize(first.Value with { State = AssignmentState.Succeeded }));
+        var revision = (await h.Reader.ReadAsync()).Revision;
+
+        var pass = await placer.PlaceAsync(WorkloadKey.Of(web));
+
+        Assert.Empty(pass.Replicas);
+        Assert.Equal(revision, (await h.Reader.ReadAsync()).Revision);
+    }
+
+    [Fact]
     public async Task PlaceAsync_ScaledFromThreeToOne_RemovesReplicasTwoAndOneWithEvents()
     {
         await using var h = new StateHarness();

@@ -103,9 +103,9 @@ public sealed class RetryEngineTests
     {
         { "Always, clean exit restarts", RestartPolicy.Always, 0, ExitOutcome.RetryScheduled, AssignmentState.Failed, ClusterEventType.RetryTriggered },
         { "Always, failure restarts", RestartPolicy.Always, 1, ExitOutcome.RetryScheduled, AssignmentState.Failed, ClusterEventType.RetryTriggered },
-        { "OnFailure, clean exit completes", RestartPolicy.OnFailure, 0, ExitOutcome.Succeeded, AssignmentState.Stopped, ClusterEventType.ReplicaSucceeded },
+        { "OnFailure, clean exit completes", RestartPolicy.OnFailure, 0, ExitOutcome.Succeeded, AssignmentState.Succeeded, ClusterEventType.ReplicaSucceeded },
         { "OnFailure, failure restarts", RestartPolicy.OnFailure, 1, ExitOutcome.RetryScheduled, AssignmentState.Failed, ClusterEventType.RetryTriggered },
-        { "Never, clean exit completes", RestartPolicy.Never, 0, ExitOutcome.Succeeded, AssignmentState.Stopped, ClusterEventType.ReplicaSucceeded },
+        { "Never, clean exit completes", RestartPolicy.Never, 0, ExitOutcome.Succeeded, AssignmentState.Succeeded, ClusterEventType.ReplicaSucceeded },
         { "Never, failure ends Failed", RestartPolicy.Never, 1, ExitOutcome.Failed, AssignmentState.Failed, ClusterEventType.WorkloadFailed },
     };
 
@@ -137,7 +137,7 @@ public sealed class RetryEngineTests
         var result = await h.Engine.ReportExitAsync(web, 0, 0, null);
 
         Assert.Equal(ExitOutcome.Succeeded, result.Outcome);
-        Assert.Equal(AssignmentState.Stopped, (await h.AssignmentAsync(web, 0))!.State);
+        Assert.Equal(AssignmentState.Succeeded, (await h.AssignmentAsync(web, 0))!.State);
         Assert.Null(await h.RetryAsync(web, 0));
         var succeeded = Assert.Single(await h.EventsAsync(ClusterEventType.ReplicaSucceeded));
         Assert.Equal(RetryMessages.Succeeded($"default/{web.Name}/0", RestartPolicy.OnFailure), succeeded.Message);
