@@ -75,6 +75,8 @@ public sealed class ServerHost : IAsyncDisposable
         try
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = dataDirectory });
+            // Per-request framework logs drown the server's own decisions; warnings and errors still show.
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             logging?.Invoke(builder.Logging);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
