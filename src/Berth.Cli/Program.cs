@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Berth.Cli.Commands.Server;
 using Berth.Cli.Commands.Simulate;
 
 namespace Berth.Cli;
@@ -32,5 +33,6 @@ public static class Program
     public static RootCommand CreateRootCommand() => new("berth: a workload scheduler and orchestrator")
     {
         SimulateCommand.Create(),
+        ServerCommand.Create(),
     };
 }

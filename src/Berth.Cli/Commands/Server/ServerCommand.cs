@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Berth.Server.Hosting;
+using Berth.Store;
+
+namespace Berth.Cli.Commands.Server;
+
+/// <summary><c>berth server [--listen 127.0.0.1:7070] [--data ./berth-data]</c>: runs a control plane until Ctrl+C.</summary>
+public static class ServerCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var listen = new Option<string>("--listen")
+        {
+            Description = "Address of the REST API, host:port (loopback only until TLS exists)",
+            DefaultValueFactory = _ => ServerOptions.DefaultListen,
+        };
+        var data = new Option<string>("--data")
+        {
+            Description = $"Data directory; the store is {ServerOptions.DatabaseFileName} inside it (created if missing)",
+            DefaultValueFactory = _ => ServerOptions.DefaultDataDirectory,
+        };
+        var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
+        {
+            listen,
+            data,
+        };
+        command.SetAction((parseResult, cancellationToken) => RunAsync(
+            new ServerOptions { Listen = parseResult.GetRequiredValue(listen), DataDirectory = parseResult.GetRequiredValue(data) },
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error,
+            cancellationToken));
+        return command;
+    }
+
+    /// <summary>Starts the server and waits until <paramref name="cancellationToken"/> (Ctrl+C) or the host stops; 2 for unusable options or store.</summary>
+    public static async Task<int> RunAsync(ServerOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ServerHost host;
+        try
+        {
+            host = await ServerHost.StartAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (ServerOptionsException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return Program.UsageError;
+        }
+        catch (StoreUnavailableException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return Program.UsageError;
+        }
+        await using (host.ConfigureAwait(false))
+        {
+            await output.WriteLineAsync($"berth server listening on {host.Address}; press Ctrl+C to stop").ConfigureAwait(false);
+            try
+            {
+                await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: disposing the host below stops it gracefully.
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Berth.Server.State;
+
+namespace Berth.Server.Api;
+
+/// <summary>
+/// JSON of the REST API: the stored records are written exactly as <see cref="StateSerializer"/> stores them (camelCase,
+/// enums by name, quantities as strings, no derived properties), wrapped in the API's own response records.
+/// </summary>
+public static class ApiJson
+{
+    /// <summary>The options every answer is written with.</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    /// <summary>The metadata of <typeparamref name="T"/> under <see cref="Options"/>.</summary>
+    public static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        // The state resolver comes first so that specs and records nested in responses use the stored format, with the
+        // same derived-property pruning; the API context supplies only the response records.
+        var options = new JsonSerializerOptions(StateSerializer.Options)
+        {
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(StateSerializer.Options.TypeInfoResolver, ApiJsonContext.Default),
+        };
+        options.MakeReadOnly();
+        return options;
+    }
+}
+
+/// <summary>Source-generated metadata for the API's response records.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DictionaryKeyPolicy = JsonKnownNamingPolicy.Unspecified,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    RespectNullableAnnotations = true,
+    Converters = [typeof(QuantityJsonConverter), typeof(ResourceListJsonConverter), typeof(WorkloadKeyJsonConverter)])]
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(ApplyResponse))]
+[JsonSerializable(typeof(DeleteResponse))]
+[JsonSerializable(typeof(WorkloadView[]))]
+[JsonSerializable(typeof(WorkloadDetail))]
+[JsonSerializable(typeof(AssignmentView[]))]
+[JsonSerializable(typeof(NodeView[]))]
+[JsonSerializable(typeof(EventsResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,40 @@
+namespace Berth.Server.Api;
+
+/// <summary>The REST API's user-visible messages, in one place so tests can assert on them.</summary>
+public static class ApiMessages
+{
+    /// <summary>A request body over the limit.</summary>
+    public static string BodyTooLarge(long limit) =>
+        $"request body is larger than the limit of {limit} bytes; split the manifest into several applies";
+
+    /// <summary>A request body that is not UTF-8 text.</summary>
+    public const string BodyNotText = "request body must be UTF-8 manifest text (YAML or JSON)";
+
+    /// <summary>An empty request body.</summary>
+    public const string EmptyBody = "request body is empty; send one or more Workload manifests (YAML or JSON)";
+
+    /// <summary>A namespace or name in a URL that is not valid.</summary>
+    public static string InvalidWorkloadKey(string error) => $"invalid workload in the URL: {error}";
+
+    /// <summary>No such workload.</summary>
+    public static string WorkloadNotFound(string key) => $"workload {key} not found; list workloads with GET /v1/workloads";
+
+    /// <summary>Concurrent writes kept winning.</summary>
+    public static string TooManyConflicts(int attempts) =>
+        $"the workloads changed under this request {attempts} times in a row; nothing was written, retry the request";
+
+    /// <summary>A query parameter that is not a number in range.</summary>
+    public static string InvalidQuery(string name, string? value, string expected) => $"query parameter {name}='{value}' is invalid: expected {expected}";
+
+    /// <summary>The store could not be reached.</summary>
+    public static string StoreUnavailable(string message) => $"the store is unavailable: {message}";
+
+    /// <summary>Event message of a created workload.</summary>
+    public static string WorkloadCreated(string key, int replicas) => $"workload {key} created with {replicas} replica(s)";
+
+    /// <summary>Event message of a changed workload.</summary>
+    public static string WorkloadConfigured(string key, int replicas) => $"workload {key} updated, {replicas} replica(s)";
+
+    /// <summary>Event message of a deleted workload.</summary>
+    public static string WorkloadDeleted(string key) => $"workload {key} deleted; its replicas will be removed";
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text;
+using Berth.Core.Manifests;
+using Berth.Core.Specs;
+using Berth.Server.Hosting;
+using Berth.Server.State;
+using Berth.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Berth.Server.Api;
+
+/// <summary>
+/// The REST API under <c>/v1</c>, plus <c>/healthz</c> and <c>/readyz</c>. Answers are JSON (<see cref="ApiJson"/>);
+/// every error is <c>{"error": "..."}</c> (<see cref="ApiError"/>).
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <item><term><c>POST /v1/apply</c></term><description>Manifest text (YAML or JSON, one or more Workload documents). All are validated before anything is written; 400 names the field path.</description></item>
+/// <item><term><c>GET /v1/workloads</c></term><description>Every workload.</description></item>
+/// <item><term><c>GET /v1/workloads/{ns}/{name}</c></term><description>Spec, assignments and last events of one workload.</description></item>
+/// <item><term><c>DELETE /v1/workloads/{ns}/{name}</c></term><description>Deletes the workload; the placer removes its assignments.</description></item>
+/// <item><term><c>GET /v1/nodes</c></term><description>Every node with status and last heartbeat.</description></item>
+/// <item><term><c>GET /v1/assignments</c></term><description>Every assignment.</description></item>
+/// <item><term><c>GET /v1/events?after=REV&amp;limit=N</c></term><description>Events committed after revision REV, at most N (default 100, at most 1000).</description></item>
+/// </list>
+/// </remarks>
+public static class BerthApi
+{
+    /// <summary>Default <c>limit</c> of <c>GET /v1/events</c>.</summary>
+    public const int DefaultEventLimit = 100;
+
+    /// <summary>Largest <c>limit</c> of <c>GET /v1/events</c>.</summary>
+    public const int MaxEventLimit = 1000;
+
+    /// <summary>Maps every endpoint onto <paramref name="app"/>; needs <see cref="WorkloadWriter"/>, <see cref="ClusterQueries"/>, <see cref="ControlLoopSignal"/> and <see cref="ServerOptions"/> registered.</summary>
+    public static IEndpointRouteBuilder MapBerthApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/healthz", () => Json(new HealthResponse("ok")));
+        app.MapGet("/readyz", ReadyAsync);
+
+        var v1 = app.MapGroup("/v1");
+        v1.MapPost("/apply", ApplyAsync);
+        v1.MapGet("/workloads", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.WorkloadsAsync(ct)));
+        v1.MapGet("/workloads/{ns}/{name}", GetWorkloadAsync);
+        v1.MapDelete("/workloads/{ns}/{name}", DeleteWorkloadAsync);
+        v1.MapGet("/nodes", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.NodesAsync(ct)));
+        v1.MapGet("/assignments", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.AssignmentsAsync(ct)));
+        v1.MapGet("/events", GetEventsAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ReadyAsync(IKeyValueStore store, ControlLoopService loop, CancellationToken ct)
+    {
+        try
+        {
+            await store.GetAsync(KeyLayout.NodesPrefix, ct);
+        }
+        catch (StoreException e)
+        {
+            return Json(new HealthResponse(ApiMessages.StoreUnavailable(e.Message)), StatusCodes.Status503ServiceUnavailable);
+        }
+        return loop.CompletedPasses > 0
+            ? Json(new HealthResponse("ok"))
+            : Json(new HealthResponse("control loop has not completed its first pass"), StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<IResult> ApplyAsync(HttpRequest request, WorkloadWriter writer, ControlLoopSignal signal, ServerOptions options, CancellationToken ct)
+    {
+        // Checked before reading so an honest Content-Length is refused without receiving the body; Kestrel's limit
+        // (the same number) catches chunked bodies while they are read.
+        if (request.ContentLength > options.MaxRequestBodyBytes)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, ApiMessages.BodyTooLarge(options.MaxRequestBodyBytes));
+        }
+        string text;
+        try
+        {
+            using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true));
+            text = await reader.ReadToEndAsync(ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, ApiMessages.BodyTooLarge(options.MaxRequestBodyBytes));
+        }
+        catch (DecoderFallbackException)
+        {
+            return Error(StatusCodes.Status400BadRequest, ApiMessages.BodyNotText);
+        }
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Error(StatusCodes.Status400BadRequest, ApiMessages.EmptyBody);
+        }
+
+        IReadOnlyList<WorkloadSpec> workloads;
+        try
+        {
+            // ReadAll reads and validates every document before returning, so one bad document means nothing is written.
+            workloads = WorkloadManifestReader.ReadAll(text);
+        }
+        catch (ManifestException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, e.Message);
+        }
+
+        var response = await writer.ApplyAsync(workloads, ct);
+        if (response is null)
+        {
+            return Error(StatusCodes.Status409Conflict, ApiMessages.TooManyConflicts(WorkloadWriter.MaxAttempts));
+        }
+        signal.Notify();
+        return Json(response);
+    }
+
+    private static async Task<IResult> GetWorkloadAsync(string ns, string name, ClusterQueries queries, CancellationToken ct)
+    {
+        if (!TryKey(ns, name, out var key, out var error))
+        {
+            return error;
+        }
+        var detail = await queries.WorkloadAsync(key, ct);
+        return detail is null ? Error(StatusCodes.Status404NotFound, ApiMessages.WorkloadNotFound(key.ToString())) : Json(detail);
+    }
+
+    private static async Task<IResult> DeleteWorkloadAsync(string ns, string name, WorkloadWriter writer, ControlLoopSignal signal, CancellationToken ct)
+    {
+        if (!TryKey(ns, name, out var key, out var error))
+        {
+            return error;
+        }
+        DeleteResponse? deleted;
+        try
+        {
+            deleted = await writer.DeleteAsync(key, ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Error(StatusCodes.Status409Conflict, e.Message);
+        }
+        if (deleted is null)
+        {
+            return Error(StatusCodes.Status404NotFound, ApiMessages.WorkloadNotFound(key.ToString()));
+        }
+        signal.Notify();
+        return Json(deleted);
+    }
+
+    private static async Task<IResult> GetEventsAsync(HttpRequest request, ClusterQueries queries, CancellationToken ct)
+    {
+        long after = 0;
+        int limit = DefaultEventLimit;
+        string? afterText = request.Query["after"];
+        string? limitText = request.Query["limit"];
+        if (afterText is not null && !long.TryParse(afterText, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        {
+            return Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidQuery("after", afterText, "a revision, 0 or more"));
+        }
+        if (limitText is not null
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxEventLimit))
+        {
+            return Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidQuery("limit", limitText, $"a number from 1 to {MaxEventLimit}"));
+        }
+        return Json(await queries.EventsAsync(after, limit, ct));
+    }
+
+    private static bool TryKey(string ns, string name, out WorkloadKey key, out IResult error)
+    {
+        key = new WorkloadKey(ns, name);
+        try
+        {
+            KeyLayout.Validate(key);
+            error = Results.Empty;
+            return true;
+        }
+        catch (FormatException e)
+        {
+            error = Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidWorkloadKey(e.Message));
+            return false;
+        }
+    }
+
+    private static IResult Error(int status, string message) => Json(new ApiError(message), status);
+
+    private static IResult Json<T>(T value, int status = StatusCodes.Status200OK) =>
+        Results.Json(value, ApiJson.Info<T>(), statusCode: status);
+}

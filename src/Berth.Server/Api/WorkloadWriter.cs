@@ -1,0 +1,121 @@
+using Berth.Core.Specs;
+using Berth.Server.State;
+using Berth.Store;
+
+namespace Berth.Server.Api;
+
+/// <summary>
+/// Writes workloads for the API: an apply of several workloads is one transaction (all or nothing) that also appends a
+/// <see cref="ClusterEventType.WorkloadApplied"/> event per changed workload; a delete removes the key with a
+/// <see cref="ClusterEventType.WorkloadDeleted"/> event. Both compare the revisions they read, so a concurrent write
+/// makes them read again rather than overwrite it.
+/// </summary>
+public sealed class WorkloadWriter
+{
+    /// <summary>How many times a write is re-read and retried after a concurrent write won. Five: applies are rare, and a conflict means someone else is applying the same workloads.</summary>
+    public const int MaxAttempts = 5;
+
+    private readonly IKeyValueStore _store;
+    private readonly EventLog _events;
+
+    /// <summary>Creates the writer.</summary>
+    public WorkloadWriter(IKeyValueStore store, EventLog events)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(events);
+        _store = store;
+        _events = events;
+    }
+
+    /// <summary>
+    /// Creates or updates every workload in one transaction. Workloads whose stored spec is the same are left alone
+    /// (no write, no event), so applying the same manifest twice changes nothing.
+    /// </summary>
+    /// <returns>What was applied, or null when concurrent writes kept winning and nothing was written.</returns>
+    public async Task<ApplyResponse?> ApplyAsync(IReadOnlyList<WorkloadSpec> workloads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workloads);
+        var keys = new string[workloads.Count];
+        var bytes = new byte[workloads.Count][];
+        var reads = new List<TxnOp>(workloads.Count);
+        for (int i = 0; i < workloads.Count; i++)
+        {
+            keys[i] = KeyLayout.Workload(WorkloadKey.Of(workloads[i]));
+            bytes[i] = StateSerializer.Serialize(workloads[i]);
+            reads.Add(TxnOp.Get(keys[i]));
+        }
+
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await _store.TxnAsync([], reads, [], cancellationToken).ConfigureAwait(false);
+            var compares = new List<Compare>();
+            var operations = new List<TxnOp>();
+            var outcomes = new ApplyOutcome[workloads.Count];
+            var revisions = new long[workloads.Count];
+            var now = _events.Time.GetUtcNow();
+            for (int i = 0; i < workloads.Count; i++)
+            {
+                var existing = current.Responses[i].Kvs.Count > 0 ? current.Responses[i].Kvs[0] : null;
+                compares.Add(Compare.ModRevision(keys[i], CompareOp.Equal, existing?.ModRevision ?? 0));
+                if (existing is not null && existing.Value.Span.SequenceEqual(bytes[i]))
+                {
+                    outcomes[i] = ApplyOutcome.Unchanged;
+                    revisions[i] = existing.ModRevision;
+                    continue;
+                }
+                outcomes[i] = existing is null ? ApplyOutcome.Created : ApplyOutcome.Configured;
+                operations.Add(TxnOp.Put(keys[i], bytes[i]));
+                var subject = WorkloadKey.Of(workloads[i]).ToString();
+                var message = existing is null
+                    ? ApiMessages.WorkloadCreated(subject, workloads[i].Replicas)
+                    : ApiMessages.WorkloadConfigured(subject, workloads[i].Replicas);
+                _events.Append(compares, operations, new ClusterEvent(ClusterEventType.WorkloadApplied, subject, message, now));
+            }
+
+            long revision = current.Revision;
+            if (operations.Count > 0)
+            {
+                var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
+                if (!commit.Succeeded)
+                {
+                    continue;
+                }
+                revision = commit.Revision;
+            }
+            var applied = new AppliedWorkload[workloads.Count];
+            for (int i = 0; i < workloads.Count; i++)
+            {
+                // Every written key carries the transaction's revision.
+                long keyRevision = outcomes[i] == ApplyOutcome.Unchanged ? revisions[i] : revision;
+                applied[i] = new AppliedWorkload(keys[i], workloads[i].Namespace, workloads[i].Name, keyRevision, outcomes[i]);
+            }
+            return new ApplyResponse(revision, applied);
+        }
+        return null;
+    }
+
+    /// <summary>Deletes a workload with its event; the placer then removes its assignments. Returns null when the workload does not exist.</summary>
+    /// <exception cref="InvalidOperationException">Concurrent writes kept winning; nothing was deleted.</exception>
+    public async Task<DeleteResponse?> DeleteAsync(WorkloadKey workload, CancellationToken cancellationToken = default)
+    {
+        var key = KeyLayout.Workload(workload);
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var existing = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                return null;
+            }
+            var compares = new List<Compare> { Compare.ModRevision(key, CompareOp.Equal, existing.ModRevision) };
+            var operations = new List<TxnOp> { TxnOp.Delete(key) };
+            var subject = workload.ToString();
+            _events.Append(compares, operations, _events.Create(ClusterEventType.WorkloadDeleted, subject, ApiMessages.WorkloadDeleted(subject)));
+            var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
+            if (commit.Succeeded)
+            {
+                return new DeleteResponse(key, commit.Revision);
+            }
+        }
+        throw new InvalidOperationException(ApiMessages.TooManyConflicts(MaxAttempts));
+    }
+}

@@ -1,0 +1,145 @@
+using Berth.Server.Api;
+using Berth.Server.Nodes;
+using Berth.Server.Placement;
+using Berth.Server.State;
+using Berth.Store;
+using Berth.Store.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Server.Hosting;
+
+/// <summary>
+/// One running <c>berth server</c>: the SQLite store in the data directory, the REST API on Kestrel, and the control
+/// loop (<see cref="ControlLoopService"/>). Start with <see cref="StartAsync"/>; dispose to stop gracefully (the loop
+/// finishes its step, in-flight requests complete, then the store closes).
+/// </summary>
+public sealed class ServerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly SqliteStore _store;
+    private bool _disposed;
+
+    private ServerHost(WebApplication app, SqliteStore store, ServerOptions options, Uri address)
+    {
+        _app = app;
+        _store = store;
+        Options = options;
+        Address = address;
+    }
+
+    /// <summary>The options in force.</summary>
+    public ServerOptions Options { get; }
+
+    /// <summary>The bound API address, e.g. <c>http://127.0.0.1:7070/</c> (with the real port when <c>--listen</c> gave 0).</summary>
+    public Uri Address { get; }
+
+    /// <summary>The store.</summary>
+    public IKeyValueStore Store => _store;
+
+    /// <summary>The node manager (the agent API is not built yet, so nodes are registered through it).</summary>
+    public NodeManager Nodes => _app.Services.GetRequiredService<NodeManager>();
+
+    /// <summary>Wakes the control loop.</summary>
+    public ControlLoopSignal Signal => _app.Services.GetRequiredService<ControlLoopSignal>();
+
+    /// <summary>Completes when the host stops (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Validates <paramref name="options"/>, opens the store and starts the API and the control loop.</summary>
+    /// <param name="logging">Adjusts logging (tests turn it down); null keeps the console logger.</param>
+    /// <exception cref="ServerOptionsException">An option cannot be used; the message names it.</exception>
+    /// <exception cref="StoreUnavailableException">The store cannot be opened (e.g. another server holds it).</exception>
+    public static async Task<ServerHost> StartAsync(ServerOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var endPoint = options.ListenEndPoint();
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new ServerOptionsException(ServerMessages.DataDirectoryFailed(options.DataDirectory, e.Message));
+        }
+
+        var store = SqliteStore.Open(new SqliteStoreOptions { DataSource = Path.Combine(dataDirectory, ServerOptions.DatabaseFileName) });
+        WebApplication? app = null;
+        try
+        {
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = dataDirectory });
+            // Per-request framework logs drown the server's own decisions; warnings and errors still show.
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            logging?.Invoke(builder.Logging);
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Listen(endPoint);
+                kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+                kestrel.AddServerHeader = false;
+            });
+            // Graceful shutdown: in-flight requests and the loop's current step get this long to finish.
+            builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+            var services = builder.Services;
+            services.AddSingleton(options);
+            services.AddSingleton<IKeyValueStore>(store);
+            services.AddSingleton(TimeProvider.System);
+            services.AddSingleton(sp => new EventLog(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new NodeManager(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Nodes));
+            services.AddSingleton(sp => new WorkloadPlacer(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Placer));
+            services.AddSingleton(sp => new WorkloadWriter(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
+            services.AddSingleton(sp => new ClusterQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
+            services.AddSingleton<ControlLoopSignal>();
+            services.AddSingleton<ControlLoopService>();
+            services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
+
+            app = builder.Build();
+            app.MapBerthApi();
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            var address = new Uri(addresses.First().Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
+            ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), dataDirectory);
+            return new ServerHost(app, store, options, address);
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops the API and the loop gracefully.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>Stops (if running) and releases the store, so another host can open the same data directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        try
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // The store closes last: the loop and requests use it until the app is gone.
+            await _app.DisposeAsync().ConfigureAwait(false);
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Server.Hosting;
+
+/// <summary>The server host's log messages (source-generated).</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Berth API listening on {Address}, data in {DataDirectory}")]
+    public static partial void Listening(ILogger logger, string address, string dataDirectory);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Control loop pass failed; retrying after {Interval}")]
+    public static partial void PassFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Placement of {WorkloadId} gave up after {StaleRetries} stale plans")]
+    public static partial void PlacementGaveUp(ILogger logger, string workloadId, int staleRetries);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Placed {WorkloadId} replica {Replica} on {NodeId}")]
+    public static partial void Placed(ILogger logger, string workloadId, int replica, string nodeId);
+}

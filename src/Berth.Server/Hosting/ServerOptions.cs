@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Net;
+using Berth.Server.Nodes;
+using Berth.Server.Placement;
+
+namespace Berth.Server.Hosting;
+
+/// <summary>Settings of <c>berth server</c> (<see cref="ServerHost"/>). Validated at start; messages name the option.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>The default <c>--listen</c> address.</summary>
+    public const string DefaultListen = "127.0.0.1:7070";
+
+    /// <summary>The default <c>--data</c> directory.</summary>
+    public const string DefaultDataDirectory = "./berth-data";
+
+    /// <summary>The store's file name inside <see cref="DataDirectory"/>.</summary>
+    public const string DatabaseFileName = "berth.db";
+
+    /// <summary>The default request body limit: 1 MiB, far above any hand-written manifest and small enough to parse in memory.</summary>
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary><c>--listen</c>: <c>host:port</c> the REST API listens on; loopback only until TLS exists. Port 0 picks a free port.</summary>
+    public string Listen { get; init; } = DefaultListen;
+
+    /// <summary><c>--data</c>: directory holding the SQLite store (<see cref="DatabaseFileName"/>); created if missing.</summary>
+    public string DataDirectory { get; init; } = DefaultDataDirectory;
+
+    /// <summary>Largest accepted request body, in bytes; larger bodies get 413. Default 1 MiB.</summary>
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>
+    /// How long the control loop sleeps between passes when nothing signals it; an apply or delete wakes it at once.
+    /// Default 2 s: placement of a changed cluster (a new node, a node turning Ready) is at most that late.
+    /// </summary>
+    public TimeSpan LoopInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Node liveness; its <see cref="NodeManagerOptions.CheckInterval"/> spaces the liveness checks of the loop.</summary>
+    public NodeManagerOptions Nodes { get; init; } = new();
+
+    /// <summary>The placer's profile and stale retries.</summary>
+    public PlacerOptions Placer { get; init; } = PlacerOptions.Default;
+
+    /// <summary>True when TLS is configured. TLS is not implemented yet, so this is always false and only loopback addresses are accepted.</summary>
+    public static bool TlsConfigured => false;
+
+    /// <summary>Parses and checks <see cref="Listen"/>: an IP address or <c>localhost</c>, and a port.</summary>
+    /// <exception cref="ServerOptionsException">The address is malformed, or not loopback while TLS is not configured.</exception>
+    public IPEndPoint ListenEndPoint()
+    {
+        var text = Listen?.Trim() ?? "";
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || colon == text.Length - 1
+            || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port)
+            || port > IPEndPoint.MaxPort)
+        {
+            throw new ServerOptionsException(ServerMessages.BadListen(Listen ?? ""));
+        }
+        var host = text[..colon];
+        IPAddress address;
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            address = IPAddress.Loopback;
+        }
+        else if (!IPAddress.TryParse(host.Trim('[', ']'), out address!))
+        {
+            throw new ServerOptionsException(ServerMessages.ListenNotAnAddress(Listen!));
+        }
+        if (!IPAddress.IsLoopback(address) && !TlsConfigured)
+        {
+            throw new ServerOptionsException(ServerMessages.NonLoopbackWithoutTls(Listen!));
+        }
+        return new IPEndPoint(address, port);
+    }
+
+    /// <summary>Throws when a setting is out of range; the message names the option.</summary>
+    /// <exception cref="ServerOptionsException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        _ = ListenEndPoint();
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ServerOptionsException(ServerMessages.EmptyDataDirectory);
+        }
+        if (MaxRequestBodyBytes <= 0)
+        {
+            throw new ServerOptionsException(ServerMessages.NotPositive(nameof(MaxRequestBodyBytes), MaxRequestBodyBytes.ToString(CultureInfo.InvariantCulture)));
+        }
+        if (LoopInterval <= TimeSpan.Zero)
+        {
+            throw new ServerOptionsException(ServerMessages.NotPositive(nameof(LoopInterval), LoopInterval.ToString()));
+        }
+        try
+        {
+            Nodes.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ServerOptionsException(e.Message);
+        }
+    }
+}
+
+/// <summary>A <see cref="ServerOptions"/> value that cannot be used; the message names the option and how to fix it.</summary>
+public sealed class ServerOptionsException(string message) : Exception(message);
