@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Berth.Server.State;
 
@@ -29,22 +28,3 @@ public static class ApiJson
         return options;
     }
 }
-
-/// <summary>Source-generated metadata for the API's response records.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DictionaryKeyPolicy = JsonKnownNamingPolicy.Unspecified,
-    UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    RespectNullableAnnotations = true,
-    Converters = [typeof(QuantityJsonConverter), typeof(ResourceListJsonConverter), typeof(WorkloadKeyJsonConverter)])]
-[JsonSerializable(typeof(ApiError))]
-[JsonSerializable(typeof(ApplyResponse))]
-[JsonSerializable(typeof(DeleteResponse))]
-[JsonSerializable(typeof(WorkloadView[]))]
-[JsonSerializable(typeof(WorkloadDetail))]
-[JsonSerializable(typeof(AssignmentView[]))]
-[JsonSerializable(typeof(NodeView[]))]
-[JsonSerializable(typeof(EventsResponse))]
-[JsonSerializable(typeof(HealthResponse))]
-internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -10,8 +10,3 @@ public sealed record NodeRecord(NodeSpec Spec, NodeStatus Status)
     /// <summary>The spec the scheduler sees: readiness taken from <see cref="Status"/>.</summary>
     public NodeSpec EffectiveSpec => Spec.Ready == Status.Ready ? Spec : Spec with { Ready = Status.Ready };
 }
-
-/// <summary>A node's reported status.</summary>
-/// <param name="Ready">False once the node missed its heartbeat grace period.</param>
-/// <param name="LastHeartbeat">When the agent last heartbeated; null before the first heartbeat.</param>
-public sealed record NodeStatus(bool Ready, DateTimeOffset? LastHeartbeat);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Berth.Core.Specs;
 
@@ -70,19 +69,3 @@ public static class StateSerializer
         }
     }
 }
-
-/// <summary>Source-generated metadata for the stored records.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DictionaryKeyPolicy = JsonKnownNamingPolicy.Unspecified,
-    UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    RespectNullableAnnotations = true,
-    Converters = [typeof(QuantityJsonConverter), typeof(ResourceListJsonConverter), typeof(WorkloadKeyJsonConverter)])]
-[JsonSerializable(typeof(NodeRecord))]
-[JsonSerializable(typeof(WorkloadSpec))]
-[JsonSerializable(typeof(Assignment))]
-[JsonSerializable(typeof(RetryState))]
-[JsonSerializable(typeof(ClusterEvent))]
-[JsonSerializable(typeof(NodeHeartbeat))]
-internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+using Berth.Server.State;
+
+namespace Berth.Server.Api;
+
+/// <summary>Source-generated metadata for the API's response records.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DictionaryKeyPolicy = JsonKnownNamingPolicy.Unspecified,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    RespectNullableAnnotations = true,
+    Converters = [typeof(QuantityJsonConverter), typeof(ResourceListJsonConverter), typeof(WorkloadKeyJsonConverter)])]
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(ApplyResponse))]
+[JsonSerializable(typeof(DeleteResponse))]
+[JsonSerializable(typeof(WorkloadView[]))]
+[JsonSerializable(typeof(WorkloadDetail))]
+[JsonSerializable(typeof(AssignmentView[]))]
+[JsonSerializable(typeof(NodeView[]))]
+[JsonSerializable(typeof(EventsResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

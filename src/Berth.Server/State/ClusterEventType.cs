@@ -1,0 +1,62 @@
+namespace Berth.Server.State;
+
+/// <summary>Kinds of <see cref="ClusterEvent"/>.</summary>
+public enum ClusterEventType
+{
+    /// <summary>A workload was created or changed.</summary>
+    WorkloadApplied,
+
+    /// <summary>A workload was deleted.</summary>
+    WorkloadDeleted,
+
+    /// <summary>A replica was placed on a node.</summary>
+    WorkloadScheduled,
+
+    /// <summary>A replica could not be placed; the message says why.</summary>
+    WorkloadUnschedulable,
+
+    /// <summary>A replica failed and will not be retried.</summary>
+    WorkloadFailed,
+
+    /// <summary>A node registered.</summary>
+    NodeRegistered,
+
+    /// <summary>A node turned NotReady after missing heartbeats.</summary>
+    NodeNotReady,
+
+    /// <summary>A node stayed NotReady past the second grace; its replicas are placed elsewhere.</summary>
+    NodeLost,
+
+    /// <summary>A failed replica is being retried.</summary>
+    RetryTriggered,
+
+    /// <summary>A replica moved from one node to another.</summary>
+    Rescheduled,
+
+    /// <summary>A replica was evicted (preempted) to make room.</summary>
+    ReplicaEvicted,
+
+    /// <summary>A NotReady node heartbeated again and is Ready.</summary>
+    NodeReady,
+
+    /// <summary>A node was cordoned: no new replicas are placed on it.</summary>
+    NodeCordoned,
+
+    /// <summary>A node was uncordoned: replicas may be placed on it again.</summary>
+    NodeUncordoned,
+
+    /// <summary>A replica's assignment was released from its node (node lost or drained) so that it is placed elsewhere.</summary>
+    ReplicaReleased,
+
+    /// <summary>A replica's assignment was removed: the workload scaled down or was deleted.</summary>
+    ReplicaRemoved,
+
+    /// <summary>A replica was stopped because its workload's desired state is Stopped.</summary>
+    ReplicaStopped,
+
+    /// <summary>A replica's processes exited cleanly and its restart policy (OnFailure or Never) does not restart them: the replica completed.</summary>
+    ReplicaSucceeded,
+
+    /// <summary>A failed replica's backoff ran out and it was set to run again: in place (Pending on the same node) or released to be placed elsewhere.</summary>
+    ReplicaRestarted,
+}

@@ -1,0 +1,9 @@
+namespace Berth.Server.State;
+
+/// <summary>One replica of an <see cref="AssignmentPlan"/>.</summary>
+/// <param name="Replica">The replica index.</param>
+/// <param name="Node">The chosen node.</param>
+/// <param name="NodeModRevision">The node key's mod revision the plan saw.</param>
+/// <param name="Devices">GPU device indexes chosen, empty when none.</param>
+/// <param name="Explanation">The placement explanation summarised to one line.</param>
+public sealed record PlannedReplica(int Replica, string Node, long NodeModRevision, IReadOnlyList<int> Devices, string Explanation);

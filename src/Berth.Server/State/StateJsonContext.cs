@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+using Berth.Core.Specs;
+
+namespace Berth.Server.State;
+
+/// <summary>Source-generated metadata for the stored records.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DictionaryKeyPolicy = JsonKnownNamingPolicy.Unspecified,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    RespectNullableAnnotations = true,
+    Converters = [typeof(QuantityJsonConverter), typeof(ResourceListJsonConverter), typeof(WorkloadKeyJsonConverter)])]
+[JsonSerializable(typeof(NodeRecord))]
+[JsonSerializable(typeof(WorkloadSpec))]
+[JsonSerializable(typeof(Assignment))]
+[JsonSerializable(typeof(RetryState))]
+[JsonSerializable(typeof(ClusterEvent))]
+[JsonSerializable(typeof(NodeHeartbeat))]
+internal sealed partial class StateJsonContext : JsonSerializerContext;
