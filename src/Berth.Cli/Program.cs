@@ -1,4 +1,8 @@
 using System.CommandLine;
+using Berth.Cli.Commands.Apply;
+using Berth.Cli.Commands.Delete;
+using Berth.Cli.Commands.Describe;
+using Berth.Cli.Commands.Get;
 using Berth.Cli.Commands.Server;
 using Berth.Cli.Commands.Simulate;
 
@@ -29,10 +33,29 @@ public static class Program
         return result.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 
+    /// <summary>Like <see cref="Run"/>, but cancellable (tests end <c>get events -w</c> this way; Ctrl+C does from a terminal).</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var result = CreateRootCommand().Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var parseError in result.Errors)
+            {
+                await error.WriteLineAsync($"error: {parseError.Message}").ConfigureAwait(false);
+            }
+            return UsageError;
+        }
+        return await result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The root command with every verb.</summary>
     public static RootCommand CreateRootCommand() => new("berth: a workload scheduler and orchestrator")
     {
         SimulateCommand.Create(),
         ServerCommand.Create(),
+        ApplyCommand.Create(),
+        GetCommand.Create(),
+        DescribeCommand.Create(),
+        DeleteCommand.Create(),
     };
 }

@@ -7,4 +7,8 @@ public enum OutputFormat
     Table,
     /// <summary>JSON for programs.</summary>
     Json,
+    /// <summary>Tables with more columns.</summary>
+    Wide,
+    /// <summary>YAML for people and programs.</summary>
+    Yaml,
 }

@@ -24,6 +24,7 @@ namespace Berth.Server.Api;
 /// <item><term><c>GET /v1/nodes</c></term><description>Every node with status and last heartbeat.</description></item>
 /// <item><term><c>GET /v1/assignments</c></term><description>Every assignment.</description></item>
 /// <item><term><c>GET /v1/events?after=REV&amp;limit=N</c></term><description>Events committed after revision REV, at most N (default 100, at most 1000).</description></item>
+/// <item><term><c>GET /v1/events?follow=true&amp;after=REV</c></term><description>Server-sent events: those after REV, then live ones (<see cref="EventStream"/>).</description></item>
 /// </list>
 /// </remarks>
 public static class BerthApi
@@ -156,6 +157,10 @@ public static class BerthApi
         if (afterText is not null && !long.TryParse(afterText, NumberStyles.None, CultureInfo.InvariantCulture, out after))
         {
             return Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidQuery("after", afterText, "a revision, 0 or more"));
+        }
+        if (EventStream.IsRequested(request))
+        {
+            return EventStream.Follow(after);
         }
         if (limitText is not null
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxEventLimit))

@@ -1,0 +1,58 @@
+namespace Berth.Cli.Commands.Client;
+
+/// <summary>The client commands' messages and exit codes, in one place so tests assert on them.</summary>
+public static class ClientMessages
+{
+    /// <summary>Exit code when the server cannot be reached or answered 5xx.</summary>
+    public const int ServerFailure = 1;
+
+    /// <summary>The server at <paramref name="address"/> does not answer.</summary>
+    public static string Unreachable(Uri address) =>
+        $"cannot reach the Berth server at {address}: is `berth server` running? set --server or BERTH_ADDR";
+
+    /// <summary>A request did not complete in time.</summary>
+    public static string TimedOut(Uri address, TimeSpan timeout) =>
+        $"the Berth server at {address} did not answer within {timeout.TotalSeconds:0} s; is it overloaded? try again";
+
+    /// <summary>A server address that cannot be used.</summary>
+    public static string BadAddress(string address, string source) =>
+        $"server address '{address}' from {source} is not an http:// or https:// URL; use e.g. http://127.0.0.1:7070";
+
+    /// <summary>The config file cannot be read.</summary>
+    public static string ConfigUnreadable(string path, string reason) =>
+        $"cannot read {path}: {reason}; it should hold a mapping such as `server: http://127.0.0.1:7070`";
+
+    /// <summary>The server answered an error without a readable body.</summary>
+    public static string ServerStatus(int status, string reason) => $"the server answered {status} {reason}";
+
+    /// <summary>An <c>-f</c> path that does not exist.</summary>
+    public static string FileNotFound(string path) => $"--file '{path}' does not exist; give a manifest file or a directory of them";
+
+    /// <summary>A file that cannot be read.</summary>
+    public static string FileUnreadable(string path, string reason) => $"cannot read --file '{path}': {reason}";
+
+    /// <summary>A directory without manifests.</summary>
+    public static string NoManifests(string directory) =>
+        $"--file '{directory}' holds no .yaml, .yml or .json files; put manifests there or give a file";
+
+    /// <summary>A workload reference whose namespace disagrees with <c>-n</c>.</summary>
+    public static string NamespaceConflict(string reference, string ns) =>
+        $"workload '{reference}' names another namespace than --namespace '{ns}'; give one of them";
+
+    /// <summary>A workload reference that is not NAME or NS/NAME.</summary>
+    public static string BadWorkloadReference(string reference) =>
+        $"workload '{reference}' is not NAME or NAMESPACE/NAME";
+
+    /// <summary>No node has the name.</summary>
+    public static string NodeNotFound(string name) => $"node '{name}' not found; `berth get nodes` lists them";
+
+    /// <summary>A resource that <c>get</c> does not know.</summary>
+    public static string UnknownResource(string resource) =>
+        $"resource '{resource}' is not one of nodes, workloads, replicas, events";
+
+    /// <summary><c>-w</c> on something other than events.</summary>
+    public const string WatchOnlyEvents = "--watch works only with `berth get events`";
+
+    /// <summary>The event stream ended with an error.</summary>
+    public static string StreamFailed(string reason) => $"the event stream ended: {reason}";
+}

@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.Text.Json;
+using Berth.Cli.Commands.Client;
+using Berth.Server.Api;
+using Berth.Server.State;
+
+namespace Berth.Cli.Commands.Get;
+
+/// <summary><c>berth get nodes|workloads|replicas|events [-o table|wide|json|yaml] [-w]</c>: lists resources; <c>-w</c> follows events.</summary>
+public static class GetCommand
+{
+    /// <summary>The resources <c>get</c> lists.</summary>
+    public static readonly IReadOnlyList<string> Resources = ["nodes", "workloads", "replicas", "events"];
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var resource = new Argument<string>("resource") { Description = "What to list: nodes, workloads, replicas or events" };
+        resource.Validators.Add(result =>
+        {
+            var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (!Resources.Contains(value))
+            {
+                result.AddError(ClientMessages.UnknownResource(value));
+            }
+        });
+        var output = CommonOptions.ResourceOutput();
+        var watch = new Option<bool>("--watch", "-w") { Description = "For events: print them, then follow new ones until Ctrl+C" };
+        var command = new Command("get", "List nodes, workloads, replicas or events") { resource, output, watch };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(watch) && result.GetValue(resource) is { } r && Resources.Contains(r) && r != "events")
+            {
+                result.AddError(ClientMessages.WatchOnlyEvents);
+            }
+        });
+        ClientAction.Set(command, (parseResult, client, writer, cancellationToken) =>
+        {
+            var format = parseResult.GetValue(output);
+            return parseResult.GetRequiredValue(resource) switch
+            {
+                "nodes" => ListAsync(client, "v1/nodes", format, writer, NodeTable, cancellationToken),
+                "workloads" => ListAsync(client, "v1/workloads", format, writer, WorkloadTable, cancellationToken),
+                "replicas" => ListAsync(client, "v1/assignments", format, writer, ReplicaTable, cancellationToken),
+                _ => parseResult.GetValue(watch)
+                    ? WatchEventsAsync(client, format, writer, cancellationToken)
+                    : ListAsync(client, "v1/events?limit=" + BerthApi.MaxEventLimit, format, writer, EventTable, cancellationToken),
+            };
+        });
+        return command;
+    }
+
+    private static async Task<int> ListAsync(
+        BerthClient client, string path, OutputFormat format, TextWriter output, Action<string, bool, TextWriter> table, CancellationToken cancellationToken)
+    {
+        var json = await client.GetAsync(path, cancellationToken).ConfigureAwait(false);
+        if (format is OutputFormat.Json or OutputFormat.Yaml)
+        {
+            Render.Document(json, format, output);
+        }
+        else
+        {
+            table(json, format == OutputFormat.Wide, output);
+        }
+        return 0;
+    }
+
+    /// <summary>Nodes as columns.</summary>
+    public static void NodeTable(string json, bool wide, TextWriter output)
+    {
+        var nodes = BerthClient.Read<NodeView[]>(json);
+        string[] headers = wide
+            ? ["NAME", "READY", "SCHEDULABLE", "ALLOCATABLE", "LAST HEARTBEAT", "LABELS", "TAINTS"]
+            : ["NAME", "READY", "SCHEDULABLE", "ALLOCATABLE"];
+        Render.Columns(output, headers, nodes.Select(n =>
+        {
+            string[] row = [n.Name, n.Status.Ready ? "True" : "False", n.Spec.Unschedulable ? "False" : "True", Render.Pairs(n.Spec.Allocatable)];
+            return wide
+                ? (IReadOnlyList<string>)[.. row, Render.Time(n.LastHeartbeat), Render.Pairs(n.Spec.Labels), n.Spec.Taints.Count == 0 ? Render.None : string.Join(",", n.Spec.Taints.Select(t => $"{t.Key}={t.Value}:{t.Effect}"))]
+                : row;
+        }));
+    }
+
+    /// <summary>Workloads as columns.</summary>
+    public static void WorkloadTable(string json, bool wide, TextWriter output)
+    {
+        var workloads = BerthClient.Read<WorkloadView[]>(json);
+        string[] headers = wide
+            ? ["NAMESPACE", "NAME", "REPLICAS", "DESIRED", "REVISION", "PRIORITY", "RESTART", "CONTAINERS"]
+            : ["NAMESPACE", "NAME", "REPLICAS", "DESIRED", "REVISION"];
+        Render.Columns(output, headers, workloads.Select(w =>
+        {
+            string[] row = [w.Namespace, w.Name, Render.Number(w.Spec.Replicas), w.Spec.DesiredState.ToString(), Render.Number(w.Revision)];
+            return wide
+                ? (IReadOnlyList<string>)[.. row, Render.Number(w.Spec.Priority), w.Spec.RestartPolicy.ToString(), string.Join(",", w.Spec.Containers.Select(c => c.Name))]
+                : row;
+        }));
+    }
+
+    /// <summary>Replicas (assignments) as columns.</summary>
+    public static void ReplicaTable(string json, bool wide, TextWriter output)
+    {
+        var replicas = BerthClient.Read<AssignmentView[]>(json);
+        string[] headers = wide
+            ? ["WORKLOAD", "REPLICA", "NODE", "STATE", "REQUESTS", "REVISION", "EXPLANATION"]
+            : ["WORKLOAD", "REPLICA", "NODE", "STATE"];
+        Render.Columns(output, headers, replicas.Select(r =>
+        {
+            var a = r.Assignment;
+            string[] row = [a.Workload.ToString(), Render.Number(a.Replica), a.Node, a.State.ToString()];
+            return wide ? (IReadOnlyList<string>)[.. row, Render.Pairs(a.Requests), Render.Number(r.Revision), a.Explanation] : row;
+        }));
+    }
+
+    /// <summary>Events as columns.</summary>
+    public static void EventTable(string json, bool wide, TextWriter output)
+    {
+        var events = BerthClient.Read<EventsResponse>(json).Events;
+        Render.Columns(output, ["REVISION", "TIME", "TYPE", "SUBJECT", "MESSAGE"], events.Select(EventRow));
+    }
+
+    /// <summary>The cells of one event.</summary>
+    public static IReadOnlyList<string> EventRow(ClusterEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return [Render.Number(e.Revision), Render.Time(e.Time), e.Type.ToString(), e.Subject, e.Message];
+    }
+
+    private static async Task<int> WatchEventsAsync(BerthClient client, OutputFormat format, TextWriter output, CancellationToken cancellationToken)
+    {
+        // Columns cannot be sized ahead of a stream, so table lines use fixed widths wide enough for common values.
+        int[] widths = [10, 23, 24, 32];
+        if (format is OutputFormat.Table or OutputFormat.Wide)
+        {
+            await output.WriteLineAsync(Line(["REVISION", "TIME", "TYPE", "SUBJECT", "MESSAGE"], widths)).ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await foreach (var json in client.FollowEventsAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            var text = format switch
+            {
+                // One object per line, so programs can read the stream line by line.
+                OutputFormat.Json => Render.Json(json, indented: false),
+                OutputFormat.Yaml => "---\n" + Render.YamlOf(json).TrimEnd('\n'),
+                _ => Line(EventRow(JsonSerializer.Deserialize(json, ApiJson.Info<ClusterEvent>())!), widths),
+            };
+            await output.WriteLineAsync(text).ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    private static string Line(IReadOnlyList<string> cells, int[] widths) =>
+        string.Concat(cells.Select((c, i) => i < widths.Length ? c.PadRight(widths[i] - 1) + " " : c)).TrimEnd();
+}
