@@ -38,7 +38,7 @@ public sealed class ClientCommandTests : IAsyncLifetime
         _host = await ServerHost.StartAsync(
             new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = Path.Combine(_dir, "data"), LoopInterval = TimeSpan.FromMilliseconds(200) },
             logging => logging.ClearProviders());
-        await Host.Nodes.RegisterAsync(new NodeSpec("node-1", new Dictionary<string, string>(), [], ResourceList.Parse(("cpu", "4"), ("memory", "8Gi"))));
+        await Host.Nodes.RegisterAsync(new NodeSpec("node-1", new Dictionary<string, string>(), [], ResourceList.Parse(("cpu", "4"), ("memory", "8Gi"), ("pods", "110"))));
     }
 
     public async Task DisposeAsync()
@@ -210,16 +210,25 @@ public sealed class ClientCommandTests : IAsyncLifetime
     public async Task GetEventsWatch_ReceivesLiveEvent()
     {
         Cli("apply", "-f", Write("before.yaml", Manifest("before")));
-        var output = TextWriter.Synchronized(new StringWriter());
+        var buffer = new StringWriter();
+        // The synchronized writer locks on itself (not the StringWriter), so reads take the same lock.
+        var output = TextWriter.Synchronized(buffer);
+        string Seen()
+        {
+            lock (output)
+            {
+                return buffer.ToString();
+            }
+        }
         var error = new StringWriter();
         using var cancel = new CancellationTokenSource();
         var watch = Program.RunAsync(["get", "events", "-w", "--server", Server], output, error, cancel.Token);
         try
         {
-            await WaitUntilAsync(() => output.ToString()!.Contains("default/before", StringComparison.Ordinal), "the replayed event");
+            await WaitUntilAsync(() => Seen().Contains("default/before", StringComparison.Ordinal), "the replayed event");
 
             Cli("apply", "-f", Write("live.yaml", Manifest("live")));
-            await WaitUntilAsync(() => output.ToString()!.Contains("default/live", StringComparison.Ordinal), "the live event");
+            await WaitUntilAsync(() => Seen().Contains("default/live", StringComparison.Ordinal), "the live event");
         }
         finally
         {
@@ -228,6 +237,6 @@ public sealed class ClientCommandTests : IAsyncLifetime
         int code = await watch.WaitAsync(WaitLimit);
 
         Assert.Equal(0, code);
-        Assert.Matches(@"\d+\s+\S+\s+WorkloadApplied\s+default/live", output.ToString()!);
+        Assert.Matches(@"\d+\s+\S+\s+WorkloadApplied\s+default/live", Seen());
     }
 }
