@@ -93,7 +93,7 @@ public sealed class SimulateCommandTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "simulate" }, "error: Option '--file' is required.")]
-    [InlineData(new[] { "simulate", "-f", "s.yaml", "-o", "xml" }, "error: 'xml' is not an output format; use json or table")]
+    [InlineData(new[] { "simulate", "-f", "s.yaml", "-o", "xml" }, "error: --output 'xml' is not an output format; use json, table")]
     public void Run_ExitsTwo_ForBadCommandLine(string[] args, string expected)
     {
         var (code, _, err) = Cli(args);

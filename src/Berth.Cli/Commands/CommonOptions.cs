@@ -5,26 +5,8 @@ namespace Berth.Cli.Commands;
 /// <summary>Options shared by several commands, so they are spelled and described the same everywhere.</summary>
 public static class CommonOptions
 {
-    /// <summary><c>-o, --output json|table</c> (default table).</summary>
-    public static Option<OutputFormat> Output() => new("--output", "-o")
-    {
-        Description = "Output format: table or json",
-        DefaultValueFactory = _ => OutputFormat.Table,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "table";
-            switch (text)
-            {
-                case "table":
-                    return OutputFormat.Table;
-                case "json":
-                    return OutputFormat.Json;
-                default:
-                    result.AddError($"'{text}' is not an output format; use json or table");
-                    return OutputFormat.Table;
-            }
-        },
-    };
+    /// <summary><c>-o, --output json|table</c> (default table), for what-if output.</summary>
+    public static Option<OutputFormat> Output() => OutputOf(OutputFormat.Json, OutputFormat.Table);
 
     /// <summary><c>-f, --file PATH</c>, required.</summary>
     public static Option<string> File(string description) => new("--file", "-f")
@@ -34,29 +16,31 @@ public static class CommonOptions
     };
 
     /// <summary><c>-o, --output table|wide|json|yaml</c> (default table), for commands that show server resources.</summary>
-    public static Option<OutputFormat> ResourceOutput() => new("--output", "-o")
+    public static Option<OutputFormat> ResourceOutput() => OutputOf(OutputFormat.Table, OutputFormat.Wide, OutputFormat.Json, OutputFormat.Yaml);
+
+    /// <summary>An <c>-o, --output</c> option accepting the given formats, by their lower-case names; table by default.</summary>
+    private static Option<OutputFormat> OutputOf(params OutputFormat[] formats)
     {
-        Description = "Output format: table, wide, json or yaml",
-        DefaultValueFactory = _ => OutputFormat.Table,
-        CustomParser = result =>
+        var names = string.Join(", ", formats.Select(f => f.ToString().ToLowerInvariant()));
+        return new("--output", "-o")
         {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "table";
-            switch (text)
+            Description = $"Output format: {names}",
+            DefaultValueFactory = _ => OutputFormat.Table,
+            CustomParser = result =>
             {
-                case "table":
-                    return OutputFormat.Table;
-                case "wide":
-                    return OutputFormat.Wide;
-                case "json":
-                    return OutputFormat.Json;
-                case "yaml":
-                    return OutputFormat.Yaml;
-                default:
-                    result.AddError($"--output '{text}' is not an output format; use table, wide, json or yaml");
-                    return OutputFormat.Table;
-            }
-        },
-    };
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "table";
+                foreach (var format in formats)
+                {
+                    if (string.Equals(text, format.ToString(), StringComparison.OrdinalIgnoreCase) && text == text.ToLowerInvariant())
+                    {
+                        return format;
+                    }
+                }
+                result.AddError($"--output '{text}' is not an output format; use {names}");
+                return OutputFormat.Table;
+            },
+        };
+    }
 
     /// <summary><c>--server URL</c>: the Berth server; else <c>BERTH_ADDR</c>, else the config file, else the default.</summary>
     public static Option<string?> Server() => new("--server", "-s")
