@@ -94,6 +94,7 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new EventLog(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new NodeManager(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Nodes));
             services.AddSingleton(sp => new WorkloadPlacer(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Placer));
+            services.AddSingleton(sp => new Retries.RetryEngine(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Retries));
             services.AddSingleton(sp => new WorkloadWriter(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton(sp => new ClusterQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton<ControlLoopSignal>();
@@ -102,6 +103,7 @@ public sealed class ServerHost : IAsyncDisposable
 
             app = builder.Build();
             app.MapBerthApi();
+            app.MapAgentApi();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
