@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Berth.Cli.Commands.Agent;
 using Berth.Cli.Commands.Server;
 using Berth.Cli.Commands.Simulate;
 
@@ -34,5 +35,6 @@ public static class Program
     {
         SimulateCommand.Create(),
         ServerCommand.Create(),
+        AgentCommand.Create(),
     };
 }
