@@ -30,9 +30,6 @@ public sealed record AgentOptions
     /// <summary>How many output lines (stdout and stderr) the agent keeps per replica and sends with an exit. Default 50.</summary>
     public int LogTailLines { get; init; } = 50;
 
-    /// <summary>How long a stopped replica gets between the interrupt and the kill of its process tree. Default 5 s.</summary>
-    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
-
     /// <summary>Throws when an option cannot be used; the message names it.</summary>
     /// <exception cref="ArgumentException">An option is out of range or malformed.</exception>
     public void Validate()
@@ -47,7 +44,6 @@ public sealed record AgentOptions
         }
         Positive("--heartbeat-interval", HeartbeatInterval);
         Positive("--poll-interval", PollInterval);
-        Positive("StopGrace", StopGrace);
         if (LogTailLines < 1)
         {
             throw new ArgumentException(AgentMessages.NotPositive("LogTailLines", LogTailLines.ToString(System.Globalization.CultureInfo.InvariantCulture)));
