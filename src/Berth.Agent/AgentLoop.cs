@@ -27,6 +27,9 @@ public sealed class AgentLoop : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _capacity;
     private volatile bool _registered;
 
+    // Reports are kept until the server answers 2xx: stale ones (replica gone, moved, other revision) are answered 200
+    // with an outcome and dropped, while a 409 (writes kept racing) or a network failure keeps them, in order, for the next tick.
+
     /// <summary>Creates the loop; nothing runs until <see cref="RunAsync"/>.</summary>
     /// <param name="http">The client to use (its base address is ignored); null creates one.</param>
     /// <exception cref="ArgumentException">An option cannot be used; the message names it.</exception>
@@ -159,11 +162,6 @@ public sealed class AgentLoop : IAsyncDisposable
             try
             {
                 using var response = await _http.PostAsJsonAsync(Url($"v1/agents/{_options.NodeName}/status"), report, AgentJsonContext.Default.WireStatusReport, ct).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.Conflict && !change.Exited)
-                {
-                    // A Running report the server refuses (the replica moved, or writes kept racing): the next poll decides.
-                    continue;
-                }
                 await EnsureAsync(response, ct).ConfigureAwait(false);
                 var answer = await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.WireStatusResponse, ct).ConfigureAwait(false);
                 if (change.Exited && answer is not null)

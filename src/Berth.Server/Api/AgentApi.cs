@@ -25,7 +25,7 @@ namespace Berth.Server.Api;
 /// <item><term><c>POST /v1/agents/register</c></term><description><see cref="AgentRegistration"/> → <see cref="NodeManager.RegisterAsync"/>; answers the <see cref="NodeRecord"/>.</description></item>
 /// <item><term><c>POST /v1/agents/{node}/heartbeat</c></term><description><see cref="NodeManager.HeartbeatAsync"/>; 404 "register first" for an unknown node.</description></item>
 /// <item><term><c>GET /v1/agents/{node}/assignments</c></term><description>The node's assignments with their workload specs and workload revisions (<see cref="AgentAssignmentsResponse"/>).</description></item>
-/// <item><term><c>POST /v1/agents/{node}/status</c></term><description><see cref="AgentStatusReport"/>: Running turns a Pending assignment Running (compared on its mod revision, with a <see cref="ClusterEventType.ReplicaRunning"/> event); Exited goes to <see cref="RetryEngine.ReportExitAsync"/>.</description></item>
+/// <item><term><c>POST /v1/agents/{node}/status</c></term><description><see cref="AgentStatusReport"/>: Running turns a Pending assignment Running (compared on its mod revision, with a <see cref="ClusterEventType.ReplicaRunning"/> event); Exited goes to <see cref="RetryEngine.ReportExitAsync"/>. Reports about replicas that are gone, moved to another node or of another workload revision are answered 200 with an outcome saying so and write nothing; 409 means concurrent writes won, report again.</description></item>
 /// </list>
 /// </remarks>
 public static class AgentApi
@@ -35,6 +35,9 @@ public static class AgentApi
 
     /// <summary>Longest exit reason taken from a log tail, in characters, so an event stays one short line.</summary>
     public const int MaxReasonLength = 200;
+
+    /// <summary>Outcome of a report about a replica that is assigned to another node: nothing was written.</summary>
+    public const string WrongNodeOutcome = "WrongNode";
 
     /// <summary>Maps the agent endpoints onto <paramref name="app"/>; needs <see cref="NodeManager"/>, <see cref="RetryEngine"/>, <see cref="EventLog"/>, <see cref="ControlLoopSignal"/> and the store registered.</summary>
     public static IEndpointRouteBuilder MapAgentApi(this IEndpointRouteBuilder app)
@@ -180,6 +183,12 @@ public static class AgentApi
             {
                 return Error(StatusCodes.Status400BadRequest, AgentMessages.ExitCodeRequired);
             }
+            var current = await store.RangeAsync(KeyRange.Key(KeyLayout.Assignment(workload, report.Replica)), cancellationToken: ct);
+            if (current.Kvs.Count > 0 && StateSerializer.Deserialize<Assignment>(current.Kvs[0].Value.Span).Node != node)
+            {
+                // An exit from a copy on a node the replica has left must not fail the copy on its new node.
+                return Json(new AgentStatusResponse(WrongNodeOutcome, current.Revision));
+            }
             ExitResult result;
             try
             {
@@ -215,7 +224,8 @@ public static class AgentApi
             var assignment = StateSerializer.Deserialize<Assignment>(assignmentKv.Value.Span);
             if (assignment.Node != node)
             {
-                return Error(StatusCodes.Status409Conflict, AgentMessages.WrongNode(subject, node, assignment.Node));
+                // The replica moved (released from this node and placed elsewhere): this report is stale.
+                return Json(new AgentStatusResponse(WrongNodeOutcome, read.Revision));
             }
             if (report.WorkloadRevision is { } revision && revision != workloadKv.ModRevision)
             {

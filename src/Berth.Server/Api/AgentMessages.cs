@@ -16,10 +16,6 @@ public static class AgentMessages
     /// <summary>An Exited report without its exit code.</summary>
     public const string ExitCodeRequired = "an Exited report needs exitCode";
 
-    /// <summary>A report about a replica that is placed on another node.</summary>
-    public static string WrongNode(string subject, string node, string assignedNode) =>
-        $"replica {subject} is assigned to node {assignedNode}, not {node}; stop it on {node}";
-
     /// <summary>Concurrent writes kept winning.</summary>
     public static string TooManyConflicts(string subject, int attempts) =>
         $"replica {subject} changed under this report {attempts} times in a row; nothing was written, report again";

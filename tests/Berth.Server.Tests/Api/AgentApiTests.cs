@@ -184,4 +184,18 @@ public sealed class AgentApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(AgentMessages.ExitCodeRequired, body.GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task Status_FromAnotherNode_IsWrongNodeAndWritesNothing()
+    {
+        await AssignedAsync();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("v1/agents/register", Registration.Replace("node-a", "node-b", StringComparison.Ordinal))).Status);
+
+        var running = await PostAsync("v1/agents/node-b/status", Report("Running"));
+        var exited = await PostAsync("v1/agents/node-b/status", Report("Exited", exitCode: 1));
+
+        Assert.Equal(AgentApi.WrongNodeOutcome, running.Body.GetProperty("outcome").GetString());
+        Assert.Equal(AgentApi.WrongNodeOutcome, exited.Body.GetProperty("outcome").GetString());
+        Assert.Equal("Pending", await StateAsync());
+    }
 }
