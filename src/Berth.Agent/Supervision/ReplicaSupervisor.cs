@@ -255,12 +255,13 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
             copy.Completion = FinishAsync(copy, AgentMessages.StartFailedExitCode);
             return;
         }
-        AgentLog.Started(_logger, replica.Workload, replica.Replica, replica.WorkloadRevision, string.Join(',', copy.ProcessIds));
         lock (_gate)
         {
             copy.Running = true;
             _changes.Add(new ReplicaStatusChange(copy.Workload, copy.Replica, copy.WorkloadRevision, false, null, null));
         }
+        // After Running is set: that is when the process ids are captured.
+        AgentLog.Started(_logger, replica.Workload, replica.Replica, replica.WorkloadRevision, string.Join(',', copy.ProcessIds));
         copy.Completion = WatchAsync(copy);
     }
 
