@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Berth.Cli.Commands.Agent;
 using Berth.Cli.Commands.Apply;
 using Berth.Cli.Commands.Delete;
 using Berth.Cli.Commands.Describe;
@@ -57,5 +58,6 @@ public static class Program
         GetCommand.Create(),
         DescribeCommand.Create(),
         DeleteCommand.Create(),
+        AgentCommand.Create(),
     };
 }

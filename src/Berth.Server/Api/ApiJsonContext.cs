@@ -20,4 +20,8 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(NodeView[]))]
 [JsonSerializable(typeof(EventsResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(AgentRegistration))]
+[JsonSerializable(typeof(AgentAssignmentsResponse))]
+[JsonSerializable(typeof(AgentStatusReport))]
+[JsonSerializable(typeof(AgentStatusResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -17,6 +17,7 @@ namespace Berth.Server.Hosting;
 public sealed class ControlLoopService(
     NodeManager nodes,
     WorkloadPlacer placer,
+    Retries.RetryEngine retries,
     ControlLoopSignal signal,
     ServerOptions options,
     TimeProvider time,
@@ -41,6 +42,8 @@ public sealed class ControlLoopService(
                     await nodes.CheckAsync(stoppingToken).ConfigureAwait(false);
                     lastCheck = now;
                 }
+                // Retries before placement: a replica released from a full or lost node is then placed in this same pass.
+                await retries.DueAsync(stoppingToken).ConfigureAwait(false);
                 var passes = await placer.PlaceAllAsync(stoppingToken).ConfigureAwait(false);
                 foreach (var pass in passes)
                 {

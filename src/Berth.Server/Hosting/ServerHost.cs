@@ -42,7 +42,7 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The store.</summary>
     public IKeyValueStore Store => _store;
 
-    /// <summary>The node manager (the agent API is not built yet, so nodes are registered through it).</summary>
+    /// <summary>The node manager (agents register through <c>/v1/agents</c>; tests may register nodes here directly).</summary>
     public NodeManager Nodes => _app.Services.GetRequiredService<NodeManager>();
 
     /// <summary>Wakes the control loop.</summary>
@@ -94,6 +94,7 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new EventLog(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new NodeManager(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Nodes));
             services.AddSingleton(sp => new WorkloadPlacer(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Placer));
+            services.AddSingleton(sp => new Retries.RetryEngine(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Retries));
             services.AddSingleton(sp => new WorkloadWriter(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton(sp => new ClusterQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton<ControlLoopSignal>();
@@ -102,6 +103,7 @@ public sealed class ServerHost : IAsyncDisposable
 
             app = builder.Build();
             app.MapBerthApi();
+            app.MapAgentApi();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

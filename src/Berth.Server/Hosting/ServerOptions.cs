@@ -41,6 +41,9 @@ public sealed record ServerOptions
     /// <summary>The placer's profile and stale retries.</summary>
     public PlacerOptions Placer { get; init; } = PlacerOptions.Default;
 
+    /// <summary>Retries of failing replicas; its <see cref="Retries.RetryEngineOptions.DueInterval"/> spaces the retry passes of the loop.</summary>
+    public Retries.RetryEngineOptions Retries { get; init; } = new();
+
     /// <summary>True when TLS is configured. TLS is not implemented yet, so this is always false and only loopback addresses are accepted.</summary>
     public static bool TlsConfigured => false;
 

@@ -59,4 +59,7 @@ public enum ClusterEventType
 
     /// <summary>A failed replica's backoff ran out and it was set to run again: in place (Pending on the same node) or released to be placed elsewhere.</summary>
     ReplicaRestarted,
+
+    /// <summary>The node's agent reports a replica's processes started (the assignment turned Running).</summary>
+    ReplicaRunning,
 }

@@ -1,0 +1,33 @@
+namespace Berth.Agent;
+
+/// <summary>The agent's user-visible messages, in one place so tests can assert on them.</summary>
+public static class AgentMessages
+{
+    /// <summary>A server URL that is not absolute http(s).</summary>
+    public static string InvalidServer(string value) => $"--server '{value}' is not an http:// or https:// URL; give e.g. http://127.0.0.1:7070";
+
+    /// <summary>An invalid node name.</summary>
+    public static string InvalidNodeName(string value, string error) => $"--name '{value}' is not a valid node name: {error}";
+
+    /// <summary>A duration or count that must be positive.</summary>
+    public static string NotPositive(string name, string value) => $"{name} must be positive, got {value}";
+
+    /// <summary>A capacity override that is not a quantity.</summary>
+    public static string InvalidCapacity(string name, string value, string error) =>
+        $"--capacity {name}={value} is not a valid quantity: {error}; give e.g. cpu=4,memory=8Gi";
+
+    /// <summary>A key=value list entry without '='.</summary>
+    public static string InvalidPair(string option, string entry) => $"{option} entry '{entry}' is not key=value; give e.g. {option} a=1,b=2";
+
+    /// <summary>A replica without containers.</summary>
+    public const string NoContainers = "the workload has no containers to run";
+
+    /// <summary>A container without a command.</summary>
+    public static string NoCommand(string container) => $"container {container} has no command";
+
+    /// <summary>A process that could not be started.</summary>
+    public static string StartFailed(string container, string command, string error) => $"container {container}: cannot start '{command}': {error}";
+
+    /// <summary>Exit code reported when a process could not be started at all (as a shell reports a missing command).</summary>
+    public const int StartFailedExitCode = 127;
+}

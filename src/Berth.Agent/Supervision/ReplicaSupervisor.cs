@@ -1,0 +1,407 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Berth.Agent.Supervision;
+
+/// <summary>
+/// Runs this node's replicas as processes and keeps them as the server wants (<see cref="ReconcileAsync"/>), idempotently
+/// by (workload, replica, workload revision), as DESIGN.md's failure model asks.
+/// </summary>
+/// <remarks>
+/// <para><b>Processes.</b> Each container's <c>command</c> + <c>args</c> runs directly through
+/// <see cref="Process"/> (no shell), with the agent's environment plus the container's <c>env</c> plus
+/// <c>BERTH_WORKLOAD</c>, <c>BERTH_REPLICA</c> and <c>BERTH_NODE</c> (set last, so a spec cannot hide them), in its
+/// <c>workingDir</c>. Stdout and stderr lines go to one bounded tail per replica. A replica ends when its first
+/// container exits: the others are stopped and that container's exit code is the replica's. Stopping kills the whole
+/// process tree, so children a replica spawned do not outlive it.</para>
+/// <para><b>Reconciling</b> one desired replica: Pending or Running with no copy here, or with a copy of another
+/// workload revision (a re-apply), starts it (stopping the old copy first). A copy of the same revision is never
+/// started twice while it runs, and after it ended only when the server has re-armed it: the assignment is Pending
+/// again and either was seen Failed/Stopped/Succeeded since, or its revision moved past the one the exit report was
+/// acknowledged at (<see cref="AcknowledgeExit"/>). Failed, Stopped and Succeeded stop a running copy. A replica
+/// missing from the desired list (removed, moved, its workload deleted) is stopped and forgotten.</para>
+/// <para>Starts and ends queue <see cref="ReplicaStatusChange"/>s for the agent loop to report (<see cref="TakeChanges"/>);
+/// a copy the supervisor stopped on purpose reports nothing.</para>
+/// </remarks>
+public sealed class ReplicaSupervisor : IAsyncDisposable
+{
+    /// <summary>Environment variable naming the replica's workload (<c>namespace/name</c>).</summary>
+    public const string WorkloadVariable = "BERTH_WORKLOAD";
+
+    /// <summary>Environment variable with the replica's index.</summary>
+    public const string ReplicaVariable = "BERTH_REPLICA";
+
+    /// <summary>Environment variable with the node's name.</summary>
+    public const string NodeVariable = "BERTH_NODE";
+
+    /// <summary>How long a stop waits for the killed processes to be reaped before giving up on them.</summary>
+    public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
+
+    private readonly string _nodeName;
+    private readonly int _logTailLines;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Workload, int Replica), Copy> _copies = [];
+    private readonly List<ReplicaStatusChange> _changes = [];
+    private int _starts;
+
+    /// <summary>Creates a supervisor for node <paramref name="nodeName"/>.</summary>
+    /// <param name="logTailLines">Output lines kept per replica.</param>
+    public ReplicaSupervisor(string nodeName, int logTailLines = 50, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(logTailLines, 1);
+        _nodeName = nodeName;
+        _logTailLines = logTailLines;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>How many replica copies were started since creation (each start of a replica counts once, whatever its containers).</summary>
+    public int Starts => Volatile.Read(ref _starts);
+
+    /// <summary>Brings the running copies in line with <paramref name="desired"/> (see the class remarks).</summary>
+    public async Task ReconcileAsync(IReadOnlyList<DesiredReplica> desired, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var wanted = new HashSet<(string, int)>();
+        var toStop = new List<Copy>();
+        var toStart = new List<DesiredReplica>();
+        lock (_gate)
+        {
+            foreach (var replica in desired)
+            {
+                var key = (replica.Workload, replica.Replica);
+                wanted.Add(key);
+                _copies.TryGetValue(key, out var copy);
+                switch (replica.State)
+                {
+                    case DesiredReplicaState.Failed or DesiredReplicaState.Stopped or DesiredReplicaState.Succeeded:
+                        if (copy is not null)
+                        {
+                            copy.SawEnded = true;
+                            if (copy.Running)
+                            {
+                                toStop.Add(copy);
+                            }
+                        }
+                        break;
+                    default:
+                        if (copy is null)
+                        {
+                            toStart.Add(replica);
+                        }
+                        else if (copy.WorkloadRevision != replica.WorkloadRevision)
+                        {
+                            // A re-apply: the old copy runs the old spec.
+                            toStop.Add(copy);
+                            toStart.Add(replica);
+                        }
+                        else if (!copy.Running && replica.State == DesiredReplicaState.Pending
+                            && (copy.SawEnded || (copy.ExitAcknowledgedAt is { } ack && replica.AssignmentRevision > ack)))
+                        {
+                            // Ended, reported, and re-armed by the server's retry: start again.
+                            toStart.Add(replica);
+                        }
+                        break;
+                }
+            }
+            foreach (var (key, copy) in _copies)
+            {
+                if (!wanted.Contains(key))
+                {
+                    toStop.Add(copy);
+                }
+            }
+            foreach (var copy in toStop)
+            {
+                copy.Stopping = true;
+            }
+        }
+
+        if (toStop.Count > 0)
+        {
+            await Task.WhenAll(toStop.Select(StopAsync)).ConfigureAwait(false);
+        }
+        lock (_gate)
+        {
+            foreach (var copy in toStop)
+            {
+                if (_copies.TryGetValue((copy.Workload, copy.Replica), out var current) && ReferenceEquals(current, copy)
+                    && !wanted.Contains((copy.Workload, copy.Replica)))
+                {
+                    _copies.Remove((copy.Workload, copy.Replica));
+                }
+            }
+        }
+        foreach (var replica in toStart)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Start(replica);
+        }
+    }
+
+    /// <summary>Takes the queued status changes, oldest first.</summary>
+    public IReadOnlyList<ReplicaStatusChange> TakeChanges()
+    {
+        lock (_gate)
+        {
+            var taken = _changes.ToArray();
+            _changes.Clear();
+            return taken;
+        }
+    }
+
+    /// <summary>Puts changes that could not be reported back at the front of the queue.</summary>
+    public void Requeue(IReadOnlyList<ReplicaStatusChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        lock (_gate)
+        {
+            _changes.InsertRange(0, changes);
+        }
+    }
+
+    /// <summary>Records that the server took the exit of (workload, replica, revision) when the store was at <paramref name="revision"/>.</summary>
+    public void AcknowledgeExit(string workload, int replica, long workloadRevision, long revision)
+    {
+        lock (_gate)
+        {
+            if (_copies.TryGetValue((workload, replica), out var copy) && copy.WorkloadRevision == workloadRevision && !copy.Running)
+            {
+                copy.ExitAcknowledgedAt = revision;
+            }
+        }
+    }
+
+    /// <summary>What the supervisor holds now, by workload then replica.</summary>
+    public IReadOnlyList<ReplicaSnapshot> Snapshot()
+    {
+        lock (_gate)
+        {
+            return _copies.Values
+                .OrderBy(c => c.Workload, StringComparer.Ordinal).ThenBy(c => c.Replica)
+                .Select(c => new ReplicaSnapshot(c.Workload, c.Replica, c.WorkloadRevision, c.Running, c.ExitCode, c.ProcessIds, c.Log.ToString()))
+                .ToArray();
+        }
+    }
+
+    /// <summary>Stops every replica (killing their process trees) and forgets them.</summary>
+    public async Task StopAllAsync()
+    {
+        List<Copy> all;
+        lock (_gate)
+        {
+            all = [.. _copies.Values];
+            foreach (var copy in all)
+            {
+                copy.Stopping = true;
+            }
+            _copies.Clear();
+        }
+        await Task.WhenAll(all.Select(StopAsync)).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops every replica: an agent that goes away leaves no processes behind.</summary>
+    public async ValueTask DisposeAsync() => await StopAllAsync().ConfigureAwait(false);
+
+    private void Start(DesiredReplica replica)
+    {
+        var copy = new Copy(replica.Workload, replica.Replica, replica.WorkloadRevision, new BoundedLines(_logTailLines));
+        lock (_gate)
+        {
+            _copies[(replica.Workload, replica.Replica)] = copy;
+        }
+        Interlocked.Increment(ref _starts);
+        string? failure = replica.Containers.Count == 0 ? AgentMessages.NoContainers : null;
+        foreach (var container in replica.Containers)
+        {
+            if (failure is not null)
+            {
+                break;
+            }
+            if (container.Command.Count == 0)
+            {
+                failure = AgentMessages.NoCommand(container.Name);
+                break;
+            }
+            var process = new Process { StartInfo = StartInfo(replica, container), EnableRaisingEvents = true };
+            process.OutputDataReceived += (_, e) => copy.Log.Add(e.Data);
+            process.ErrorDataReceived += (_, e) => copy.Log.Add(e.Data);
+            try
+            {
+                process.Start();
+            }
+            catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
+            {
+                process.Dispose();
+                failure = AgentMessages.StartFailed(container.Name, container.Command[0], e.Message);
+                break;
+            }
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            copy.Processes.Add(process);
+        }
+
+        if (failure is not null)
+        {
+            copy.Log.Add(failure);
+            AgentLog.StartFailed(_logger, replica.Workload, replica.Replica, failure);
+            foreach (var process in copy.Processes)
+            {
+                Kill(process);
+            }
+            copy.Completion = FinishAsync(copy, AgentMessages.StartFailedExitCode);
+            return;
+        }
+        lock (_gate)
+        {
+            copy.Running = true;
+            _changes.Add(new ReplicaStatusChange(copy.Workload, copy.Replica, copy.WorkloadRevision, false, null, null));
+        }
+        // After Running is set: that is when the process ids are captured.
+        AgentLog.Started(_logger, replica.Workload, replica.Replica, replica.WorkloadRevision, string.Join(',', copy.ProcessIds));
+        copy.Completion = WatchAsync(copy);
+    }
+
+    private ProcessStartInfo StartInfo(DesiredReplica replica, ReplicaContainer container)
+    {
+        var info = new ProcessStartInfo(container.Command[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            WorkingDirectory = string.IsNullOrEmpty(container.WorkingDir) ? "" : container.WorkingDir,
+        };
+        for (int i = 1; i < container.Command.Count; i++)
+        {
+            info.ArgumentList.Add(container.Command[i]);
+        }
+        foreach (var arg in container.Args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in container.Env)
+        {
+            info.Environment[name] = value;
+        }
+        info.Environment[WorkloadVariable] = replica.Workload;
+        info.Environment[ReplicaVariable] = replica.Replica.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment[NodeVariable] = _nodeName;
+        return info;
+    }
+
+    // Waits for the first container to exit, stops the others, and reports the exit unless the stop was ours.
+    private async Task WatchAsync(Copy copy)
+    {
+        var exits = copy.Processes.Select(p => p.WaitForExitAsync()).ToArray();
+        var first = await Task.WhenAny(exits).ConfigureAwait(false);
+        int exitCode = copy.Processes[Array.IndexOf(exits, first)].ExitCode;
+        foreach (var process in copy.Processes)
+        {
+            Kill(process);
+        }
+        // WaitForExitAsync also waits for the output to be read to its end, so the tail is complete afterwards.
+        await WaitBoundedAsync(Task.WhenAll(exits)).ConfigureAwait(false);
+        await FinishAsync(copy, exitCode).ConfigureAwait(false);
+    }
+
+    private Task FinishAsync(Copy copy, int exitCode)
+    {
+        lock (_gate)
+        {
+            copy.Running = false;
+            if (!copy.Stopping)
+            {
+                copy.ExitCode = exitCode;
+                _changes.Add(new ReplicaStatusChange(copy.Workload, copy.Replica, copy.WorkloadRevision, true, exitCode, copy.Log.ToString()));
+            }
+        }
+        if (!copy.Stopping)
+        {
+            AgentLog.Exited(_logger, copy.Workload, copy.Replica, exitCode);
+        }
+        foreach (var process in copy.Processes)
+        {
+            process.Dispose();
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(Copy copy)
+    {
+        foreach (var process in copy.Processes)
+        {
+            Kill(process);
+        }
+        if (copy.Completion is { } completion)
+        {
+            await WaitBoundedAsync(completion).ConfigureAwait(false);
+        }
+        AgentLog.Stopped(_logger, copy.Workload, copy.Replica);
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+            // Already exited (or disposed by the watcher): nothing to kill.
+        }
+    }
+
+    private static async Task WaitBoundedAsync(Task task)
+    {
+        try
+        {
+            await task.WaitAsync(StopWait).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A grandchild holding the output pipe open: the tree was killed; do not block the agent on it.
+        }
+    }
+
+    private sealed class Copy(string workload, int replica, long workloadRevision, BoundedLines log)
+    {
+        public string Workload { get; } = workload;
+
+        public int Replica { get; } = replica;
+
+        public long WorkloadRevision { get; } = workloadRevision;
+
+        public BoundedLines Log { get; } = log;
+
+        public List<Process> Processes { get; } = [];
+
+        public IReadOnlyList<int> ProcessIds { get; private set; } = [];
+
+        public Task? Completion { get; set; }
+
+        public bool Running
+        {
+            get;
+            set
+            {
+                field = value;
+                if (value)
+                {
+                    ProcessIds = Processes.Select(p => p.Id).ToArray();
+                }
+            }
+        }
+
+        public bool Stopping { get; set; }
+
+        public bool SawEnded { get; set; }
+
+        public int? ExitCode { get; set; }
+
+        public long? ExitAcknowledgedAt { get; set; }
+    }
+}

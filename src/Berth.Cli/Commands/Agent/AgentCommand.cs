@@ -1,0 +1,109 @@
+using System.CommandLine;
+using Berth.Agent;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Cli.Commands.Agent;
+
+/// <summary>
+/// <c>berth agent --server URL --name N [--labels k=v,...] [--capacity cpu=4,memory=8Gi]</c>: registers this machine
+/// as a node, heartbeats, and runs the replicas placed on it as processes until Ctrl+C (which stops them).
+/// </summary>
+public static class AgentCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var server = new Option<string>("--server")
+        {
+            Description = "The control plane's URL, e.g. http://127.0.0.1:7070",
+            Required = true,
+        };
+        var name = new Option<string>("--name")
+        {
+            Description = "The node name (a DNS-1123 subdomain)",
+            Required = true,
+        };
+        var labels = new Option<string?>("--labels") { Description = "Node labels, k=v,k=v" };
+        var capacity = new Option<string?>("--capacity")
+        {
+            Description = "Resources that replace the measured ones (cpu = processors, memory = MemTotal, pods = 110), e.g. cpu=4,memory=8Gi",
+        };
+        var command = new Command("agent", "Run a node agent: register this machine, heartbeat, run the replicas placed on it")
+        {
+            server,
+            name,
+            labels,
+            capacity,
+        };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var error = parseResult.InvocationConfiguration.Error;
+            AgentOptions options;
+            try
+            {
+                options = Options(
+                    parseResult.GetRequiredValue(server),
+                    parseResult.GetRequiredValue(name),
+                    parseResult.GetValue(labels),
+                    parseResult.GetValue(capacity));
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return Task.FromResult(Program.UsageError);
+            }
+            return RunAsync(options, parseResult.InvocationConfiguration.Output, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>Builds the options from the command line's text.</summary>
+    /// <exception cref="ArgumentException">A value cannot be used; the message names the option.</exception>
+    public static AgentOptions Options(string server, string name, string? labels, string? capacity)
+    {
+        if (!Uri.TryCreate(server, UriKind.Absolute, out var url))
+        {
+            throw new ArgumentException(AgentMessages.InvalidServer(server));
+        }
+        return new AgentOptions
+        {
+            Server = url,
+            NodeName = name,
+            Labels = Pairs("--labels", labels),
+            CapacityOverride = Pairs("--capacity", capacity),
+        };
+    }
+
+    /// <summary>Parses <c>k=v,k=v</c> (empty or null: none).</summary>
+    /// <exception cref="ArgumentException">An entry is not key=value.</exception>
+    public static IReadOnlyDictionary<string, string> Pairs(string option, string? text)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return pairs;
+        }
+        foreach (var entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ArgumentException(AgentMessages.InvalidPair(option, entry));
+            }
+            pairs[entry[..equals]] = entry[(equals + 1)..];
+        }
+        return pairs;
+    }
+
+    /// <summary>Runs the agent until <paramref name="cancellationToken"/> (Ctrl+C); its replicas are stopped on the way out.</summary>
+    public static async Task<int> RunAsync(AgentOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
+        await using var agent = new AgentLoop(options, loggers: loggers);
+        var capacity = string.Join(",", agent.Capacity.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        await output.WriteLineAsync($"berth agent {options.NodeName} → {options.Server} ({capacity}); press Ctrl+C to stop").ConfigureAwait(false);
+        await agent.RunAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Berth.Server.Api;
+
+/// <summary>The answer to <c>GET /v1/agents/{node}/assignments</c>: the node's desired state.</summary>
+/// <param name="Node">The node.</param>
+/// <param name="Revision">The store revision the answer was read at.</param>
+/// <param name="Assignments">Every assignment on the node whose workload still exists, in key order.</param>
+public sealed record AgentAssignmentsResponse(string Node, long Revision, IReadOnlyList<AgentAssignment> Assignments);

@@ -1,0 +1,25 @@
+namespace Berth.Server.Api;
+
+/// <summary>User-visible messages of the agent API (<see cref="AgentApi"/>), in one place so tests can assert on them.</summary>
+public static class AgentMessages
+{
+    /// <summary>A heartbeat, poll or report from a node that is not registered.</summary>
+    public static string RegisterFirst(string node) =>
+        $"node {node} is not registered; register first with POST /v1/agents/register";
+
+    /// <summary>A body that is not the expected JSON.</summary>
+    public static string InvalidBody(string expected, string error) => $"request body must be {expected}: {error}";
+
+    /// <summary>An invalid node name.</summary>
+    public static string InvalidNode(string error) => $"invalid node name: {error}";
+
+    /// <summary>An Exited report without its exit code.</summary>
+    public const string ExitCodeRequired = "an Exited report needs exitCode";
+
+    /// <summary>Concurrent writes kept winning.</summary>
+    public static string TooManyConflicts(string subject, int attempts) =>
+        $"replica {subject} changed under this report {attempts} times in a row; nothing was written, report again";
+
+    /// <summary>Event message of a replica its agent reports running.</summary>
+    public static string Running(string subject, string node) => $"replica {subject} is running on node {node}";
+}

@@ -1,0 +1,11 @@
+namespace Berth.Server.Api;
+
+/// <summary>What an agent reports about a replica in <c>POST /v1/agents/{node}/status</c>.</summary>
+public enum AgentReplicaState
+{
+    /// <summary>Its processes started.</summary>
+    Running,
+
+    /// <summary>Its processes ended (with <see cref="AgentStatusReport.ExitCode"/>).</summary>
+    Exited,
+}

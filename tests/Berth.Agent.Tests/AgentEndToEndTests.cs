@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using Berth.Server.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Agent.Tests;
+
+/// <summary>
+/// A real server on 127.0.0.1 (free port, temporary data directory) and an in-process <see cref="AgentLoop"/>: a
+/// workload applied through the API runs as processes on the agent and stops when deleted.
+/// </summary>
+public sealed class AgentEndToEndTests : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "berth-agent-e2e-" + Guid.NewGuid().ToString("N"));
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly CancellationTokenSource _stop = new();
+    private ServerHost? _host;
+    private AgentLoop? _agent;
+    private Task? _agentRun;
+
+    private const string Manifest = """
+        apiVersion: berth.dev/v1
+        kind: Workload
+        metadata: {name: sleeper}
+        spec:
+          replicas: 2
+          containers:
+            - name: main
+              command: [sleep, "30"]
+              resources: {requests: {cpu: 100m, memory: 16Mi}}
+
+        """;
+
+    public async Task InitializeAsync()
+    {
+        _host = await ServerHost.StartAsync(
+            new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = _data, LoopInterval = TimeSpan.FromMilliseconds(200) },
+            logging => logging.ClearProviders());
+        _agent = new AgentLoop(new AgentOptions
+        {
+            Server = _host.Address,
+            NodeName = "agent-e2e",
+            CapacityOverride = new Dictionary<string, string> { ["cpu"] = "4", ["memory"] = "8Gi" },
+            HeartbeatInterval = TimeSpan.FromMilliseconds(500),
+            PollInterval = TimeSpan.FromMilliseconds(200),
+        });
+        _agentRun = _agent.RunAsync(_stop.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_agentRun is not null)
+        {
+            await _agentRun.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+        if (_agent is not null)
+        {
+            await _agent.DisposeAsync();
+        }
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+        _http.Dispose();
+        _stop.Dispose();
+        if (Directory.Exists(_data))
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+    }
+
+    private async Task<string[]> AssignmentStatesAsync()
+    {
+        var text = await _http.GetStringAsync(new Uri(_host!.Address, "v1/assignments"));
+        using var doc = JsonDocument.Parse(text);
+        return doc.RootElement.EnumerateArray().Select(a => a.GetProperty("assignment").GetProperty("state").GetString()!).ToArray();
+    }
+
+    [Fact]
+    public async Task AgentLoop_WorkloadAppliedThenDeleted_RunsThenStopsItsProcesses()
+    {
+        await Eventually.WaitAsync(() => _agent!.Registered, "the agent to register");
+
+        using (var apply = await _http.PostAsync(new Uri(_host!.Address, "v1/apply"), new StringContent(Manifest, Encoding.UTF8, "application/yaml")))
+        {
+            Assert.True(apply.IsSuccessStatusCode, await apply.Content.ReadAsStringAsync());
+        }
+
+        await Eventually.WaitAsync(async () => (await AssignmentStatesAsync()) is ["Running", "Running"], "both assignments to be Running");
+        var replicas = _agent!.Supervisor.Snapshot();
+        Assert.Equal(2, replicas.Count);
+        var pids = replicas.SelectMany(r => r.ProcessIds).ToArray();
+        Assert.Equal(2, pids.Length);
+        Assert.All(pids, pid => Assert.True(Eventually.IsAlive(pid), $"process {pid} should run"));
+        Assert.Equal(2, _agent.Supervisor.Starts);
+
+        using (var delete = await _http.DeleteAsync(new Uri(_host.Address, "v1/workloads/default/sleeper")))
+        {
+            Assert.True(delete.IsSuccessStatusCode, await delete.Content.ReadAsStringAsync());
+        }
+
+        await Eventually.WaitAsync(() => _agent.Supervisor.Snapshot().Count == 0 && pids.All(pid => !Eventually.IsAlive(pid)), "the processes to stop");
+        Assert.Empty(await AssignmentStatesAsync());
+        Assert.Equal(2, _agent.Supervisor.Starts);
+    }
+}

@@ -1,0 +1,60 @@
+using Berth.Cli.Commands.Agent;
+
+namespace Berth.Cli.Tests;
+
+/// <summary><c>berth agent</c>: the command line only (running agents are tested in Berth.Agent.Tests).</summary>
+public sealed class AgentCommandTests
+{
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = Program.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Root_HasAgent() => Assert.Contains(Program.CreateRootCommand().Subcommands, c => c.Name == "agent");
+
+    [Fact]
+    public void Agent_WithoutServer_ExitsWithUsageError()
+    {
+        var (code, _, error) = Run("agent", "--name", "n1");
+
+        Assert.Equal(Program.UsageError, code);
+        Assert.Contains("--server", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bad capacity", "--capacity", "memory=lots", "error: --capacity memory=lots is not a valid quantity")]
+    [InlineData("label without =", "--labels", "zone", "error: --labels entry 'zone' is not key=value")]
+    public void Agent_MalformedList_ExitsWithUsageErrorNamingIt(string name, string option, string value, string expected)
+    {
+        _ = name;
+        var (code, _, error) = Run("agent", "--server", "http://127.0.0.1:1", "--name", "n1", option, value);
+
+        Assert.Equal(Program.UsageError, code);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Agent_InvalidNodeName_ExitsWithUsageError()
+    {
+        var (code, _, error) = Run("agent", "--server", "http://127.0.0.1:1", "--name", "Not_Valid");
+
+        Assert.Equal(Program.UsageError, code);
+        Assert.StartsWith("error: --name 'Not_Valid' is not a valid node name", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_LabelsAndCapacity_AreParsed()
+    {
+        var options = AgentCommand.Options("http://127.0.0.1:7070", "n1", "zone=z1, tier=gpu", "cpu=4,memory=8Gi");
+
+        Assert.Equal(new Dictionary<string, string> { ["zone"] = "z1", ["tier"] = "gpu" }, options.Labels);
+        Assert.Equal("8Gi", options.CapacityOverride["memory"]);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.PollInterval);
+        options.Validate();
+    }
+}
