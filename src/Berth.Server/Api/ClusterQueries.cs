@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Berth.Server.State;
 using Berth.Store;
 
@@ -85,7 +84,7 @@ public sealed class ClusterQueries
         {
             if (KeyLayout.TryParseHeartbeat(kv.Key, out var name))
             {
-                beats[name] = Read<NodeHeartbeat>(kv).Time;
+                beats[name] = StateSerializer.Read<NodeHeartbeat>(kv).Time;
             }
         }
         var result = new List<NodeView>(read.Responses[0].Kvs.Count);
@@ -93,7 +92,7 @@ public sealed class ClusterQueries
         {
             if (KeyLayout.TryParseNode(kv.Key, out var name))
             {
-                var record = Read<NodeRecord>(kv);
+                var record = StateSerializer.Read<NodeRecord>(kv);
                 result.Add(new NodeView(name, kv.ModRevision, record.Spec, record.Status, beats.TryGetValue(name, out var beat) ? beat : null));
             }
         }
@@ -114,7 +113,7 @@ public sealed class ClusterQueries
         {
             if (KeyLayout.TryParseAssignment(kv.Key, out _, out var replica))
             {
-                result.Add((replica, new AssignmentView(kv.Key, kv.ModRevision, Read<Assignment>(kv))));
+                result.Add((replica, new AssignmentView(kv.Key, kv.ModRevision, StateSerializer.Read<Assignment>(kv))));
             }
         }
         // Keys sort as text ("10" before "2"); show replicas in number order within a workload.
@@ -128,20 +127,7 @@ public sealed class ClusterQueries
 
     private static WorkloadView ToView(KeyValue kv)
     {
-        var spec = Read<Berth.Core.Specs.WorkloadSpec>(kv);
+        var spec = StateSerializer.Read<Berth.Core.Specs.WorkloadSpec>(kv);
         return new WorkloadView(spec.Namespace, spec.Name, kv.ModRevision, spec);
-    }
-
-    private static T Read<T>(KeyValue kv)
-        where T : class
-    {
-        try
-        {
-            return StateSerializer.Deserialize<T>(kv.Value.Span);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException(StateMessages.UnreadableRecord(kv.Key, e.Message), e);
-        }
     }
 }

@@ -55,7 +55,7 @@ public sealed class WorkloadWriter
             var now = _events.Time.GetUtcNow();
             for (int i = 0; i < workloads.Count; i++)
             {
-                var existing = current.Responses[i].Kvs.Count > 0 ? current.Responses[i].Kvs[0] : null;
+                var existing = current.Responses[i].Single;
                 compares.Add(Compare.ModRevision(keys[i], CompareOp.Equal, existing?.ModRevision ?? 0));
                 if (existing is not null && existing.Value.Span.SequenceEqual(bytes[i]))
                 {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Berth.Core.Specs;
 using Berth.Server.State;
 using Berth.Store;
@@ -66,7 +65,7 @@ public sealed class NodeManager
         for (int attempt = 0; attempt < _options.MaxAttempts; attempt++)
         {
             var current = await _store.GetAsync(nodeKey, cancellationToken).ConfigureAwait(false);
-            bool cordoned = current is null ? spec.Unschedulable : Read<NodeRecord>(current).Spec.Unschedulable;
+            bool cordoned = current is null ? spec.Unschedulable : StateSerializer.Read<NodeRecord>(current).Spec.Unschedulable;
             var now = _time.GetUtcNow();
             var record = new NodeRecord(spec with { Unschedulable = cordoned, Ready = true }, new NodeStatus(true, now));
             var compares = new List<Compare> { Compare.ModRevision(nodeKey, CompareOp.Equal, current?.ModRevision ?? 0) };
@@ -99,12 +98,12 @@ public sealed class NodeManager
         for (int attempt = 0; attempt < _options.MaxAttempts; attempt++)
         {
             var read = await _store.TxnAsync([], [TxnOp.Get(nodeKey), TxnOp.Get(heartbeatKey)], [], cancellationToken).ConfigureAwait(false);
-            if (Single(read.Responses[0]) is not { } nodeKv)
+            if (read.Responses[0].Single is not { } nodeKv)
             {
                 return HeartbeatOutcome.UnknownNode;
             }
-            var record = Read<NodeRecord>(nodeKv);
-            var heartbeat = Single(read.Responses[1]) is { } heartbeatKv ? Read<NodeHeartbeat>(heartbeatKv) : null;
+            var record = StateSerializer.Read<NodeRecord>(nodeKv);
+            var heartbeat = read.Responses[1].Single is { } heartbeatKv ? StateSerializer.Read<NodeHeartbeat>(heartbeatKv) : null;
             var now = _time.GetUtcNow();
             bool becomesReady = !record.Status.Ready || heartbeat?.LostAt is not null;
 
@@ -233,17 +232,17 @@ public sealed class NodeManager
                 [TxnOp.Get(nodeKey), TxnOp.Get(KeyRange.Prefix(KeyLayout.WorkloadsPrefix)), TxnOp.Get(KeyRange.Prefix(KeyLayout.AssignmentsPrefix))],
                 [],
                 cancellationToken).ConfigureAwait(false);
-            if (Single(read.Responses[0]) is not { } nodeKv)
+            if (read.Responses[0].Single is not { } nodeKv)
             {
                 return null;
             }
-            var record = Read<NodeRecord>(nodeKv);
+            var record = StateSerializer.Read<NodeRecord>(nodeKv);
             var workloads = new Dictionary<WorkloadKey, (WorkloadSpec Spec, long ModRevision)>();
             foreach (var kv in read.Responses[1].Kvs)
             {
                 if (KeyLayout.TryParseWorkload(kv.Key, out var key))
                 {
-                    workloads[key] = (Read<WorkloadSpec>(kv), kv.ModRevision);
+                    workloads[key] = (StateSerializer.Read<WorkloadSpec>(kv), kv.ModRevision);
                 }
             }
             var assignments = ReadAssignments(read.Responses[2]);
@@ -332,8 +331,8 @@ public sealed class NodeManager
 
     private NodeChange? CheckNode(string name, KeyValue nodeKv, KeyValue? heartbeatKv, List<Stored<Assignment>> assignments, DateTimeOffset now)
     {
-        var record = Read<NodeRecord>(nodeKv);
-        var heartbeat = heartbeatKv is null ? null : Read<NodeHeartbeat>(heartbeatKv);
+        var record = StateSerializer.Read<NodeRecord>(nodeKv);
+        var heartbeat = heartbeatKv is null ? null : StateSerializer.Read<NodeHeartbeat>(heartbeatKv);
         var nodeKey = nodeKv.Key;
         var heartbeatKey = KeyLayout.Heartbeat(name);
         var compares = new List<Compare>
@@ -395,7 +394,7 @@ public sealed class NodeManager
             {
                 return false;
             }
-            var record = Read<NodeRecord>(current);
+            var record = StateSerializer.Read<NodeRecord>(current);
             if (record.Spec.Unschedulable == cordon)
             {
                 return true;
@@ -422,26 +421,11 @@ public sealed class NodeManager
         {
             if (KeyLayout.TryParseAssignment(kv.Key, out _, out _))
             {
-                assignments.Add(new Stored<Assignment>(kv.Key, Read<Assignment>(kv), kv.ModRevision));
+                assignments.Add(new Stored<Assignment>(kv.Key, StateSerializer.Read<Assignment>(kv), kv.ModRevision));
             }
         }
         return assignments;
     }
-
-    private static T Read<T>(KeyValue kv)
-        where T : class
-    {
-        try
-        {
-            return StateSerializer.Deserialize<T>(kv.Value.Span);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException(StateMessages.UnreadableRecord(kv.Key, e.Message), e);
-        }
-    }
-
-    private static KeyValue? Single(TxnOpResult result) => result.Kvs.Count > 0 ? result.Kvs[0] : null;
 
     private sealed record NodeChange(List<Compare> Compares, List<TxnOp> Operations, bool TurnedNotReady, bool Lost, IReadOnlyList<string> Released);
 }

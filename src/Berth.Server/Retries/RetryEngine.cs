@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Berth.Core.Resources;
 using Berth.Core.Specs;
 using Berth.Server.State;
@@ -80,19 +79,19 @@ public sealed class RetryEngine
         for (int attempt = 0; attempt < _options.MaxAttempts; attempt++)
         {
             var read = await _store.TxnAsync([], [TxnOp.Get(workloadKey), TxnOp.Get(assignmentKey), TxnOp.Get(retryKey)], [], cancellationToken).ConfigureAwait(false);
-            if (Single(read.Responses[0]) is not { } workloadKv || Single(read.Responses[1]) is not { } assignmentKv)
+            if (read.Responses[0].Single is not { } workloadKv || read.Responses[1].Single is not { } assignmentKv)
             {
                 return ExitResult.Nothing(ExitOutcome.UnknownReplica);
             }
-            var spec = Read<WorkloadSpec>(workloadKv);
-            var assignment = Read<Assignment>(assignmentKv);
+            var spec = StateSerializer.Read<WorkloadSpec>(workloadKv);
+            var assignment = StateSerializer.Read<Assignment>(assignmentKv);
             if (assignment.State is AssignmentState.Failed or AssignmentState.Stopped or AssignmentState.Succeeded)
             {
                 // The agent reports again after a lost reply, or reports an exit of a replica the engine already ended.
                 return ExitResult.Nothing(ExitOutcome.AlreadyEnded);
             }
-            var retryKv = Single(read.Responses[2]);
-            var previous = retryKv is null ? null : Read<RetryState>(retryKv);
+            var retryKv = read.Responses[2].Single;
+            var previous = retryKv is null ? null : StateSerializer.Read<RetryState>(retryKv);
             var now = _time.GetUtcNow();
 
             var compares = new List<Compare>
@@ -181,7 +180,7 @@ public sealed class RetryEngine
             {
                 if (KeyLayout.TryParseAssignment(kv.Key, out _, out _))
                 {
-                    assignments[kv.Key] = new Stored<Assignment>(kv.Key, Read<Assignment>(kv), kv.ModRevision);
+                    assignments[kv.Key] = new Stored<Assignment>(kv.Key, StateSerializer.Read<Assignment>(kv), kv.ModRevision);
                 }
             }
             var nodes = ByKey(read.Responses[2]);
@@ -199,7 +198,7 @@ public sealed class RetryEngine
                 {
                     continue;
                 }
-                var retry = Read<RetryState>(retryKv);
+                var retry = StateSerializer.Read<RetryState>(retryKv);
                 if (retry.NextAttemptAt is not { } due || due > now
                     || !assignments.TryGetValue(KeyLayout.Assignment(workload, replica), out var stored)
                     || stored.Value.State != AssignmentState.Failed
@@ -207,7 +206,7 @@ public sealed class RetryEngine
                 {
                     continue;
                 }
-                var spec = Read<WorkloadSpec>(workloadKv);
+                var spec = StateSerializer.Read<WorkloadSpec>(workloadKv);
                 if (spec.DesiredState != DesiredState.Running || replica >= spec.Replicas)
                 {
                     // Not wanted any more: the placer stops or removes it; a retry would only start it to be stopped.
@@ -290,7 +289,7 @@ public sealed class RetryEngine
         else
         {
             compares.Add(Compare.ModRevision(nodeKey, CompareOp.Equal, nodeKv.ModRevision));
-            var node = Read<NodeRecord>(nodeKv);
+            var node = StateSerializer.Read<NodeRecord>(nodeKv);
             why = !node.Status.Ready ? RetryMessages.NodeNotReady : WhyNoRoom(assignment, stored.Key, node.Spec.Allocatable, assignments);
         }
 
@@ -361,21 +360,6 @@ public sealed class RetryEngine
         }
         return byKey;
     }
-
-    private static T Read<T>(KeyValue kv)
-        where T : class
-    {
-        try
-        {
-            return StateSerializer.Deserialize<T>(kv.Value.Span);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException(StateMessages.UnreadableRecord(kv.Key, e.Message), e);
-        }
-    }
-
-    private static KeyValue? Single(TxnOpResult result) => result.Kvs.Count > 0 ? result.Kvs[0] : null;
 
     private sealed record RestartChange(List<Compare> Compares, List<TxnOp> Operations, RestartedReplica Restarted);
 }

@@ -65,7 +65,7 @@ public sealed class AssignmentApplier
         }
         var read = await _store.TxnAsync([], reads, [], cancellationToken).ConfigureAwait(false);
 
-        var workloadKv = Single(read.Responses[0]);
+        var workloadKv = read.Responses[0].Single;
         if (workloadKv is null || workloadKv.ModRevision != plan.WorkloadModRevision)
         {
             return WorkloadStale(plan, read.Revision, workloadKv);
@@ -83,8 +83,8 @@ public sealed class AssignmentApplier
         int position = 2;
         foreach (var node in targetNodes)
         {
-            var nodeKv = Single(read.Responses[position++]);
-            var allocationKv = Single(read.Responses[position++]);
+            var nodeKv = read.Responses[position++].Single;
+            var allocationKv = read.Responses[position++].Single;
             long planned = PlannedNodeRevision(plan, node);
             if (nodeKv is null || nodeKv.ModRevision != planned)
             {
@@ -181,7 +181,7 @@ public sealed class AssignmentApplier
         }
 
         // Name the first guard that moved; the event keys' "missing" compares cannot fail (keys are unique per writer).
-        var nowWorkload = Single(commit.Responses[0]);
+        var nowWorkload = commit.Responses[0].Single;
         if (nowWorkload?.ModRevision != plan.WorkloadModRevision)
         {
             return WorkloadStale(plan, commit.Revision, nowWorkload);
@@ -189,7 +189,7 @@ public sealed class AssignmentApplier
         for (int i = 0; i < guards.Count; i++)
         {
             var guard = guards[i];
-            long current = Single(commit.Responses[i + 1])?.ModRevision ?? 0;
+            long current = commit.Responses[i + 1].Single?.ModRevision ?? 0;
             if (current != guard.Expected)
             {
                 var message = guard.Reason switch
@@ -286,6 +286,4 @@ public sealed class AssignmentApplier
         ApplyResult.Stale(revision, StaleReason.NodeChanged, current is null
             ? StateMessages.NodeGone(node)
             : StateMessages.NodeChanged(node, planned, current.ModRevision));
-
-    private static KeyValue? Single(TxnOpResult result) => result.Kvs.Count > 0 ? result.Kvs[0] : null;
 }

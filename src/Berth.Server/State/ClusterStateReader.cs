@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Berth.Core.Specs;
 using Berth.Scheduling.Snapshot;
 using Berth.Store;
@@ -29,7 +28,7 @@ public sealed class ClusterStateReader(IKeyValueStore store)
         {
             if (KeyLayout.TryParseNode(kv.Key, out var name))
             {
-                nodes[name] = new Stored<NodeRecord>(kv.Key, Read<NodeRecord>(kv), kv.ModRevision);
+                nodes[name] = new Stored<NodeRecord>(kv.Key, StateSerializer.Read<NodeRecord>(kv), kv.ModRevision);
             }
         }
         var workloads = new Dictionary<WorkloadKey, Stored<WorkloadSpec>>();
@@ -37,7 +36,7 @@ public sealed class ClusterStateReader(IKeyValueStore store)
         {
             if (KeyLayout.TryParseWorkload(kv.Key, out var key))
             {
-                workloads[key] = new Stored<WorkloadSpec>(kv.Key, Read<WorkloadSpec>(kv), kv.ModRevision);
+                workloads[key] = new Stored<WorkloadSpec>(kv.Key, StateSerializer.Read<WorkloadSpec>(kv), kv.ModRevision);
             }
         }
         var assignments = new List<Stored<Assignment>>();
@@ -45,7 +44,7 @@ public sealed class ClusterStateReader(IKeyValueStore store)
         {
             if (KeyLayout.TryParseAssignment(kv.Key, out _, out _))
             {
-                assignments.Add(new Stored<Assignment>(kv.Key, Read<Assignment>(kv), kv.ModRevision));
+                assignments.Add(new Stored<Assignment>(kv.Key, StateSerializer.Read<Assignment>(kv), kv.ModRevision));
             }
         }
 
@@ -80,18 +79,5 @@ public sealed class ClusterStateReader(IKeyValueStore store)
                 devices: assignment.Devices.Count > 0 ? assignment.Devices : null);
         }
         return new ClusterState(result.Revision, snapshot, nodes, workloads, assignments, placed);
-    }
-
-    private static T Read<T>(KeyValue kv)
-        where T : class
-    {
-        try
-        {
-            return StateSerializer.Deserialize<T>(kv.Value.Span);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException(StateMessages.UnreadableRecord(kv.Key, e.Message), e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Berth.Core.Specs;
+using Berth.Store;
 
 namespace Berth.Server.State;
 
@@ -37,6 +38,20 @@ public static class StateSerializer
     public static T Deserialize<T>(ReadOnlySpan<byte> utf8Json)
         where T : class =>
         JsonSerializer.Deserialize(utf8Json, Info<T>()) ?? throw new JsonException(StateMessages.NullRecord(typeof(T).Name));
+
+    /// <summary>Reads a stored record; a value that cannot be read is an <see cref="InvalidDataException"/> naming its key.</summary>
+    public static T Read<T>(KeyValue kv)
+        where T : class
+    {
+        try
+        {
+            return Deserialize<T>(kv.Value.Span);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException(StateMessages.UnreadableRecord(kv.Key, e.Message), e);
+        }
+    }
 
     private static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
