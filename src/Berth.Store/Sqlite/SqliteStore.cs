@@ -438,12 +438,18 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
 
     private long ApplyDelete(KeyRange range, long revision, List<Pending> events)
     {
+        using var select = _db.CreateCommand();
+        select.CommandText = $"SELECT key FROM kv WHERE {RangeClause(range, select, "key")} ORDER BY key";
+        return DeleteSelected(select, revision, events);
+    }
+
+    /// <summary>Deletes the keys a SELECT names, each with its delete event at <paramref name="revision"/>; returns how many.</summary>
+    private int DeleteSelected(SqliteCommand select, long revision, List<Pending> events)
+    {
         var keys = new List<byte[]>();
-        using (var select = _db.CreateCommand())
+        select.Transaction = _tx;
+        using (var reader = select.ExecuteReader())
         {
-            select.Transaction = _tx;
-            select.CommandText = $"SELECT key FROM kv WHERE {RangeClause(range, select, "key")} ORDER BY key";
-            using var reader = select.ExecuteReader();
             while (reader.Read())
             {
                 keys.Add(reader.GetFieldValue<byte[]>(0));
@@ -473,24 +479,11 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
     private void RevokeLocked(long leaseId) =>
         Write(events =>
         {
-            var revision = _revision + 1;
-            var keys = new List<byte[]>();
             using (var select = _db.CreateCommand())
             {
-                select.Transaction = _tx;
                 select.CommandText = "SELECT key FROM kv WHERE lease = $lease ORDER BY key";
                 select.Parameters.AddWithValue("$lease", leaseId);
-                using var reader = select.ExecuteReader();
-                while (reader.Read())
-                {
-                    keys.Add(reader.GetFieldValue<byte[]>(0));
-                }
-            }
-
-            foreach (var key in keys)
-            {
-                Exec("DELETE FROM kv WHERE key = $key", ("$key", key));
-                AppendHistory(key, new WatchEvent(WatchEventType.Delete, new KeyValue(KeyText(key), ReadOnlyMemory<byte>.Empty, 0, revision, 0, 0)), events);
+                DeleteSelected(select, _revision + 1, events);
             }
 
             Exec("DELETE FROM leases WHERE id = $id", ("$id", leaseId));
