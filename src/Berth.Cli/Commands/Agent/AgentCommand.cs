@@ -28,12 +28,16 @@ public static class AgentCommand
         {
             Description = "Resources that replace the measured ones (cpu = processors, memory = MemTotal, pods = 110), e.g. cpu=4,memory=8Gi",
         };
+        var heartbeatInterval = DurationOption.Create("--heartbeat-interval", "How often the agent heartbeats; keep it well inside the server's --heartbeat-grace (default 2s)");
+        var pollInterval = DurationOption.Create("--poll-interval", "How often the agent reads the replicas placed on it (default 1s)");
         var command = new Command("agent", "Run a node agent: register this machine, heartbeat, run the replicas placed on it")
         {
             server,
             name,
             labels,
             capacity,
+            heartbeatInterval,
+            pollInterval,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -45,7 +49,9 @@ public static class AgentCommand
                     parseResult.GetRequiredValue(server),
                     parseResult.GetRequiredValue(name),
                     parseResult.GetValue(labels),
-                    parseResult.GetValue(capacity));
+                    parseResult.GetValue(capacity),
+                    parseResult.GetValue(heartbeatInterval),
+                    parseResult.GetValue(pollInterval));
                 options.Validate();
             }
             catch (ArgumentException e)
@@ -58,20 +64,25 @@ public static class AgentCommand
         return command;
     }
 
-    /// <summary>Builds the options from the command line's text.</summary>
+    /// <summary>Builds the options from the command line's text (a null interval keeps the default).</summary>
     /// <exception cref="ArgumentException">A value cannot be used; the message names the option.</exception>
-    public static AgentOptions Options(string server, string name, string? labels, string? capacity)
+    public static AgentOptions Options(string server, string name, string? labels, string? capacity, TimeSpan? heartbeatInterval = null, TimeSpan? pollInterval = null)
     {
         if (!Uri.TryCreate(server, UriKind.Absolute, out var url))
         {
             throw new ArgumentException(AgentMessages.InvalidServer(server));
         }
-        return new AgentOptions
+        var options = new AgentOptions
         {
             Server = url,
             NodeName = name,
             Labels = Pairs("--labels", labels),
             CapacityOverride = Pairs("--capacity", capacity),
+        };
+        return options with
+        {
+            HeartbeatInterval = heartbeatInterval ?? options.HeartbeatInterval,
+            PollInterval = pollInterval ?? options.PollInterval,
         };
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Berth.Server.Hosting;
+using Berth.Server.Nodes;
 using Berth.Store;
 
 namespace Berth.Cli.Commands.Server;
@@ -20,17 +21,41 @@ public static class ServerCommand
             Description = $"Data directory; the store is {ServerOptions.DatabaseFileName} inside it (created if missing)",
             DefaultValueFactory = _ => ServerOptions.DefaultDataDirectory,
         };
+        var heartbeatGrace = DurationOption.Create("--heartbeat-grace", "Silence after which a node turns NotReady (default 15s)");
+        var lostGrace = DurationOption.Create("--lost-grace", "Further silence after which a NotReady node's replicas are placed elsewhere (default 15s)");
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
             data,
+            heartbeatGrace,
+            lostGrace,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
-            new ServerOptions { Listen = parseResult.GetRequiredValue(listen), DataDirectory = parseResult.GetRequiredValue(data) },
+            new ServerOptions
+            {
+                Listen = parseResult.GetRequiredValue(listen),
+                DataDirectory = parseResult.GetRequiredValue(data),
+                Nodes = NodeOptions(parseResult.GetValue(heartbeatGrace), parseResult.GetValue(lostGrace)),
+            },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
             cancellationToken));
         return command;
+    }
+
+    /// <summary>
+    /// Node liveness from <c>--heartbeat-grace</c> and <c>--lost-grace</c> (null: the default). The check interval
+    /// stays at its default unless a grace is shorter than twice it; then it is half the shorter grace, so a node is
+    /// declared at most half a grace late and the interval is always inside both graces.
+    /// </summary>
+    public static NodeManagerOptions NodeOptions(TimeSpan? heartbeatGrace, TimeSpan? lostGrace)
+    {
+        var defaults = new NodeManagerOptions();
+        var heartbeat = heartbeatGrace ?? defaults.HeartbeatGrace;
+        var lost = lostGrace ?? defaults.LostGrace;
+        var shorter = heartbeat < lost ? heartbeat : lost;
+        var check = defaults.CheckInterval * 2 <= shorter ? defaults.CheckInterval : shorter / 2;
+        return defaults with { HeartbeatGrace = heartbeat, LostGrace = lost, CheckInterval = check };
     }
 
     /// <summary>Starts the server and waits until <paramref name="cancellationToken"/> (Ctrl+C) or the host stops; 2 for unusable options or store.</summary>
