@@ -133,7 +133,7 @@ public static class DevCommand
         ServerHost host;
         try
         {
-            host = await ServerHost.StartAsync(serverOptions, logging => logging.ClearProviders().AddProvider(new PrefixedLogWriter(output, "server", LogLevel.Information)), cancellationToken).ConfigureAwait(false);
+            host = await ServerHost.StartAsync(serverOptions, ServerLogging(output), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ServerOptionsException or StoreUnavailableException)
         {
@@ -207,6 +207,12 @@ public static class DevCommand
             }
         }
     }
+
+    private static Action<ILoggingBuilder> ServerLogging(TextWriter output) => logging => logging
+        .ClearProviders()
+        .AddProvider(new PrefixedLogWriter(output, "server", LogLevel.Information))
+        // The host's start-up chatter (environment, content root, "press Ctrl+C") repeats what berth dev prints itself.
+        .AddFilter("Microsoft", LogLevel.Warning);
 
     /// <summary>The <c>berth agent</c> options of one dev agent.</summary>
     public static IReadOnlyList<string> AgentArguments(Uri server, string name, string zone) =>
