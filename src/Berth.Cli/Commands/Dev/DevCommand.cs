@@ -212,7 +212,9 @@ public static class DevCommand
         .ClearProviders()
         .AddProvider(new PrefixedLogWriter(output, "server", LogLevel.Information))
         // The host's start-up chatter (environment, content root, "press Ctrl+C") repeats what berth dev prints itself.
-        .AddFilter("Microsoft", LogLevel.Warning);
+        .AddFilter("Microsoft", LogLevel.Warning)
+        // A failed start (e.g. the port is taken) is told in one line by berth dev; the host would add a stack trace.
+        .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
     /// <summary>The <c>berth agent</c> options of one dev agent.</summary>
     public static IReadOnlyList<string> AgentArguments(Uri server, string name, string zone) =>
