@@ -153,8 +153,11 @@ public static class DevCommand
             bool running = false;
             // A safety net for exits that skip the finally below (System.CommandLine gives up waiting on a slow
             // shutdown after a while and returns from Main): no agent or replica outlives berth dev.
-            EventHandler killOnExit = (_, _) => agents.ForEach(a => a.Stop());
+            EventHandler killOnExit = (_, _) => StopAll(agents);
             AppDomain.CurrentDomain.ProcessExit += killOnExit;
+            // Ctrl+C and SIGTERM also reach the server's host, which stops listening at once: the agents go first, so
+            // they are not left polling a server that is gone.
+            using var stopOnCancel = cancellationToken.Register(() => StopAll(agents));
             try
             {
                 var executable = BerthExecutable.Current();
@@ -163,13 +166,17 @@ public static class DevCommand
                     var name = DevOptions.AgentName(i);
                     try
                     {
-                        agents.Add(AgentChildProcess.Start(executable, name, AgentArguments(host.Address, name, DevOptions.Zones[i]), output, agent =>
+                        var started = AgentChildProcess.Start(executable, name, AgentArguments(host.Address, name, DevOptions.Zones[i]), output, agent =>
                         {
                             if (Volatile.Read(ref running))
                             {
                                 output.WriteLine(DevMessages.AgentExited(agent.Name, agent.ExitCode));
                             }
-                        }));
+                        });
+                        lock (agents)
+                        {
+                            agents.Add(started);
+                        }
                     }
                     catch (Win32Exception e)
                     {
@@ -199,10 +206,8 @@ public static class DevCommand
             {
                 Volatile.Write(ref running, false);
                 // Agents first, so no replica runs on after the server that placed it is gone.
-                foreach (var agent in agents)
-                {
-                    agent.Dispose();
-                }
+                StopAll(agents);
+                agents.ForEach(a => a.Dispose());
                 AppDomain.CurrentDomain.ProcessExit -= killOnExit;
             }
         }
@@ -215,6 +220,17 @@ public static class DevCommand
         .AddFilter("Microsoft", LogLevel.Warning)
         // A failed start (e.g. the port is taken) is told in one line by berth dev; the host would add a stack trace.
         .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
+    private static void StopAll(List<AgentChildProcess> agents)
+    {
+        lock (agents)
+        {
+            foreach (var agent in agents)
+            {
+                agent.Stop();
+            }
+        }
+    }
 
     /// <summary>The <c>berth agent</c> options of one dev agent.</summary>
     public static IReadOnlyList<string> AgentArguments(Uri server, string name, string zone) =>
