@@ -97,6 +97,10 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new Retries.RetryEngine(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Retries));
             services.AddSingleton(sp => new WorkloadWriter(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton(sp => new ClusterQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
+            services.AddSingleton(sp => new Reconciliation.Reconciler(
+                sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetRequiredService<WorkloadPlacer>(),
+                sp.GetRequiredService<Retries.RetryEngine>(), sp.GetRequiredService<NodeManager>(), options.Reconciler,
+                logger: sp.GetRequiredService<ILogger<Reconciliation.Reconciler>>()));
             services.AddSingleton<ControlLoopSignal>();
             services.AddSingleton<ControlLoopService>();
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
