@@ -101,6 +101,7 @@ public sealed class ServerHost : IAsyncDisposable
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetRequiredService<WorkloadPlacer>(),
                 sp.GetRequiredService<Retries.RetryEngine>(), sp.GetRequiredService<NodeManager>(), options.Reconciler,
                 logger: sp.GetRequiredService<ILogger<Reconciliation.Reconciler>>()));
+            services.AddSingleton(sp => new WorkloadHistory(sp.GetRequiredService<IKeyValueStore>()));
             services.AddSingleton<ControlLoopSignal>();
             services.AddSingleton<ControlLoopService>();
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());

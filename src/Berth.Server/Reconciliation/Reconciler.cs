@@ -144,23 +144,7 @@ public sealed class Reconciler
     /// <returns>The workloads that had a replica restarted.</returns>
     public async Task<IReadOnlyList<WorkloadKey>> RetryDueAsync(CancellationToken cancellationToken = default)
     {
-        var due = await _retries.DueAsync(cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
-        var byWorkload = new Dictionary<WorkloadKey, List<ReconciliationRecord>>();
-        foreach (var restarted in due.Restarted)
-        {
-            if (!TryParseSubject(restarted.Replica, out var workload, out int replica))
-            {
-                continue;
-            }
-            if (!byWorkload.TryGetValue(workload, out var list))
-            {
-                byWorkload[workload] = list = [];
-            }
-            list.Add(new ReconciliationRecord(now, workload, replica, ReconcileCase.RunningFailed,
-                ReconcilerMessages.Assigned(AssignmentState.Failed, restarted.Node, 0), "Running", ReconcileAction.Retry, ReconcileResult.Changed,
-                ReconcilerMessages.Restarted(restarted.Attempt, restarted.Node, restarted.Kind)));
-        }
+        var byWorkload = await DueAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (workload, records) in byWorkload)
         {
             await WriteAsync(workload, records, cancellationToken).ConfigureAwait(false);
@@ -247,7 +231,18 @@ public sealed class Reconciler
                 && observed.Retries.TryGetValue(a.Value.Replica, out var retry) && retry.NextAttemptAt is { } at && at <= now);
             if (due)
             {
-                await RetryDueAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var (other, restarts) in await DueAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (other == workload)
+                    {
+                        foreach (var restart in restarts)
+                        {
+                            records.Add(restart with { Observed = Observed(observed.Assignments[restart.Replica!.Value].Value), Desired = desired });
+                        }
+                        continue;
+                    }
+                    await WriteAsync(other, restarts, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         else
@@ -284,6 +279,29 @@ public sealed class Reconciler
         backOff = records.Exists(r => r.Result != ReconcileResult.Changed);
         await WriteAsync(workload, records, cancellationToken).ConfigureAwait(false);
         return new ReconcileOutcome(workload, records, backOff);
+    }
+
+    // Running/Failed: the retry engine restarts every replica whose backoff ran out; one record per restart.
+    private async Task<Dictionary<WorkloadKey, List<ReconciliationRecord>>> DueAsync(CancellationToken cancellationToken)
+    {
+        var due = await _retries.DueAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var byWorkload = new Dictionary<WorkloadKey, List<ReconciliationRecord>>();
+        foreach (var restarted in due.Restarted)
+        {
+            if (!TryParseSubject(restarted.Replica, out var workload, out int replica))
+            {
+                continue;
+            }
+            if (!byWorkload.TryGetValue(workload, out var list))
+            {
+                byWorkload[workload] = list = [];
+            }
+            list.Add(new ReconciliationRecord(now, workload, replica, ReconcileCase.RunningFailed,
+                ReconcilerMessages.BackoffOver(restarted.Node), "Running", ReconcileAction.Retry, ReconcileResult.Changed,
+                ReconcilerMessages.Restarted(restarted.Attempt, restarted.Node, restarted.Kind)));
+        }
+        return byWorkload;
     }
 
     private async Task DeletedAsync(WorkloadKey workload, Observation observed, DateTimeOffset now, List<ReconciliationRecord> records, CancellationToken cancellationToken)

@@ -20,6 +20,9 @@ public static class ReconcilerMessages
     public static string Assigned(AssignmentState state, string node, long revision) =>
         string.Create(CultureInfo.InvariantCulture, $"{state} on {node} (revision {revision})");
 
+    /// <summary>Record field: a failed replica whose retry backoff ran out.</summary>
+    public static string BackoffOver(string node) => $"Failed on {node}, backoff over";
+
     /// <summary>Record field: a replica with no assignment.</summary>
     public const string Unassigned = "no assignment";
 
