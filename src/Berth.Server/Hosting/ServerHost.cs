@@ -48,6 +48,9 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>Wakes the control loop.</summary>
     public ControlLoopSignal Signal => _app.Services.GetRequiredService<ControlLoopSignal>();
 
+    /// <summary>The control loop, for tests that count its passes.</summary>
+    internal ControlLoopService Loop => _app.Services.GetRequiredService<ControlLoopService>();
+
     /// <summary>Completes when the host stops (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
