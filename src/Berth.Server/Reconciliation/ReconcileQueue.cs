@@ -57,7 +57,7 @@ public sealed class ReconcileQueue : IAsyncDisposable
     {
         if (_workers.Length > 0)
         {
-            throw new InvalidOperationException("the queue is already started");
+            throw new InvalidOperationException(ReconcilerMessages.QueueStarted);
         }
         var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token).Token;
         var workers = new Task[_options.Workers];

@@ -90,8 +90,10 @@ public sealed class Reconciler
     public ReconciliationLog Records { get; }
 
     /// <summary>
-    /// Every workload that exists or left something behind (assignments, retry state, bookkeeping), in key order, and the
-    /// store revision they were read at: the periodic sweep, and the revision a store watch continues from.
+    /// Every workload that exists or left something behind (assignments, retry state, bookkeeping), and the store
+    /// revision they were read at: the periodic sweep, and the revision a store watch continues from. Deleted workloads
+    /// come first (removing them frees room), then the living by priority, highest first, then by key, as
+    /// <see cref="WorkloadPlacer.PlaceAllAsync"/> orders them, so a sweep places the most important work first.
     /// </summary>
     public async Task<(IReadOnlyList<WorkloadKey> Workloads, long Revision)> WorkloadsAsync(CancellationToken cancellationToken = default)
     {
@@ -105,36 +107,53 @@ public sealed class Reconciler
             ],
             [],
             cancellationToken).ConfigureAwait(false);
-        var keys = new SortedSet<WorkloadKey>(Comparer<WorkloadKey>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString())));
+        var living = new List<(int Priority, string Name, WorkloadKey Key)>();
+        var known = new HashSet<WorkloadKey>();
         foreach (var kv in read.Responses[0].Kvs)
         {
             if (KeyLayout.TryParseWorkload(kv.Key, out var key))
             {
-                keys.Add(key);
+                living.Add((StateSerializer.Read<WorkloadSpec>(kv).Priority, key.ToString(), key));
+                known.Add(key);
+            }
+        }
+        var gone = new SortedDictionary<string, WorkloadKey>(StringComparer.Ordinal);
+        void Left(WorkloadKey key)
+        {
+            if (!known.Contains(key))
+            {
+                gone[key.ToString()] = key;
             }
         }
         foreach (var kv in read.Responses[1].Kvs)
         {
             if (KeyLayout.TryParseAssignment(kv.Key, out var key, out _))
             {
-                keys.Add(key);
+                Left(key);
             }
         }
         foreach (var kv in read.Responses[2].Kvs)
         {
             if (KeyLayout.TryParseRetry(kv.Key, out var key, out _))
             {
-                keys.Add(key);
+                Left(key);
             }
         }
         foreach (var kv in read.Responses[3].Kvs)
         {
             if (KeyLayout.TryParseUnschedulable(kv.Key, out var key, out _) || KeyLayout.TryParseRollout(kv.Key, out key))
             {
-                keys.Add(key);
+                Left(key);
             }
         }
-        return ([.. keys], read.Revision);
+        living.Sort((a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : string.CompareOrdinal(a.Name, b.Name));
+        var all = new List<WorkloadKey>(gone.Count + living.Count);
+        all.AddRange(gone.Values);
+        foreach (var (_, _, key) in living)
+        {
+            all.Add(key);
+        }
+        return (all, read.Revision);
     }
 
     /// <summary>

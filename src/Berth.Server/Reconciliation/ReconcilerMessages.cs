@@ -63,6 +63,9 @@ public static class ReconcilerMessages
     public static string Replaced(string replica, string node, long from, long to) =>
         string.Create(CultureInfo.InvariantCulture, $"replica {replica} on node {node} runs revision {from}; taken down to be placed with revision {to}");
 
+    /// <summary>A worker pool started twice.</summary>
+    public const string QueueStarted = "the reconcile queue is already started; start it once";
+
     /// <summary>Record detail: a write that lost to a concurrent one.</summary>
     public const string Raced = "the state changed while this was written; it is decided again on the next pass";
 

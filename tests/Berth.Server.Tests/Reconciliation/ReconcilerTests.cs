@@ -355,13 +355,15 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
-    public async Task WorkloadsAsync_ListsLivingWorkloadsAndWhatDeletedOnesLeft()
+    public async Task WorkloadsAsync_ListsWhatDeletedOnesLeftFirstThenTheLivingByPriority()
     {
         await using var h = new ReconcilerHarness();
         await h.RegisterNodesAsync(1);
         var live = StateFixtures.Workload("live");
+        var urgent = StateFixtures.Workload("urgent") with { Priority = 100 };
         var gone = StateFixtures.Workload("gone");
         await h.ApplyAsync(live);
+        await h.ApplyAsync(urgent);
         await h.ApplyAsync(gone);
         await h.SettleAsync(gone);
         await h.Store.DeleteAsync(KeyLayout.Workload(WorkloadKey.Of(gone)));
@@ -370,7 +372,8 @@ public sealed class ReconcilerTests
 
         var (workloads, revision) = await h.Reconciler.WorkloadsAsync();
 
-        Assert.Equal([WorkloadKey.Of(gone), WorkloadKey.Of(live), leftRollout], workloads);
+        // What deleted workloads left first (removing it frees room), then by priority.
+        Assert.Equal([WorkloadKey.Of(gone), leftRollout, WorkloadKey.Of(urgent), WorkloadKey.Of(live)], workloads);
         Assert.Equal((await h.Store.RangeAsync(KeyRange.Prefix("/"))).Revision, revision);
     }
 }
