@@ -76,6 +76,7 @@ public sealed class ControlLoopService(
                         runs[i] = queue.EnqueueAsync(workloads[i]);
                     }
                     await Task.WhenAll(runs).WaitAsync(stoppingToken).ConfigureAwait(false);
+                    queue.Retain(new HashSet<WorkloadKey>(workloads));
                     lastSweep = now;
                 }
             }

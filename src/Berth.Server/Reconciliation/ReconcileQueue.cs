@@ -98,6 +98,38 @@ public sealed class ReconcileQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Forgets the backoff of every idle key not in <paramref name="workloads"/> (the last sweep's list): a workload that
+    /// is gone for good is never queued again, and its backoff would otherwise stay in the table.
+    /// </summary>
+    public void Retain(IReadOnlyCollection<WorkloadKey> workloads)
+    {
+        ArgumentNullException.ThrowIfNull(workloads);
+        var keep = workloads as ISet<WorkloadKey> ?? new HashSet<WorkloadKey>(workloads);
+        lock (_gate)
+        {
+            foreach (var (key, entry) in _entries)
+            {
+                if (!entry.Running && entry.Next is null && !keep.Contains(key))
+                {
+                    _entries.Remove(key);
+                }
+            }
+        }
+    }
+
+    /// <summary>How many keys the queue holds state for (queued, running or backing off).</summary>
+    public int Tracked
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
     /// <summary>True when <paramref name="workload"/> is backing off now.</summary>
     public bool IsBackingOff(WorkloadKey workload)
     {

@@ -157,4 +157,20 @@ public sealed class ReconcileQueueTests
         // Only the first attempt reported the unschedulable summary as an event: the rest found it unchanged.
         Assert.Single(await h.EventsAsync(ClusterEventType.WorkloadUnschedulable));
     }
+
+    [Fact]
+    public async Task Retain_BackingOffKeyNoLongerSwept_IsForgotten()
+    {
+        var clock = new ManualTimeProvider(StateFixtures.T0);
+        await using var queue = new ReconcileQueue((key, ct) => Task.FromResult(true), new ReconcilerOptions(), clock);
+        queue.Start(CancellationToken.None);
+        await queue.EnqueueAsync(A).WaitAsync(WaitLimit);
+        await queue.EnqueueAsync(B).WaitAsync(WaitLimit);
+
+        queue.Retain([B]);
+
+        Assert.Equal(1, queue.Tracked);
+        Assert.False(queue.IsBackingOff(A));
+        Assert.True(queue.IsBackingOff(B));
+    }
 }
