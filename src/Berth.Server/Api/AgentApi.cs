@@ -24,7 +24,7 @@ namespace Berth.Server.Api;
 /// <list type="table">
 /// <item><term><c>POST /v1/agents/register</c></term><description><see cref="AgentRegistration"/> → <see cref="NodeManager.RegisterAsync"/>; answers the <see cref="NodeRecord"/>.</description></item>
 /// <item><term><c>POST /v1/agents/{node}/heartbeat</c></term><description><see cref="NodeManager.HeartbeatAsync"/>; 404 "register first" for an unknown node.</description></item>
-/// <item><term><c>GET /v1/agents/{node}/assignments</c></term><description>The node's assignments with their workload specs and workload revisions (<see cref="AgentAssignmentsResponse"/>).</description></item>
+/// <item><term><c>GET /v1/agents/{node}/assignments</c></term><description>The node's assignments with the workload spec and revision each was placed with (<see cref="AgentAssignmentsResponse"/>; <see cref="WorkloadHistory"/>).</description></item>
 /// <item><term><c>POST /v1/agents/{node}/status</c></term><description><see cref="AgentStatusReport"/>: Running turns a Pending assignment Running (compared on its mod revision, with a <see cref="ClusterEventType.ReplicaRunning"/> event); Exited goes to <see cref="RetryEngine.ReportExitAsync"/>. Reports about replicas that are gone, moved to another node or of another workload revision are answered 200 with an outcome saying so and write nothing; 409 means concurrent writes won, report again.</description></item>
 /// </list>
 /// </remarks>
@@ -39,7 +39,7 @@ public static class AgentApi
     /// <summary>Outcome of a report about a replica that is assigned to another node: nothing was written.</summary>
     public const string WrongNodeOutcome = "WrongNode";
 
-    /// <summary>Maps the agent endpoints onto <paramref name="app"/>; needs <see cref="NodeManager"/>, <see cref="RetryEngine"/>, <see cref="EventLog"/>, <see cref="ControlLoopSignal"/> and the store registered.</summary>
+    /// <summary>Maps the agent endpoints onto <paramref name="app"/>; needs <see cref="NodeManager"/>, <see cref="RetryEngine"/>, <see cref="EventLog"/>, <see cref="WorkloadHistory"/>, <see cref="ControlLoopSignal"/> and the store registered.</summary>
     public static IEndpointRouteBuilder MapAgentApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -102,7 +102,7 @@ public static class AgentApi
         return Json(new AgentStatusResponse(outcome.ToString(), 0));
     }
 
-    private static async Task<IResult> AssignmentsAsync(string node, IKeyValueStore store, CancellationToken ct)
+    private static async Task<IResult> AssignmentsAsync(string node, IKeyValueStore store, WorkloadHistory history, CancellationToken ct)
     {
         string nodeKey;
         try
@@ -142,6 +142,12 @@ public static class AgentApi
             // An assignment whose workload is gone is about to be removed by the placer: leaving it out lets the agent stop it now.
             if (assignment.Node == node && workloads.TryGetValue(assignment.Workload, out var workload))
             {
+                // A replica runs the revision it was placed with until the rolling replacement reaches it (or forever,
+                // when only the scale changed): answer that revision's spec while the store still has it.
+                if (assignment.WorkloadRevision != workload.Revision && await history.AtAsync(assignment.Workload, assignment.WorkloadRevision, ct) is { } placedWith)
+                {
+                    workload = (placedWith, assignment.WorkloadRevision);
+                }
                 mine.Add(new AgentAssignment(kv.Key, kv.ModRevision, assignment, workload.Spec, workload.Revision));
             }
         }
@@ -227,7 +233,7 @@ public static class AgentApi
                 // The replica moved (released from this node and placed elsewhere): this report is stale.
                 return Json(new AgentStatusResponse(WrongNodeOutcome, read.Revision));
             }
-            if (report.WorkloadRevision is { } revision && revision != workloadKv.ModRevision)
+            if (report.WorkloadRevision is { } revision && revision != assignment.WorkloadRevision)
             {
                 return Json(new AgentStatusResponse("Stale", read.Revision));
             }

@@ -1,23 +1,29 @@
 using Berth.Server.Nodes;
-using Berth.Server.Placement;
+using Berth.Server.Reconciliation;
+using Berth.Server.State;
+using Berth.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Hosting;
 
 /// <summary>
-/// The server's background control loop: each pass checks node liveness (at most every
-/// <see cref="NodeManagerOptions.CheckInterval"/>) and then runs one placement pass over every workload. Passes run
-/// every <see cref="ServerOptions.LoopInterval"/> and at once after a <see cref="ControlLoopSignal"/>.
+/// The server's one control loop owner: it runs the <see cref="Reconciler"/> on a bounded worker pool
+/// (<see cref="ReconcileQueue"/>) fed two ways, by a store watch (<see cref="ChangeFeed"/>: a workload or assignment that
+/// changes is reconciled at once) and by a sweep of every workload every <see cref="ReconcilerOptions.Interval"/> or after a
+/// <see cref="ControlLoopSignal"/>. Each pass also checks node liveness (at most every
+/// <see cref="NodeManagerOptions.CheckInterval"/>) and hands due retries to the retry engine; passes run every
+/// <see cref="ServerOptions.LoopInterval"/> and at once after a signal.
 /// </summary>
 /// <remarks>
-/// Liveness goes first so that replicas released from a lost node are placed in the same pass. A failing pass is
-/// logged and retried on the next tick: the store's compares make every step safe to repeat.
+/// Liveness goes first so that replicas released from a lost node are queued in the same pass. A pass that sweeps
+/// waits until the swept workloads were reconciled, so the first completed pass (readiness) means every workload was
+/// looked at once. A failing pass is logged and retried on the next tick: every step is safe to repeat.
 /// </remarks>
 public sealed class ControlLoopService(
     NodeManager nodes,
-    WorkloadPlacer placer,
-    Retries.RetryEngine retries,
+    Reconciler reconciler,
+    IKeyValueStore store,
     ControlLoopSignal signal,
     ServerOptions options,
     TimeProvider time,
@@ -31,7 +37,16 @@ public sealed class ControlLoopService(
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await using var queue = new ReconcileQueue(
+            async (workload, ct) => (await reconciler.ReconcileAsync(workload, ct).ConfigureAwait(false)).BackOff,
+            reconciler.Options,
+            time,
+            (workload, e) => ServerLog.ReconcileFailed(logger, e, workload.ToString()));
+        queue.Start(stoppingToken);
+        Task? watch = null;
         DateTimeOffset? lastCheck = null;
+        DateTimeOffset? lastSweep = null;
+        bool signalled = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -39,25 +54,30 @@ public sealed class ControlLoopService(
                 var now = time.GetUtcNow();
                 if (lastCheck is null || now - lastCheck.Value >= nodes.Options.CheckInterval)
                 {
-                    await nodes.CheckAsync(stoppingToken).ConfigureAwait(false);
+                    var check = await nodes.CheckAsync(stoppingToken).ConfigureAwait(false);
                     lastCheck = now;
+                    Enqueue(queue, await reconciler.RecordNodeCheckAsync(check, stoppingToken).ConfigureAwait(false));
                 }
-                // Retries before placement: a replica released from a full or lost node is then placed in this same pass.
-                await retries.DueAsync(stoppingToken).ConfigureAwait(false);
-                var passes = await placer.PlaceAllAsync(stoppingToken).ConfigureAwait(false);
-                foreach (var pass in passes)
+                // Retries fall due with no write to announce them: looked for every pass.
+                Enqueue(queue, await reconciler.RetryDueAsync(stoppingToken).ConfigureAwait(false));
+                if (watch is not null && watch.IsCompleted)
                 {
-                    foreach (var replica in pass.Replicas)
+                    ServerLog.WatchEnded(logger, watch.Exception?.InnerException?.Message ?? "ended");
+                    watch = null;
+                }
+                if (signalled || watch is null || lastSweep is null || now - lastSweep.Value >= reconciler.Options.Interval)
+                {
+                    var (workloads, revision) = await reconciler.WorkloadsAsync(stoppingToken).ConfigureAwait(false);
+                    // The watch continues from the revision the sweep read, so no change falls between the two.
+                    watch ??= ChangeFeed.RunAsync(store, revision + 1, workload => _ = queue.EnqueueAsync(workload), signal.Notify, stoppingToken);
+                    var runs = new Task[workloads.Count];
+                    for (int i = 0; i < runs.Length; i++)
                     {
-                        if (replica.Kind == ReplicaOutcomeKind.Placed && replica.Node is not null)
-                        {
-                            ServerLog.Placed(logger, pass.Workload.ToString(), replica.Replica, replica.Node);
-                        }
+                        runs[i] = queue.EnqueueAsync(workloads[i]);
                     }
-                    if (pass.GaveUp)
-                    {
-                        ServerLog.PlacementGaveUp(logger, pass.Workload.ToString(), pass.StaleRetries);
-                    }
+                    await Task.WhenAll(runs).WaitAsync(stoppingToken).ConfigureAwait(false);
+                    queue.Retain(new HashSet<WorkloadKey>(workloads));
+                    lastSweep = now;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -71,12 +91,20 @@ public sealed class ControlLoopService(
             Interlocked.Increment(ref _passes);
             try
             {
-                await signal.WaitAsync(options.LoopInterval, stoppingToken).ConfigureAwait(false);
+                signalled = await signal.WaitAsync(options.LoopInterval, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+        }
+    }
+
+    private static void Enqueue(ReconcileQueue queue, IReadOnlyList<WorkloadKey> workloads)
+    {
+        foreach (var workload in workloads)
+        {
+            _ = queue.EnqueueAsync(workload);
         }
     }
 }

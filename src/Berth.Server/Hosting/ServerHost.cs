@@ -48,6 +48,9 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>Wakes the control loop.</summary>
     public ControlLoopSignal Signal => _app.Services.GetRequiredService<ControlLoopSignal>();
 
+    /// <summary>The control loop, for tests that count its passes.</summary>
+    internal ControlLoopService Loop => _app.Services.GetRequiredService<ControlLoopService>();
+
     /// <summary>Completes when the host stops (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
@@ -97,6 +100,11 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new Retries.RetryEngine(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Retries));
             services.AddSingleton(sp => new WorkloadWriter(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton(sp => new ClusterQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
+            services.AddSingleton(sp => new Reconciliation.Reconciler(
+                sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetRequiredService<WorkloadPlacer>(),
+                sp.GetRequiredService<Retries.RetryEngine>(), sp.GetRequiredService<NodeManager>(), options.Reconciler,
+                logger: sp.GetRequiredService<ILogger<Reconciliation.Reconciler>>()));
+            services.AddSingleton(sp => new WorkloadHistory(sp.GetRequiredService<IKeyValueStore>()));
             services.AddSingleton<ControlLoopSignal>();
             services.AddSingleton<ControlLoopService>();
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());

@@ -16,4 +16,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Placed {WorkloadId} replica {Replica} on {NodeId}")]
     public static partial void Placed(ILogger logger, string workloadId, int replica, string nodeId);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Reconciling {WorkloadId} failed; it backs off")]
+    public static partial void ReconcileFailed(ILogger logger, Exception exception, string workloadId);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Store watch ended ({Reason}); every workload is swept and the watch restarts")]
+    public static partial void WatchEnded(ILogger logger, string reason);
 }

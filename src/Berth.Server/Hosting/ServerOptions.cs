@@ -44,6 +44,9 @@ public sealed record ServerOptions
     /// <summary>Retries of failing replicas; its <see cref="Retries.RetryEngineOptions.DueInterval"/> spaces the retry passes of the loop.</summary>
     public Retries.RetryEngineOptions Retries { get; init; } = new();
 
+    /// <summary>The reconciler: sweep interval, workers, the Pending deadline, records kept and backoff.</summary>
+    public Reconciliation.ReconcilerOptions Reconciler { get; init; } = new();
+
     /// <summary>True when TLS is configured. TLS is not implemented yet, so this is always false and only loopback addresses are accepted.</summary>
     public static bool TlsConfigured => false;
 
@@ -96,6 +99,7 @@ public sealed record ServerOptions
         try
         {
             Nodes.Validate();
+            Reconciler.Validate();
         }
         catch (ArgumentException e)
         {

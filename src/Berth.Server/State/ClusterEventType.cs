@@ -62,4 +62,13 @@ public enum ClusterEventType
 
     /// <summary>The node's agent reports a replica's processes started (the assignment turned Running).</summary>
     ReplicaRunning,
+
+    /// <summary>A replica of an older workload revision was taken down to be placed again with the current one (rolling replacement).</summary>
+    ReplicaReplaced,
+
+    /// <summary>A workload's spec changed while replicas ran the old one: they are replaced one at a time.</summary>
+    RolloutStarted,
+
+    /// <summary>Every replica of a workload runs its current revision: the rolling replacement is done.</summary>
+    RolloutCompleted,
 }

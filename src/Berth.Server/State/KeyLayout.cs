@@ -18,6 +18,8 @@ namespace Berth.Server.State;
 /// <item><term><c>/reconciliation/{namespace}/{name}</c></term><description>The reconciler's per-workload bookkeeping.</description></item>
 /// <item><term><c>/heartbeats/{node}</c></term><description><see cref="NodeHeartbeat"/>: the node's last heartbeat, apart from <c>/nodes/{node}</c> so that beats do not move the node's mod revision (which plans compare).</description></item>
 /// <item><term><c>/reconciliation/{namespace}/{name}/unschedulable/{replica}</c></term><description>The last unschedulable summary reported for a replica (UTF-8 text), so a restart does not report it again.</description></item>
+/// <item><term><c>/reconciliation/{namespace}/{name}/rollout</c></term><description><see cref="Reconciliation.RolloutState"/>: the revision a rolling replacement is bringing the replicas to.</description></item>
+/// <item><term><c>/reconciliation/records/{namespace}/{name}/{ticks:D19}-{sequence:D10}</c></term><description><see cref="Reconciliation.ReconciliationRecord"/>: one per reconciler action, the last few per workload kept. The id holds a '-', so it never parses as a replica index under an unschedulable prefix.</description></item>
 /// </list>
 /// Replica indexes are written as decimal numbers without padding; names cannot contain '/', so the parts never overlap.
 /// A workload's prefix ends in '/', so <c>web</c> never matches <c>web-2</c>.
@@ -108,6 +110,44 @@ public static class KeyLayout
     }
 
     private const string UnschedulableSegment = "/unschedulable/";
+
+    /// <summary>Prefix of reconciliation records.</summary>
+    public const string ReconciliationRecordsPrefix = ReconciliationPrefix + "records/";
+
+    /// <summary><c>/reconciliation/{namespace}/{name}/rollout</c>: the rolling replacement in progress, if any.</summary>
+    public static string Rollout(WorkloadKey workload) => Reconciliation(workload) + RolloutSegment;
+
+    /// <summary><c>/reconciliation/{namespace}/{name}/</c>: the prefix of every bookkeeping key of one workload (summaries, rollout).</summary>
+    public static string ReconciliationOf(WorkloadKey workload) => Reconciliation(workload) + "/";
+
+    /// <summary><c>/reconciliation/records/{namespace}/{name}/</c>: the prefix of every reconciliation record of one workload.</summary>
+    public static string ReconciliationRecordsOf(WorkloadKey workload) => ReconciliationRecordsPrefix + Valid(workload).ToString() + "/";
+
+    /// <summary><c>/reconciliation/records/{namespace}/{name}/{ticks:D19}-{sequence:D10}</c>: keys sort by time, then by the writer's counter.</summary>
+    public static string ReconciliationRecord(WorkloadKey workload, DateTimeOffset time, long sequence)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        return string.Create(CultureInfo.InvariantCulture, $"{ReconciliationRecordsOf(workload)}{time.UtcTicks:D19}-{sequence:D10}");
+    }
+
+    /// <summary>Reads the workload from <c>/reconciliation/{namespace}/{name}/rollout</c>.</summary>
+    public static bool TryParseRollout(string key, out WorkloadKey workload)
+    {
+        workload = default;
+        if (!TryRest(key, ReconciliationPrefix, out var rest))
+        {
+            return false;
+        }
+        var parts = rest.Split('/');
+        if (parts.Length != 3 || parts[2] != "rollout" || !TryWorkload(parts[0], parts[1], out workload))
+        {
+            workload = default;
+            return false;
+        }
+        return true;
+    }
+
+    private const string RolloutSegment = "/rollout";
 
     /// <summary><c>/events/{ticks:D19}-{writer}-{sequence:D10}</c>.</summary>
     /// <param name="time">When the event happened; the key sorts by it.</param>

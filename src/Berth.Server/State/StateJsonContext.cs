@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Berth.Core.Specs;
+using Berth.Server.Reconciliation;
 
 namespace Berth.Server.State;
 
@@ -17,4 +18,6 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(RetryState))]
 [JsonSerializable(typeof(ClusterEvent))]
 [JsonSerializable(typeof(NodeHeartbeat))]
+[JsonSerializable(typeof(RolloutState))]
+[JsonSerializable(typeof(ReconciliationRecord))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

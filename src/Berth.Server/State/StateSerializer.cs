@@ -33,6 +33,12 @@ public static class StateSerializer
     /// <summary>Serializes a node heartbeat.</summary>
     public static byte[] Serialize(NodeHeartbeat value) => JsonSerializer.SerializeToUtf8Bytes(value, Info<NodeHeartbeat>());
 
+    /// <summary>Serializes a rollout state.</summary>
+    public static byte[] Serialize(Reconciliation.RolloutState value) => JsonSerializer.SerializeToUtf8Bytes(value, Info<Reconciliation.RolloutState>());
+
+    /// <summary>Serializes a reconciliation record.</summary>
+    public static byte[] Serialize(Reconciliation.ReconciliationRecord value) => JsonSerializer.SerializeToUtf8Bytes(value, Info<Reconciliation.ReconciliationRecord>());
+
     /// <summary>Reads a stored record of type <typeparamref name="T"/> (one of the types above).</summary>
     /// <exception cref="JsonException">The bytes are not a valid <typeparamref name="T"/>; the message names the path.</exception>
     public static T Deserialize<T>(ReadOnlySpan<byte> utf8Json)

@@ -198,4 +198,61 @@ public sealed class AgentApiTests : IAsyncLifetime
         Assert.Equal(AgentApi.WrongNodeOutcome, exited.Body.GetProperty("outcome").GetString());
         Assert.Equal("Pending", await StateAsync());
     }
+
+    private async Task<List<JsonElement>> AssignmentsAsync()
+    {
+        var (_, body) = await SendAsync(HttpMethod.Get, "v1/agents/node-a/assignments");
+        return [.. body.GetProperty("assignments").EnumerateArray().OrderBy(a => a.GetProperty("assignment").GetProperty("replica").GetInt32())];
+    }
+
+    private async Task<List<JsonElement>> WaitForAssignmentsAsync(Func<List<JsonElement>, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + WaitLimit;
+        while (true)
+        {
+            var items = await AssignmentsAsync();
+            if (condition(items))
+            {
+                return items;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task Assignments_AfterAScaleOnlyReapply_KeepServingTheRevisionEachReplicaWasPlacedWith()
+    {
+        var item = await AssignedAsync();
+        long first = item.GetProperty("workloadRevision").GetInt64();
+        Assert.Equal("Running", (await PostAsync("v1/agents/node-a/status", Report("Running", workloadRevision: first))).Body.GetProperty("outcome").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, "v1/apply", Manifest.Replace("replicas: 1", "replicas: 2", StringComparison.Ordinal), "application/yaml")).Status);
+        var items = await WaitForAssignmentsAsync(i => i.Count == 2, "the second replica");
+
+        // Replica 0 keeps its revision, so its agent does not restart it; only the new replica runs the new revision.
+        Assert.Equal(first, items[0].GetProperty("workloadRevision").GetInt64());
+        Assert.Equal(1, items[0].GetProperty("workload").GetProperty("replicas").GetInt32());
+        Assert.True(items[1].GetProperty("workloadRevision").GetInt64() > first);
+        Assert.Equal("Running", items[0].GetProperty("assignment").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Assignments_AfterASpecChange_RunningReplicaIsReplacedWithTheNewSpec()
+    {
+        var item = await AssignedAsync();
+        long first = item.GetProperty("workloadRevision").GetInt64();
+        await PostAsync("v1/agents/node-a/status", Report("Running", workloadRevision: first));
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, "v1/apply", Manifest.Replace("GREETING: hello", "GREETING: bonjour", StringComparison.Ordinal), "application/yaml")).Status);
+        var items = await WaitForAssignmentsAsync(i => i.Count == 1 && i[0].GetProperty("workloadRevision").GetInt64() > first, "the replacement");
+
+        var container = items[0].GetProperty("workload").GetProperty("containers")[0];
+        Assert.Equal("bonjour", container.GetProperty("env").GetProperty("GREETING").GetString());
+        Assert.Equal("Pending", items[0].GetProperty("assignment").GetProperty("state").GetString());
+        var (_, events) = await SendAsync(HttpMethod.Get, "v1/events?after=0&limit=1000");
+        var types = events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.Contains("RolloutStarted", types);
+        Assert.Contains("ReplicaReplaced", types);
+    }
 }

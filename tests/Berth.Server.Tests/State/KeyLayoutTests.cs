@@ -117,4 +117,29 @@ public sealed class KeyLayoutTests
         Assert.False(KeyLayout.TryParseUnschedulable(key, out _, out var replica), name);
         Assert.Equal(-1, replica);
     }
+
+    [Fact]
+    public void Rollout_BuiltKey_SitsUnderTheWorkloadsBookkeepingAndRoundTrips()
+    {
+        Assert.Equal("/reconciliation/default/web/rollout", KeyLayout.Rollout(Web));
+        Assert.StartsWith(KeyLayout.ReconciliationOf(Web), KeyLayout.Rollout(Web), StringComparison.Ordinal);
+        Assert.True(KeyLayout.TryParseRollout(KeyLayout.Rollout(Web), out var workload));
+        Assert.Equal(Web, workload);
+        Assert.False(KeyLayout.TryParseRollout(KeyLayout.Unschedulable(Web, 2), out _));
+    }
+
+    [Fact]
+    public void ReconciliationRecord_BuiltKey_SortsByTimeAndNeverParsesAsASummaryOrRollout()
+    {
+        var early = KeyLayout.ReconciliationRecord(Web, DateTimeOffset.UnixEpoch, 9);
+        var late = KeyLayout.ReconciliationRecord(Web, DateTimeOffset.UnixEpoch.AddTicks(1), 1);
+
+        Assert.Equal("/reconciliation/records/default/web/0621355968000000000-0000000009", early);
+        Assert.True(string.CompareOrdinal(early, late) < 0);
+        Assert.StartsWith(KeyLayout.ReconciliationRecordsOf(Web), early, StringComparison.Ordinal);
+        // A workload named "unschedulable" in namespace "default": its records must not read as summaries of records/default.
+        var tricky = KeyLayout.ReconciliationRecord(new WorkloadKey("default", "unschedulable"), DateTimeOffset.UnixEpoch, 3);
+        Assert.False(KeyLayout.TryParseUnschedulable(tricky, out _, out _));
+        Assert.False(KeyLayout.TryParseRollout(tricky, out _));
+    }
 }

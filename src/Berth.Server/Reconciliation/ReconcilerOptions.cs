@@ -1,0 +1,62 @@
+namespace Berth.Server.Reconciliation;
+
+/// <summary>How the <see cref="Reconciler"/> and its worker pool run (DESIGN.md, "Failure model"). Config section <c>Reconciler</c>.</summary>
+public sealed record ReconcilerOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "Reconciler";
+
+    /// <summary>
+    /// <c>Reconciler:Interval</c>: how often every workload is reconciled even when no change was seen. Default 5 s: the
+    /// store watch makes most reconciles event-driven; the sweep catches what no write announces (deadlines, backoffs ending).
+    /// </summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>Reconciler:Workers</c>: how many workloads are reconciled at once. Default 2, the cores of a small control plane.</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>
+    /// <c>Reconciler:PendingTimeout</c>: how long an assignment may stay Pending on a Ready node before it is released and
+    /// placed again. Default 60 s: an agent polls every second and starts a process in milliseconds, so a minute means the
+    /// start was lost, not slow.
+    /// </summary>
+    public TimeSpan PendingTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>Reconciler:RecordsPerWorkload</c>: how many reconciliation records are kept per workload; older ones are deleted with each new one. Default 20.</summary>
+    public int RecordsPerWorkload { get; init; } = 20;
+
+    /// <summary><c>Reconciler:BackoffInitial</c>: how long a workload waits after an action that failed or changed nothing. Default 1 s; it doubles on each such pass.</summary>
+    public TimeSpan BackoffInitial { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>Reconciler:BackoffMax</c>: the cap of the doubling backoff. Default 60 s, so a workload that cannot be placed is retried once a minute.</summary>
+    public TimeSpan BackoffMax { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Throws when a value is out of range; the message names the config key.</summary>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public void Validate()
+    {
+        Positive(nameof(Interval), Interval);
+        Positive(nameof(PendingTimeout), PendingTimeout);
+        Positive(nameof(BackoffInitial), BackoffInitial);
+        if (BackoffMax < BackoffInitial)
+        {
+            throw new ArgumentException(ReconcilerMessages.BackoffMaxBelowInitial(SectionName + ":" + nameof(BackoffMax), BackoffMax, BackoffInitial));
+        }
+        if (Workers < 1)
+        {
+            throw new ArgumentException(ReconcilerMessages.AtLeastOne(SectionName + ":" + nameof(Workers), Workers));
+        }
+        if (RecordsPerWorkload < 1)
+        {
+            throw new ArgumentException(ReconcilerMessages.AtLeastOne(SectionName + ":" + nameof(RecordsPerWorkload), RecordsPerWorkload));
+        }
+    }
+
+    private static void Positive(string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            throw new ArgumentException(ReconcilerMessages.NotPositive(SectionName + ":" + name, value));
+        }
+    }
+}
