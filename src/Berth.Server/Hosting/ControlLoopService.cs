@@ -1,5 +1,7 @@
 using Berth.Server.Nodes;
+using Berth.Server.Observability;
 using Berth.Server.Placement;
+using Berth.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +22,8 @@ public sealed class ControlLoopService(
     Retries.RetryEngine retries,
     ControlLoopSignal signal,
     ServerOptions options,
+    BerthMetrics metrics,
+    IKeyValueStore store,
     TimeProvider time,
     ILogger<ControlLoopService> logger) : BackgroundService
 {
@@ -34,6 +38,8 @@ public sealed class ControlLoopService(
         DateTimeOffset? lastCheck = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            long passStart = time.GetTimestamp();
+            bool failed = false;
             try
             {
                 var now = time.GetUtcNow();
@@ -43,8 +49,10 @@ public sealed class ControlLoopService(
                     lastCheck = now;
                 }
                 // Retries before placement: a replica released from a full or lost node is then placed in this same pass.
-                await retries.DueAsync(stoppingToken).ConfigureAwait(false);
+                metrics.RecordRetries(await retries.DueAsync(stoppingToken).ConfigureAwait(false));
+                long cycleStart = time.GetTimestamp();
                 var passes = await placer.PlaceAllAsync(stoppingToken).ConfigureAwait(false);
+                metrics.RecordSchedulingCycle(passes, time.GetElapsedTime(cycleStart));
                 foreach (var pass in passes)
                 {
                     foreach (var replica in pass.Replicas)
@@ -59,6 +67,8 @@ public sealed class ControlLoopService(
                         ServerLog.PlacementGaveUp(logger, pass.Workload.ToString(), pass.StaleRetries);
                     }
                 }
+                // Counted after placement, so the gauges show what this pass left behind.
+                metrics.RecordCensus(await ClusterCensus.ReadAsync(store, stoppingToken).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -66,8 +76,10 @@ public sealed class ControlLoopService(
             }
             catch (Exception e)
             {
+                failed = true;
                 ServerLog.PassFailed(logger, e, options.LoopInterval);
             }
+            metrics.RecordLoopPass(time.GetElapsedTime(passStart), failed);
             Interlocked.Increment(ref _passes);
             try
             {

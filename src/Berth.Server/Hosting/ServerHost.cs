@@ -1,5 +1,6 @@
 using Berth.Server.Api;
 using Berth.Server.Nodes;
+using Berth.Server.Observability;
 using Berth.Server.Placement;
 using Berth.Server.State;
 using Berth.Store;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -47,6 +49,9 @@ public sealed class ServerHost : IAsyncDisposable
 
     /// <summary>Wakes the control loop.</summary>
     public ControlLoopSignal Signal => _app.Services.GetRequiredService<ControlLoopSignal>();
+
+    /// <summary>The host's services (tests read the mapped endpoints from them).</summary>
+    internal IServiceProvider Services => _app.Services;
 
     /// <summary>Completes when the host stops (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
@@ -90,6 +95,12 @@ public sealed class ServerHost : IAsyncDisposable
             var services = builder.Services;
             services.AddSingleton(options);
             services.AddSingleton<IKeyValueStore>(store);
+            // One registry per host, so two servers in one process count apart; everything resolved from the services
+            // writes through the metered view, which counts transactions and committed events.
+            var metrics = new BerthMetrics();
+            services.AddSingleton(metrics);
+            services.Replace(ServiceDescriptor.Singleton<IKeyValueStore>(new MeteredKeyValueStore(store, metrics)));
+            services.AddApiDocument();
             services.AddSingleton(TimeProvider.System);
             services.AddSingleton(sp => new EventLog(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new NodeManager(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Nodes));
@@ -102,8 +113,14 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
 
             app = builder.Build();
+            // Routing first, so request metrics are labelled by route pattern rather than by raw path.
+            app.UseRouting();
+            app.UseRequestMetrics();
             app.MapBerthApi();
             app.MapAgentApi();
+            app.MapMetricsEndpoint();
+            // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
+            app.MapOpenApi();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
