@@ -1,3 +1,5 @@
+using Berth.Core.Resources;
+using Berth.Server.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,14 +60,41 @@ public static class ApiDocument
         // options are made to agree with them. Nothing else reads these options: every endpoint writes with explicit
         // metadata and reads its body itself.
         services.ConfigureHttpJsonOptions(json => CopyApiJson(json));
-        services.AddOpenApi(Name, options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(Name, options =>
         {
-            document.Info.Title = Title;
-            document.Info.Version = Name;
-            document.Info.Description = "Workloads, nodes, assignments and events of a Berth control plane. Errors are {\"error\": \"...\"}.";
-            return Task.CompletedTask;
-        }));
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = Title;
+                document.Info.Version = Name;
+                document.Info.Description = "Workloads, nodes, assignments and events of a Berth control plane. Errors are {\"error\": \"...\"}.";
+                return Task.CompletedTask;
+            });
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                DescribeConvertedType(schema, context.JsonTypeInfo.Type);
+                return Task.CompletedTask;
+            });
+        });
         return services;
+    }
+
+    // Types written by a custom converter are opaque to the generator (it emits an empty schema); say what the
+    // converters in StateJsonContext write.
+    private static void DescribeConvertedType(OpenApiSchema schema, Type type)
+    {
+        if (type == typeof(Quantity))
+        {
+            schema.Type = JsonSchemaType.String;
+        }
+        else if (type == typeof(WorkloadKey))
+        {
+            schema.Type = JsonSchemaType.String;
+        }
+        else if (type == typeof(ResourceList))
+        {
+            schema.Type = JsonSchemaType.Object;
+            schema.AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A Kubernetes quantity, e.g. 500m, 64Mi, 2." };
+        }
     }
 
     private static void CopyApiJson(JsonOptions json)

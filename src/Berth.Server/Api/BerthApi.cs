@@ -39,8 +39,15 @@ public static class BerthApi
     public static IEndpointRouteBuilder MapBerthApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/healthz", () => Json(new HealthResponse("ok")));
-        app.MapGet("/readyz", ReadyAsync);
+        app.MapGet("/healthz", () => Json(new HealthResponse("ok")))
+            .WithName("Health").WithTags("Health")
+            .WithSummary("200 while the process serves requests.")
+            .Produces<HealthResponse>(StatusCodes.Status200OK);
+        app.MapGet("/readyz", ReadyAsync)
+            .WithName("Ready").WithTags("Health")
+            .WithSummary("200 once the store answers and the control loop has completed a pass; 503 before.")
+            .Produces<HealthResponse>(StatusCodes.Status200OK)
+            .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
 
         var v1 = app.MapGroup("/v1");
         v1.MapPost("/apply", ApplyAsync)

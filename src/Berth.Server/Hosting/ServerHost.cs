@@ -87,6 +87,8 @@ public sealed class ServerHost : IAsyncDisposable
             {
                 kestrel.Listen(endPoint);
                 kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+                kestrel.Limits.MaxRequestLineSize = ServerOptions.MaxRequestLineBytes;
+                kestrel.Limits.MaxRequestHeadersTotalSize = ServerOptions.MaxRequestHeadersBytes;
                 kestrel.AddServerHeader = false;
             });
             // Graceful shutdown: in-flight requests and the loop's current step get this long to finish.
@@ -116,6 +118,7 @@ public sealed class ServerHost : IAsyncDisposable
             // Routing first, so request metrics are labelled by route pattern rather than by raw path.
             app.UseRouting();
             app.UseRequestMetrics();
+            app.UseBadRequestAnswers();
             app.MapBerthApi();
             app.MapAgentApi();
             app.MapMetricsEndpoint();
