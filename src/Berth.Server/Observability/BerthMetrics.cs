@@ -21,6 +21,51 @@ namespace Berth.Server.Observability;
 /// </remarks>
 public sealed class BerthMetrics
 {
+    /// <summary>Name of the placements counter.</summary>
+    public const string PlacementsTotal = "berth_placements_total";
+
+    /// <summary>Name of the scheduling cycle histogram.</summary>
+    public const string SchedulingCycleSeconds = "berth_scheduling_cycle_duration_seconds";
+
+    /// <summary>Name of the control loop pass histogram.</summary>
+    public const string ControlLoopPassSeconds = "berth_control_loop_pass_duration_seconds";
+
+    /// <summary>Name of the control loop failures counter.</summary>
+    public const string ControlLoopFailuresTotal = "berth_control_loop_failures_total";
+
+    /// <summary>Name of the nodes-by-status gauge.</summary>
+    public const string NodesGauge = "berth_nodes";
+
+    /// <summary>Name of the cordoned nodes gauge.</summary>
+    public const string NodesCordonedGauge = "berth_nodes_cordoned";
+
+    /// <summary>Name of the workloads gauge.</summary>
+    public const string WorkloadsGauge = "berth_workloads";
+
+    /// <summary>Name of the assignments-by-state gauge.</summary>
+    public const string AssignmentsGauge = "berth_assignments";
+
+    /// <summary>Name of the unschedulable replicas gauge.</summary>
+    public const string ReplicasUnschedulableGauge = "berth_replicas_unschedulable";
+
+    /// <summary>Name of the events counter.</summary>
+    public const string EventsTotal = "berth_events_total";
+
+    /// <summary>Name of the retries counter.</summary>
+    public const string RetriesTriggeredTotal = "berth_retries_triggered_total";
+
+    /// <summary>Name of the store transactions counter.</summary>
+    public const string StoreTransactionsTotal = "berth_store_transactions_total";
+
+    /// <summary><see cref="StoreTransactionsTotal"/> result of a transaction whose compares held.</summary>
+    public const string CommittedResult = "committed";
+
+    /// <summary><see cref="StoreTransactionsTotal"/> result of a transaction whose compares failed.</summary>
+    public const string ConflictResult = "conflict";
+
+    /// <summary><see cref="StoreTransactionsTotal"/> result of a transaction the store threw on.</summary>
+    public const string ErrorResult = "error";
+
     /// <summary><see cref="PlacementsTotal"/> outcome of a replica placed on a node.</summary>
     public const string PlacedOutcome = "placed";
 
@@ -124,51 +169,6 @@ public sealed class BerthMetrics
         }
         RecordCensus(ClusterCensus.Empty);
     }
-
-    /// <summary>Name of the placements counter.</summary>
-    public const string PlacementsTotal = "berth_placements_total";
-
-    /// <summary>Name of the scheduling cycle histogram.</summary>
-    public const string SchedulingCycleSeconds = "berth_scheduling_cycle_duration_seconds";
-
-    /// <summary>Name of the control loop pass histogram.</summary>
-    public const string ControlLoopPassSeconds = "berth_control_loop_pass_duration_seconds";
-
-    /// <summary>Name of the control loop failures counter.</summary>
-    public const string ControlLoopFailuresTotal = "berth_control_loop_failures_total";
-
-    /// <summary>Name of the nodes-by-status gauge.</summary>
-    public const string NodesGauge = "berth_nodes";
-
-    /// <summary>Name of the cordoned nodes gauge.</summary>
-    public const string NodesCordonedGauge = "berth_nodes_cordoned";
-
-    /// <summary>Name of the workloads gauge.</summary>
-    public const string WorkloadsGauge = "berth_workloads";
-
-    /// <summary>Name of the assignments-by-state gauge.</summary>
-    public const string AssignmentsGauge = "berth_assignments";
-
-    /// <summary>Name of the unschedulable replicas gauge.</summary>
-    public const string ReplicasUnschedulableGauge = "berth_replicas_unschedulable";
-
-    /// <summary>Name of the events counter.</summary>
-    public const string EventsTotal = "berth_events_total";
-
-    /// <summary>Name of the retries counter.</summary>
-    public const string RetriesTriggeredTotal = "berth_retries_triggered_total";
-
-    /// <summary>Name of the store transactions counter.</summary>
-    public const string StoreTransactionsTotal = "berth_store_transactions_total";
-
-    /// <summary><see cref="StoreTransactionsTotal"/> result of a transaction whose compares held.</summary>
-    public const string CommittedResult = "committed";
-
-    /// <summary><see cref="StoreTransactionsTotal"/> result of a transaction whose compares failed.</summary>
-    public const string ConflictResult = "conflict";
-
-    /// <summary><see cref="StoreTransactionsTotal"/> result of a transaction the store threw on.</summary>
-    public const string ErrorResult = "error";
 
     /// <summary>The registry <c>/metrics</c> exports.</summary>
     public CollectorRegistry Registry { get; }
