@@ -1,5 +1,6 @@
 using Berth.Core.Resources;
 using Berth.Server.State;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,8 +58,8 @@ public static class ApiDocument
     {
         ArgumentNullException.ThrowIfNull(services);
         // The generator takes schemas from the HTTP JSON options; answers are written with ApiJson.Options, so the
-        // options are made to agree with them. Nothing else reads these options: every endpoint writes with explicit
-        // metadata and reads its body itself.
+        // options are made to agree with them. The endpoints write with explicit metadata and read their bodies
+        // themselves, so only an endpoint that binds a JSON parameter would also read with these options.
         services.ConfigureHttpJsonOptions(json => CopyApiJson(json));
         services.AddOpenApi(Name, options =>
         {
@@ -106,7 +107,6 @@ public static class ApiDocument
         target.DefaultIgnoreCondition = source.DefaultIgnoreCondition;
         target.RespectNullableAnnotations = source.RespectNullableAnnotations;
         target.RespectRequiredConstructorParameters = source.RespectRequiredConstructorParameters;
-        target.NumberHandling = source.NumberHandling;
         target.Converters.Clear();
         foreach (var converter in source.Converters)
         {
@@ -114,5 +114,8 @@ public static class ApiDocument
         }
         target.TypeInfoResolverChain.Clear();
         target.TypeInfoResolverChain.Add(source.TypeInfoResolver!);
+        // A type outside the API's contexts (say, the body of an endpoint that binds JSON itself) still gets a schema
+        // and can still be bound, by reflection, rather than failing the whole document.
+        target.TypeInfoResolverChain.Add(new DefaultJsonTypeInfoResolver());
     }
 }
