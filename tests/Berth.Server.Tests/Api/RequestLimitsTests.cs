@@ -69,6 +69,9 @@ public sealed class RequestLimitsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(before, (await Server.Host.Store.RangeAsync(Berth.Store.KeyRange.Prefix("/"), limit: 1)).Revision);
+        // The answer is written inside the request metrics, so they record the real status, not a 500.
+        var metrics = PrometheusText.Parse(await Server.GetTextAsync("metrics"));
+        Assert.Equal(1, metrics.Sum("http_requests_received_total", "endpoint=\"/v1/agents/register\"", "code=\"413\""));
     }
 
     [Fact]
