@@ -44,10 +44,34 @@ public static class AgentApi
     {
         ArgumentNullException.ThrowIfNull(app);
         var agents = app.MapGroup("/v1/agents");
-        agents.MapPost("/register", RegisterAsync);
-        agents.MapPost("/{node}/heartbeat", HeartbeatAsync);
-        agents.MapGet("/{node}/assignments", AssignmentsAsync);
-        agents.MapPost("/{node}/status", StatusAsync);
+        agents.MapPost("/register", RegisterAsync)
+            .WithName("RegisterAgent").WithTags("Agents")
+            .WithSummary("Registers (or re-registers) a node agent with its labels and allocatable resources.")
+            .Accepts<AgentRegistration>("application/json")
+            .Produces<NodeRecord>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
+        agents.MapPost("/{node}/heartbeat", HeartbeatAsync)
+            .WithName("AgentHeartbeat").WithTags("Agents")
+            .WithSummary("Records that the node's agent is alive; 404 until it has registered.")
+            .Produces<AgentStatusResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
+        agents.MapGet("/{node}/assignments", AssignmentsAsync)
+            .WithName("AgentAssignments").WithTags("Agents")
+            .WithSummary("The node's assignments with their workload specs and revisions: what its agent should run.")
+            .Produces<AgentAssignmentsResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound);
+        agents.MapPost("/{node}/status", StatusAsync)
+            .WithName("AgentStatus").WithTags("Agents")
+            .WithSummary("Reports a replica running or exited; exits go to the retry engine.")
+            .Accepts<AgentStatusReport>("application/json")
+            .Produces<AgentStatusResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
         return app;
     }
 

@@ -7,6 +7,13 @@ public static class ApiMessages
     public static string BodyTooLarge(long limit) =>
         $"request body is larger than the limit of {limit} bytes; split the manifest into several applies";
 
+    /// <summary>A request body over the limit, on an endpoint that does not answer it itself (every endpoint but apply).</summary>
+    public static string RequestBodyTooLarge(long limit) =>
+        $"request body is larger than the limit of {limit} bytes; nothing was written, send a smaller body";
+
+    /// <summary>A request the server refused while reading it (malformed, or over a limit), on any endpoint.</summary>
+    public static string BadRequest(string reason) => $"bad request: {reason}";
+
     /// <summary>A request body that is not UTF-8 text.</summary>
     public const string BodyNotText = "request body must be UTF-8 manifest text (YAML or JSON)";
 

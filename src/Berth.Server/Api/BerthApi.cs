@@ -39,17 +39,58 @@ public static class BerthApi
     public static IEndpointRouteBuilder MapBerthApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/healthz", () => Json(new HealthResponse("ok")));
-        app.MapGet("/readyz", ReadyAsync);
+        app.MapGet("/healthz", () => Json(new HealthResponse("ok")))
+            .WithName("Health").WithTags("Health")
+            .WithSummary("200 while the process serves requests.")
+            .Produces<HealthResponse>(StatusCodes.Status200OK);
+        app.MapGet("/readyz", ReadyAsync)
+            .WithName("Ready").WithTags("Health")
+            .WithSummary("200 once the store answers and the control loop has completed a pass; 503 before.")
+            .Produces<HealthResponse>(StatusCodes.Status200OK)
+            .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
 
         var v1 = app.MapGroup("/v1");
-        v1.MapPost("/apply", ApplyAsync);
-        v1.MapGet("/workloads", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.WorkloadsAsync(ct)));
-        v1.MapGet("/workloads/{ns}/{name}", GetWorkloadAsync);
-        v1.MapDelete("/workloads/{ns}/{name}", DeleteWorkloadAsync);
-        v1.MapGet("/nodes", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.NodesAsync(ct)));
-        v1.MapGet("/assignments", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.AssignmentsAsync(ct)));
-        v1.MapGet("/events", GetEventsAsync);
+        v1.MapPost("/apply", ApplyAsync)
+            .WithName("Apply").WithTags("Workloads")
+            .WithSummary("Creates or updates workloads from manifest text (YAML or JSON, one or more Workload documents); all are validated before anything is written.")
+            .Accepts<string>("application/yaml", "application/json")
+            .Produces<ApplyResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status409Conflict)
+            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
+        v1.MapGet("/workloads", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.WorkloadsAsync(ct)))
+            .WithName("ListWorkloads").WithTags("Workloads")
+            .WithSummary("Every workload.")
+            .Produces<WorkloadView[]>(StatusCodes.Status200OK);
+        v1.MapGet("/workloads/{ns}/{name}", GetWorkloadAsync)
+            .WithName("GetWorkload").WithTags("Workloads")
+            .WithSummary("Spec, assignments and last events of one workload.")
+            .Produces<WorkloadDetail>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound);
+        v1.MapDelete("/workloads/{ns}/{name}", DeleteWorkloadAsync)
+            .WithName("DeleteWorkload").WithTags("Workloads")
+            .WithSummary("Deletes a workload; the control loop then removes its assignments.")
+            .Produces<DeleteResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
+        v1.MapGet("/nodes", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.NodesAsync(ct)))
+            .WithName("ListNodes").WithTags("Nodes")
+            .WithSummary("Every node with its status and last heartbeat.")
+            .Produces<NodeView[]>(StatusCodes.Status200OK);
+        v1.MapGet("/assignments", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.AssignmentsAsync(ct)))
+            .WithName("ListAssignments").WithTags("Assignments")
+            .WithSummary("Every assignment of a replica to a node.")
+            .Produces<AssignmentView[]>(StatusCodes.Status200OK);
+        v1.MapGet("/events", GetEventsAsync)
+            .WithName("ListEvents").WithTags("Events")
+            .WithSummary("Events committed after a revision; with follow=true, a text/event-stream of those and then live ones (each message: id = revision, data = one event as JSON).")
+            .WithQueryParameter("after", ApiDocument.IntegerSchema, "Store revision; only events committed after it. Default 0.")
+            .WithQueryParameter("limit", ApiDocument.IntegerSchema, $"At most this many events, 1 to {MaxEventLimit}. Default {DefaultEventLimit}. Ignored with follow=true.")
+            .WithQueryParameter("follow", ApiDocument.BooleanSchema, "true: answer text/event-stream and keep sending events as they commit.")
+            .Produces<EventsResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Berth.Server.Nodes;
+using Berth.Server.Observability;
 using Berth.Server.Reconciliation;
 using Berth.Server.State;
 using Berth.Store;
@@ -18,7 +19,8 @@ namespace Berth.Server.Hosting;
 /// <remarks>
 /// Liveness goes first so that replicas released from a lost node are queued in the same pass. A pass that sweeps
 /// waits until the swept workloads were reconciled, so the first completed pass (readiness) means every workload was
-/// looked at once. A failing pass is logged and retried on the next tick: every step is safe to repeat.
+/// looked at once. A failing pass is logged and retried on the next tick: every step is safe to repeat. Each pass
+/// reports its duration and the cluster counts it left to <see cref="BerthMetrics"/>.
 /// </remarks>
 public sealed class ControlLoopService(
     NodeManager nodes,
@@ -26,6 +28,7 @@ public sealed class ControlLoopService(
     IKeyValueStore store,
     ControlLoopSignal signal,
     ServerOptions options,
+    BerthMetrics metrics,
     TimeProvider time,
     ILogger<ControlLoopService> logger) : BackgroundService
 {
@@ -49,6 +52,8 @@ public sealed class ControlLoopService(
         bool signalled = false;
         while (!stoppingToken.IsCancellationRequested)
         {
+            long passStart = time.GetTimestamp();
+            bool failed = false;
             try
             {
                 var now = time.GetUtcNow();
@@ -79,6 +84,8 @@ public sealed class ControlLoopService(
                     queue.Retain(new HashSet<WorkloadKey>(workloads));
                     lastSweep = now;
                 }
+                // Counted after the sweep, so the gauges show what this pass left behind.
+                metrics.RecordCensus(await ClusterCensus.ReadAsync(store, stoppingToken).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -86,8 +93,10 @@ public sealed class ControlLoopService(
             }
             catch (Exception e)
             {
+                failed = true;
                 ServerLog.PassFailed(logger, e, options.LoopInterval);
             }
+            metrics.RecordLoopPass(time.GetElapsedTime(passStart), failed);
             Interlocked.Increment(ref _passes);
             try
             {

@@ -1,5 +1,6 @@
 using Berth.Server.Api;
 using Berth.Server.Nodes;
+using Berth.Server.Observability;
 using Berth.Server.Placement;
 using Berth.Server.State;
 using Berth.Store;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -50,6 +52,8 @@ public sealed class ServerHost : IAsyncDisposable
 
     /// <summary>The control loop, for tests that count its passes.</summary>
     internal ControlLoopService Loop => _app.Services.GetRequiredService<ControlLoopService>();
+    /// <summary>The host's services (tests read the mapped endpoints from them).</summary>
+    internal IServiceProvider Services => _app.Services;
 
     /// <summary>Completes when the host stops (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
@@ -85,6 +89,8 @@ public sealed class ServerHost : IAsyncDisposable
             {
                 kestrel.Listen(endPoint);
                 kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+                kestrel.Limits.MaxRequestLineSize = ServerOptions.MaxRequestLineBytes;
+                kestrel.Limits.MaxRequestHeadersTotalSize = ServerOptions.MaxRequestHeadersBytes;
                 kestrel.AddServerHeader = false;
             });
             // Graceful shutdown: in-flight requests and the loop's current step get this long to finish.
@@ -93,6 +99,12 @@ public sealed class ServerHost : IAsyncDisposable
             var services = builder.Services;
             services.AddSingleton(options);
             services.AddSingleton<IKeyValueStore>(store);
+            // One registry per host, so two servers in one process count apart; everything resolved from the services
+            // writes through the metered view, which counts transactions and committed events.
+            var metrics = new BerthMetrics();
+            services.AddSingleton(metrics);
+            services.Replace(ServiceDescriptor.Singleton<IKeyValueStore>(new MeteredKeyValueStore(store, metrics)));
+            services.AddApiDocument();
             services.AddSingleton(TimeProvider.System);
             services.AddSingleton(sp => new EventLog(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new NodeManager(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Nodes));
@@ -103,15 +115,22 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new Reconciliation.Reconciler(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetRequiredService<WorkloadPlacer>(),
                 sp.GetRequiredService<Retries.RetryEngine>(), sp.GetRequiredService<NodeManager>(), options.Reconciler,
-                logger: sp.GetRequiredService<ILogger<Reconciliation.Reconciler>>()));
+                logger: sp.GetRequiredService<ILogger<Reconciliation.Reconciler>>(), metrics: metrics));
             services.AddSingleton(sp => new WorkloadHistory(sp.GetRequiredService<IKeyValueStore>()));
             services.AddSingleton<ControlLoopSignal>();
             services.AddSingleton<ControlLoopService>();
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
 
             app = builder.Build();
+            // Routing first, so request metrics are labelled by route pattern rather than by raw path.
+            app.UseRouting();
+            app.UseRequestMetrics();
+            app.UseBadRequestAnswers();
             app.MapBerthApi();
             app.MapAgentApi();
+            app.MapMetricsEndpoint();
+            // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
+            app.MapOpenApi();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

@@ -20,6 +20,15 @@ public sealed record ServerOptions
     /// <summary>The default request body limit: 1 MiB, far above any hand-written manifest and small enough to parse in memory.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
+    /// <summary>
+    /// Longest request line (method, path with query, version) in bytes; longer ones get 414. 8 KiB, Kestrel's default,
+    /// stated here because it bounds what a URL can carry: the API's URLs are a few names and numbers.
+    /// </summary>
+    public const int MaxRequestLineBytes = 8 * 1024;
+
+    /// <summary>Largest total size of a request's headers in bytes; larger ones get 431. 32 KiB, Kestrel's default.</summary>
+    public const int MaxRequestHeadersBytes = 32 * 1024;
+
     /// <summary><c>--listen</c>: <c>host:port</c> the REST API listens on; loopback only until TLS exists. Port 0 picks a free port.</summary>
     public string Listen { get; init; } = DefaultListen;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Berth.Core.Specs;
 using Berth.Server.Nodes;
+using Berth.Server.Observability;
 using Berth.Server.Placement;
 using Berth.Server.Retries;
 using Berth.Server.State;
@@ -49,11 +50,13 @@ public sealed class Reconciler
     private readonly WorkloadHistory _history;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BerthMetrics? _metrics;
     private readonly ConcurrentDictionary<string, (long ModRevision, DateTimeOffset Since)> _pendingSince = new(StringComparer.Ordinal);
 
     /// <summary>Creates the reconciler over the components it hands actions to.</summary>
     /// <param name="options">Interval, workers, deadlines, record bound and backoff; null for the defaults. Validated here.</param>
     /// <param name="time">The clock; null for <paramref name="events"/>' clock.</param>
+    /// <param name="metrics">Counts scheduling cycles and retries; null counts nothing.</param>
     /// <exception cref="ArgumentException">An option is out of range; the message names the config key.</exception>
     public Reconciler(
         IKeyValueStore store,
@@ -63,7 +66,8 @@ public sealed class Reconciler
         NodeManager nodes,
         ReconcilerOptions? options = null,
         TimeProvider? time = null,
-        ILogger<Reconciler>? logger = null)
+        ILogger<Reconciler>? logger = null,
+        BerthMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(events);
@@ -80,6 +84,7 @@ public sealed class Reconciler
         _history = new WorkloadHistory(store);
         _time = time ?? events.Time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _metrics = metrics;
         Records = new ReconciliationLog(store, Options.RecordsPerWorkload);
     }
 
@@ -271,7 +276,7 @@ public sealed class Reconciler
 
         // The placer: places replicas without a live assignment (missing, released, replaced), removes those above the
         // wanted count and stops those of a Stopped workload.
-        var pass = await _placer.PlaceAsync(workload, cancellationToken).ConfigureAwait(false);
+        var pass = await PlaceAsync(workload, cancellationToken).ConfigureAwait(false);
         foreach (var outcome in pass.Replicas)
         {
             observed.Assignments.TryGetValue(outcome.Replica, out var before);
@@ -300,10 +305,20 @@ public sealed class Reconciler
         return new ReconcileOutcome(workload, records, backOff);
     }
 
+    // Every placer pass goes through here, so each scheduling cycle is counted and timed once.
+    private async Task<PlacementPass> PlaceAsync(WorkloadKey workload, CancellationToken cancellationToken)
+    {
+        long start = _time.GetTimestamp();
+        var pass = await _placer.PlaceAsync(workload, cancellationToken).ConfigureAwait(false);
+        _metrics?.RecordSchedulingCycle(pass, _time.GetElapsedTime(start));
+        return pass;
+    }
+
     // Running/Failed: the retry engine restarts every replica whose backoff ran out; one record per restart.
     private async Task<Dictionary<WorkloadKey, List<ReconciliationRecord>>> DueAsync(CancellationToken cancellationToken)
     {
         var due = await _retries.DueAsync(cancellationToken).ConfigureAwait(false);
+        _metrics?.RecordRetries(due);
         var now = _time.GetUtcNow();
         var byWorkload = new Dictionary<WorkloadKey, List<ReconciliationRecord>>();
         foreach (var restarted in due.Restarted)
@@ -332,7 +347,7 @@ public sealed class Reconciler
         }
         if (observed.Assignments.Count > 0 || observed.HasSummaries)
         {
-            var pass = await _placer.PlaceAsync(workload, cancellationToken).ConfigureAwait(false);
+            var pass = await PlaceAsync(workload, cancellationToken).ConfigureAwait(false);
             foreach (var outcome in pass.Replicas)
             {
                 observed.Assignments.TryGetValue(outcome.Replica, out var before);

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Berth.Server.Api;
+using Berth.Server.Hosting;
+using Berth.Server.Tests.Fixtures;
+
+namespace Berth.Server.Tests.Api;
+
+/// <summary>Kestrel's request limits on every write endpoint, over a real server with a small body limit.</summary>
+public sealed class RequestLimitsTests : IAsyncLifetime
+{
+    private const long BodyLimit = 4096;
+
+    private RunningServer? _server;
+
+    private RunningServer Server => _server ?? throw new InvalidOperationException("server not started");
+
+    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(o => o with { MaxRequestBodyBytes = BodyLimit });
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    public static TheoryData<string, bool> WriteEndpoints => new()
+    {
+        { "v1/apply", false },
+        { "v1/apply", true },
+        { "v1/agents/register", false },
+        { "v1/agents/register", true },
+        { "v1/agents/n1/status", false },
+        { "v1/agents/n1/status", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(WriteEndpoints))]
+    public async Task Post_BodyOverLimit_Answers413(string path, bool chunked)
+    {
+        // JSON-ish text, so a handler that reads it as it arrives keeps reading until the limit stops it.
+        var body = "{\"name\": \"" + new string('x', (int)BodyLimit * 2) + "\"}";
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        if (chunked)
+        {
+            content.Headers.ContentLength = null;
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, Server.Url(path)) { Content = content };
+        request.Headers.TransferEncodingChunked = chunked;
+
+        using var response = await Server.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var expected = path == "v1/apply" ? ApiMessages.BodyTooLarge(BodyLimit) : ApiMessages.RequestBodyTooLarge(BodyLimit);
+        Assert.Equal(expected, error.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Post_BodyOverLimit_WritesNothing()
+    {
+        long before = (await Server.Host.Store.RangeAsync(Berth.Store.KeyRange.Prefix("/"), limit: 1)).Revision;
+        var registration = "{\"name\": \"n1\", \"labels\": {\"big\": \"" + new string('x', (int)BodyLimit) + "\"}, \"allocatable\": {\"cpu\": \"1\"}}";
+        using var content = new StringContent(registration, Encoding.UTF8, "application/json");
+
+        using var response = await Server.Http.PostAsync(Server.Url("v1/agents/register"), content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(before, (await Server.Host.Store.RangeAsync(Berth.Store.KeyRange.Prefix("/"), limit: 1)).Revision);
+        // The answer is written inside the request metrics, so they record the real status, not a 500.
+        var metrics = PrometheusText.Parse(await Server.GetTextAsync("metrics"));
+        Assert.Equal(1, metrics.Sum("http_requests_received_total", "endpoint=\"/v1/agents/register\"", "code=\"413\""));
+    }
+
+    [Fact]
+    public async Task Get_UrlOverLineLimit_Answers414()
+    {
+        using var response = await Server.Http.GetAsync(Server.Url("v1/workloads/default/" + new string('a', ServerOptions.MaxRequestLineBytes)));
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_HeadersOverLimit_Answers431()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Server.Url("v1/nodes"));
+        request.Headers.Add("X-Padding", new string('a', ServerOptions.MaxRequestHeadersBytes));
+
+        using var response = await Server.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using Berth.Server.Observability;
+using Berth.Server.Placement;
+using Berth.Server.Retries;
+using Berth.Server.State;
+using Berth.Server.Tests.Fixtures;
+
+namespace Berth.Server.Tests.Observability;
+
+/// <summary>What each recording method of <see cref="BerthMetrics"/> does to its series.</summary>
+public sealed class BerthMetricsTests
+{
+    private readonly BerthMetrics _metrics = new();
+
+    private async Task<PrometheusText> ScrapeAsync()
+    {
+        using var stream = new MemoryStream();
+        await _metrics.Registry.CollectAndExportAsTextAsync(stream);
+        return PrometheusText.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    [Fact]
+    public async Task RecordSchedulingCycle_MixedOutcomes_CountsEachAndTimesTheCycle()
+    {
+        var web = new WorkloadKey("default", "web");
+        var pass = new PlacementPass(web,
+            [new(0, ReplicaOutcomeKind.Placed, "n1", ""), new(1, ReplicaOutcomeKind.Unschedulable, null, "0/1 nodes"),
+             new(2, ReplicaOutcomeKind.Removed, "n1", ""), new(3, ReplicaOutcomeKind.StaleGaveUp, null, "moved")], 3, 5);
+
+        _metrics.RecordSchedulingCycle(pass, TimeSpan.FromMilliseconds(3));
+
+        var metrics = await ScrapeAsync();
+        Assert.Equal(1, metrics[$"{BerthMetrics.PlacementsTotal}{{outcome=\"placed\"}}"]);
+        Assert.Equal(1, metrics[$"{BerthMetrics.PlacementsTotal}{{outcome=\"unschedulable\"}}"]);
+        Assert.Equal(1, metrics[$"{BerthMetrics.PlacementsTotal}{{outcome=\"stale\"}}"]);
+        Assert.Equal(1, metrics[BerthMetrics.SchedulingCycleSeconds + "_count"]);
+        Assert.Equal(0.003, metrics[BerthMetrics.SchedulingCycleSeconds + "_sum"]!.Value, 6);
+    }
+
+    [Fact]
+    public async Task RecordLoopPass_Failed_CountsFailureAndDuration()
+    {
+        _metrics.RecordLoopPass(TimeSpan.FromMilliseconds(1), failed: false);
+        _metrics.RecordLoopPass(TimeSpan.FromMilliseconds(1), failed: true);
+
+        var metrics = await ScrapeAsync();
+        Assert.Equal(2, metrics[BerthMetrics.ControlLoopPassSeconds + "_count"]);
+        Assert.Equal(1, metrics[BerthMetrics.ControlLoopFailuresTotal]);
+    }
+
+    [Fact]
+    public async Task RecordRetries_TwoKinds_CountsByKind()
+    {
+        _metrics.RecordRetries(new DueResult(
+            [new("default/web/0", 1, "n1", RestartKind.InPlace), new("default/web/1", 2, "n1", RestartKind.InPlace), new("default/web/2", 1, "n2", RestartKind.Released)],
+            []));
+
+        var metrics = await ScrapeAsync();
+        Assert.Equal(2, metrics[$"{BerthMetrics.RetriesTriggeredTotal}{{kind=\"InPlace\"}}"]);
+        Assert.Equal(1, metrics[$"{BerthMetrics.RetriesTriggeredTotal}{{kind=\"Released\"}}"]);
+    }
+
+    [Fact]
+    public async Task RecordCensus_StoredState_SetsGaugesIncludingZeros()
+    {
+        await using var harness = new StateHarness();
+        await harness.PutAsync(StateFixtures.Node("n1"));
+        await harness.PutAsync(StateFixtures.Node("n2") with { Status = new NodeStatus(false, null) });
+
+        _metrics.RecordCensus(await ClusterCensus.ReadAsync(harness.Store));
+
+        var metrics = await ScrapeAsync();
+        Assert.Equal(1, metrics[$"{BerthMetrics.NodesGauge}{{status=\"Ready\"}}"]);
+        Assert.Equal(1, metrics[$"{BerthMetrics.NodesGauge}{{status=\"NotReady\"}}"]);
+        Assert.Equal(0, metrics[BerthMetrics.NodesCordonedGauge]);
+        Assert.Equal(0, metrics[$"{BerthMetrics.WorkloadsGauge}{{desired_state=\"Running\"}}"]);
+        Assert.Equal(0, metrics[$"{BerthMetrics.AssignmentsGauge}{{state=\"Failed\"}}"]);
+    }
+}
