@@ -1,4 +1,6 @@
+using Berth.Server.Agents;
 using Berth.Server.Api;
+using Berth.Server.Logs;
 using Berth.Server.Nodes;
 using Berth.Server.Placement;
 using Berth.Server.State;
@@ -8,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,12 +28,13 @@ public sealed class ServerHost : IAsyncDisposable
     private readonly SqliteStore _store;
     private bool _disposed;
 
-    private ServerHost(WebApplication app, SqliteStore store, ServerOptions options, Uri address)
+    private ServerHost(WebApplication app, SqliteStore store, ServerOptions options, Uri address, Uri grpcAddress)
     {
         _app = app;
         _store = store;
         Options = options;
         Address = address;
+        GrpcAddress = grpcAddress;
     }
 
     /// <summary>The options in force.</summary>
@@ -38,6 +42,12 @@ public sealed class ServerHost : IAsyncDisposable
 
     /// <summary>The bound API address, e.g. <c>http://127.0.0.1:7070/</c> (with the real port when <c>--listen</c> gave 0).</summary>
     public Uri Address { get; }
+
+    /// <summary>The bound gRPC address of the agent protocol (HTTP/2 only), e.g. <c>http://127.0.0.1:7071/</c> (with the real port when <c>--grpc-listen</c> gave 0).</summary>
+    public Uri GrpcAddress { get; }
+
+    /// <summary>What replicas wrote, as their agents pushed it (in memory).</summary>
+    public ReplicaLogs Logs => _app.Services.GetRequiredService<ReplicaLogs>();
 
     /// <summary>The store.</summary>
     public IKeyValueStore Store => _store;
@@ -60,6 +70,7 @@ public sealed class ServerHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var endPoint = options.ListenEndPoint();
+        var grpcEndPoint = options.GrpcListenEndPoint();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         try
         {
@@ -74,6 +85,7 @@ public sealed class ServerHost : IAsyncDisposable
         WebApplication? app = null;
         try
         {
+            ListenOptions? grpcListen = null;
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = dataDirectory });
             // Per-request framework logs drown the server's own decisions; warnings and errors still show.
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -81,6 +93,12 @@ public sealed class ServerHost : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(endPoint);
+                // gRPC needs HTTP/2; without TLS (no ALPN) a port speaks one protocol, so the agent protocol gets its own.
+                kestrel.Listen(grpcEndPoint, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    grpcListen = listen;
+                });
                 kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
                 kestrel.AddServerHeader = false;
             });
@@ -98,18 +116,32 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new WorkloadWriter(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton(sp => new ClusterQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton<ControlLoopSignal>();
+            services.AddSingleton(sp => new AgentOperations(
+                sp.GetRequiredService<IKeyValueStore>(),
+                sp.GetRequiredService<NodeManager>(),
+                sp.GetRequiredService<EventLog>(),
+                sp.GetRequiredService<Retries.RetryEngine>(),
+                sp.GetRequiredService<ControlLoopSignal>()));
+            services.AddSingleton(new ReplicaLogs(options.LogLinesPerReplica));
+            services.AddSingleton<BoundAddresses>();
+            services.AddGrpc();
             services.AddSingleton<ControlLoopService>();
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
 
             app = builder.Build();
             app.MapBerthApi();
-            app.MapAgentApi();
+            app.MapGrpcService<AgentGrpcService>();
+            app.MapInfoApi();
+            app.MapLogsApi();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
+            // Kestrel writes the bound end point (the real port for port 0) back into the listen options.
+            var grpcAddress = new Uri($"http://{grpcListen!.IPEndPoint!}/");
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-            var address = new Uri(addresses.First().Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
+            var address = new Uri(addresses.First(a => new Uri(a).Port != grpcAddress.Port).Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
+            app.Services.GetRequiredService<BoundAddresses>().Grpc = grpcAddress;
             ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), dataDirectory);
-            return new ServerHost(app, store, options, address);
+            return new ServerHost(app, store, options, address, grpcAddress);
         }
         catch
         {

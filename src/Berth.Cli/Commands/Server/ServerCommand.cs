@@ -15,6 +15,10 @@ public static class ServerCommand
             Description = "Address of the REST API, host:port (loopback only until TLS exists)",
             DefaultValueFactory = _ => ServerOptions.DefaultListen,
         };
+        var grpcListen = new Option<string?>("--grpc-listen")
+        {
+            Description = $"Address of the agent protocol (gRPC over HTTP/2), host:port (loopback only); default: the port after --listen's ({ServerOptions.DefaultGrpcListen})",
+        };
         var data = new Option<string>("--data")
         {
             Description = $"Data directory; the store is {ServerOptions.DatabaseFileName} inside it (created if missing)",
@@ -24,9 +28,10 @@ public static class ServerCommand
         {
             listen,
             data,
+            grpcListen,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
-            new ServerOptions { Listen = parseResult.GetRequiredValue(listen), DataDirectory = parseResult.GetRequiredValue(data) },
+            new ServerOptions { Listen = parseResult.GetRequiredValue(listen), DataDirectory = parseResult.GetRequiredValue(data), GrpcListen = parseResult.GetValue(grpcListen) },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
             cancellationToken));
@@ -54,6 +59,7 @@ public static class ServerCommand
         await using (host.ConfigureAwait(false))
         {
             await output.WriteLineAsync($"berth server listening on {host.Address}; press Ctrl+C to stop").ConfigureAwait(false);
+            await output.WriteLineAsync($"agents connect over gRPC at {host.GrpcAddress} (found at {host.Address}v1/info)").ConfigureAwait(false);
             try
             {
                 await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
