@@ -4,6 +4,7 @@ using Berth.Cli.Commands.Apply;
 using Berth.Cli.Commands.Delete;
 using Berth.Cli.Commands.Describe;
 using Berth.Cli.Commands.Get;
+using Berth.Cli.Commands.Logs;
 using Berth.Cli.Commands.Server;
 using Berth.Cli.Commands.Simulate;
 
@@ -59,5 +60,6 @@ public static class Program
         DescribeCommand.Create(),
         DeleteCommand.Create(),
         AgentCommand.Create(),
+        LogsCommand.Create(),
     };
 }
