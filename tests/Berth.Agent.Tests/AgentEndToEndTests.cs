@@ -34,7 +34,7 @@ public sealed class AgentEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await ServerHost.StartAsync(
-            new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = _data, LoopInterval = TimeSpan.FromMilliseconds(200) },
+            new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = _data, LoopInterval = TimeSpan.FromMilliseconds(200), AssignmentResendInterval = TimeSpan.FromMilliseconds(200) },
             logging => logging.ClearProviders());
         _agent = new AgentLoop(new AgentOptions
         {
@@ -94,6 +94,13 @@ public sealed class AgentEndToEndTests : IAsyncLifetime
         Assert.Equal(2, pids.Length);
         Assert.All(pids, pid => Assert.True(Eventually.IsAlive(pid), $"process {pid} should run"));
         Assert.Equal(2, _agent.Supervisor.Starts);
+        Assert.Equal(_host.GrpcAddress, _agent.GrpcAddress);
+
+        // The server re-sends the same set every 200 ms: repeated desired state starts no second copy.
+        int sets = _agent.AssignmentSetsReceived;
+        await Eventually.WaitAsync(() => _agent.AssignmentSetsReceived >= sets + 5, "five more assignment sets");
+        Assert.Equal(2, _agent.Supervisor.Starts);
+        Assert.All(pids, pid => Assert.True(Eventually.IsAlive(pid), $"process {pid} should still run"));
 
         using (var delete = await _http.DeleteAsync(new Uri(_host.Address, "v1/workloads/default/sleeper")))
         {
