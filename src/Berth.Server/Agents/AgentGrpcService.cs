@@ -27,6 +27,7 @@ internal sealed class AgentGrpcService(
     ReplicaLogs logs,
     IKeyValueStore store,
     ServerOptions options,
+    TimeProvider time,
     IHostApplicationLifetime lifetime) : AgentService.AgentServiceBase
 {
     public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
@@ -117,19 +118,19 @@ internal sealed class AgentGrpcService(
         {
             var sent = ToMessage(current);
             await responseStream.WriteAsync(sent, ct).ConfigureAwait(false);
-            var lastSend = DateTime.UtcNow;
+            var lastSend = time.GetUtcNow();
             while (true)
             {
-                var wait = options.AssignmentResendInterval - (DateTime.UtcNow - lastSend);
-                await WaitAsync(changed.Reader, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, ct).ConfigureAwait(false);
+                var wait = options.AssignmentResendInterval - (time.GetUtcNow() - lastSend);
+                await WaitAsync(changed.Reader, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, ct).ConfigureAwait(false);
                 current = await CallAsync(() => operations.AssignmentsAsync(request.Node, ct)).ConfigureAwait(false);
                 var next = ToMessage(current);
-                bool resendDue = DateTime.UtcNow - lastSend >= options.AssignmentResendInterval;
+                bool resendDue = time.GetUtcNow() - lastSend >= options.AssignmentResendInterval;
                 if (resendDue || !next.Assignments.Equals(sent.Assignments))
                 {
                     await responseStream.WriteAsync(next, ct).ConfigureAwait(false);
                     sent = next;
-                    lastSend = DateTime.UtcNow;
+                    lastSend = time.GetUtcNow();
                 }
             }
         }
@@ -160,14 +161,14 @@ internal sealed class AgentGrpcService(
         }
     }
 
-    private static async Task WaitAsync(ChannelReader<bool> changed, TimeSpan timeout, CancellationToken ct)
+    private static async Task WaitAsync(ChannelReader<bool> changed, TimeSpan timeout, TimeProvider time, CancellationToken ct)
     {
         if (changed.TryRead(out _))
         {
             return;
         }
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timer.CancelAfter(timeout);
+        using var timeoutSource = new CancellationTokenSource(timeout, time);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutSource.Token);
         try
         {
             await changed.ReadAsync(timer.Token).ConfigureAwait(false);
