@@ -111,4 +111,30 @@ public sealed class AgentEndToEndTests : IAsyncLifetime
         Assert.Empty(await AssignmentStatesAsync());
         Assert.Equal(2, _agent.Supervisor.Starts);
     }
+
+    [Fact]
+    public async Task AgentLoop_ServerRestarts_RejoinsAndStartsNothingTwice()
+    {
+        using (var apply = await _http.PostAsync(new Uri(_host!.Address, "v1/apply"), new StringContent(Manifest, Encoding.UTF8, "application/yaml")))
+        {
+            Assert.True(apply.IsSuccessStatusCode, await apply.Content.ReadAsStringAsync());
+        }
+        await Eventually.WaitAsync(async () => (await AssignmentStatesAsync()) is ["Running", "Running"], "both assignments to be Running");
+        var pids = _agent!.Supervisor.Snapshot().SelectMany(r => r.ProcessIds).ToArray();
+
+        // Same REST address and data directory (what the agent was told), a new free gRPC port it must find at /v1/info.
+        var listen = $"127.0.0.1:{_host.Address.Port}";
+        await _host.DisposeAsync();
+        _host = null;
+        _host = await ServerHost.StartAsync(
+            new ServerOptions { Listen = listen, GrpcListen = "127.0.0.1:0", DataDirectory = _data, LoopInterval = TimeSpan.FromMilliseconds(200), AssignmentResendInterval = TimeSpan.FromMilliseconds(200) },
+            logging => logging.ClearProviders());
+        await Eventually.WaitAsync(() => _agent.Registered && _agent.GrpcAddress == _host.GrpcAddress, "the agent to rejoin the new server");
+        int sets = _agent.AssignmentSetsReceived;
+        await Eventually.WaitAsync(() => _agent.AssignmentSetsReceived >= sets + 3, "assignment sets from the new server");
+
+        Assert.Equal(["Running", "Running"], await AssignmentStatesAsync());
+        Assert.Equal(2, _agent.Supervisor.Starts);
+        Assert.All(pids, pid => Assert.True(Eventually.IsAlive(pid), $"process {pid} should still run"));
+    }
 }

@@ -3,7 +3,7 @@ namespace Berth.Server.Api;
 /// <summary>User-visible messages of the agent protocol (<see cref="Agents.AgentOperations"/>), in one place so tests can assert on them.</summary>
 public static class AgentMessages
 {
-    /// <summary>A heartbeat, poll or report from a node that is not registered.</summary>
+    /// <summary>A heartbeat, assignment watch or report from a node that is not registered.</summary>
     public static string RegisterFirst(string node) =>
         $"node {node} is not registered; call Register first (berth agent does so by itself)";
 

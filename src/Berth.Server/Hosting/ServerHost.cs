@@ -52,7 +52,7 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The store.</summary>
     public IKeyValueStore Store => _store;
 
-    /// <summary>The node manager (agents register through <c>/v1/agents</c>; tests may register nodes here directly).</summary>
+    /// <summary>The node manager (agents register through the gRPC agent protocol; tests may register nodes here directly).</summary>
     public NodeManager Nodes => _app.Services.GetRequiredService<NodeManager>();
 
     /// <summary>Wakes the control loop.</summary>
