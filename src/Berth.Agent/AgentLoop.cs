@@ -90,6 +90,10 @@ public sealed class AgentLoop : IAsyncDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // A call in flight when the agent was stopped: gRPC reports the cancellation as a status.
+        }
         finally
         {
             await Supervisor.StopAllAsync().ConfigureAwait(false);

@@ -137,4 +137,24 @@ public sealed class AgentEndToEndTests : IAsyncLifetime
         Assert.Equal(2, _agent.Supervisor.Starts);
         Assert.All(pids, pid => Assert.True(Eventually.IsAlive(pid), $"process {pid} should still run"));
     }
+
+    [Fact]
+    public async Task RunAsync_StoppedAtAnyPointOfJoining_EndsWithoutError()
+    {
+        // Stops land before, during and after /v1/info, Register and the stream's start; each must end the loop quietly.
+        for (int after = 0; after <= 200; after += 5)
+        {
+            using var stop = new CancellationTokenSource();
+            await using var agent = new AgentLoop(new AgentOptions
+            {
+                Server = _host!.Address,
+                NodeName = $"short-{after}",
+                CapacityOverride = new Dictionary<string, string> { ["cpu"] = "1", ["memory"] = "1Gi" },
+            });
+            var run = agent.RunAsync(stop.Token);
+            stop.CancelAfter(after);
+
+            await run.WaitAsync(Eventually.Limit);
+        }
+    }
 }
