@@ -25,6 +25,13 @@ namespace Berth.Agent;
 /// </remarks>
 public sealed class AgentLoop : IAsyncDisposable
 {
+    /// <summary>
+    /// Most characters of output one push carries: with a line at most <see cref="ReplicaSupervisor.MaxLineLength"/>
+    /// characters (up to 3 UTF-8 bytes each) a batch stays far below gRPC's default 4 MiB message limit; more output
+    /// waits for the next tick.
+    /// </summary>
+    public const int MaxPushChars = 512 * 1024;
+
     private readonly AgentOptions _options;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -265,7 +272,7 @@ public sealed class AgentLoop : IAsyncDisposable
 
     private async Task PushOutputAsync(AgentService.AgentServiceClient client, CancellationToken ct)
     {
-        var output = Supervisor.TakeOutput();
+        var output = Batch(Supervisor.TakeOutput(), MaxPushChars);
         if (output.Count == 0)
         {
             return;
@@ -277,9 +284,44 @@ public sealed class AgentLoop : IAsyncDisposable
             lines.Lines.AddRange(item.Lines);
             batch.Replicas.Add(lines);
         }
-        // Unacknowledged lines stay in the supervisor's buffer and go with the next push.
-        await client.PushLogsAsync(batch, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
+        try
+        {
+            // Unacknowledged lines stay in the supervisor's buffer and go with the next push.
+            await client.PushLogsAsync(batch, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.ResourceExhausted)
+        {
+            // The server will never take these lines: dropping them keeps later output (and the session) flowing.
+            AgentLog.CallFailed(_logger, _options.NodeName, "push output", e.Status.Detail);
+        }
         Supervisor.AcknowledgeOutput(output);
+    }
+
+    // The first lines of output that fit in budget characters (at least one line, so a push always moves on); a copy
+    // cut short acknowledges only the lines taken, the rest go next time.
+    internal static IReadOnlyList<ReplicaOutput> Batch(IReadOnlyList<ReplicaOutput> output, int budget)
+    {
+        var taken = new List<ReplicaOutput>(output.Count);
+        int used = 0;
+        foreach (var item in output)
+        {
+            int count = 0;
+            while (count < item.Lines.Count && (used == 0 || used + item.Lines[count].Length <= budget))
+            {
+                used += item.Lines[count].Length + 1;
+                count++;
+            }
+            if (count == 0)
+            {
+                break;
+            }
+            taken.Add(count == item.Lines.Count ? item : item with { Lines = item.Lines.Take(count).ToArray(), Next = item.Next - (item.Lines.Count - count) });
+            if (count < item.Lines.Count)
+            {
+                break;
+            }
+        }
+        return taken;
     }
 
     private static List<DesiredReplica> ToDesired(AssignmentSet set)

@@ -37,6 +37,9 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
     /// <summary>Environment variable with the node's name.</summary>
     public const string NodeVariable = "BERTH_NODE";
 
+    /// <summary>Longest output line kept, in characters; longer lines are cut there (the server keeps no more either).</summary>
+    public const int MaxLineLength = 8192;
+
     /// <summary>How long a stop waits for the killed processes to be reaped before giving up on them.</summary>
     public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
 
@@ -267,8 +270,8 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
                 break;
             }
             var process = new Process { StartInfo = StartInfo(replica, container), EnableRaisingEvents = true };
-            process.OutputDataReceived += (_, e) => copy.Log.Add(e.Data);
-            process.ErrorDataReceived += (_, e) => copy.Log.Add(e.Data);
+            process.OutputDataReceived += (_, e) => copy.Log.Add(Cut(e.Data));
+            process.ErrorDataReceived += (_, e) => copy.Log.Add(Cut(e.Data));
             try
             {
                 process.Start();
@@ -382,6 +385,8 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
         }
         AgentLog.Stopped(_logger, copy.Workload, copy.Replica);
     }
+
+    private static string? Cut(string? line) => line is { Length: > MaxLineLength } ? line[..MaxLineLength] : line;
 
     private static void Kill(Process process)
     {
