@@ -1,37 +1,51 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Berth.Agent.Supervision;
 using Berth.Agent.Wire;
+using Berth.Protocol.Agent.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Berth.Agent;
 
 /// <summary>
-/// One node agent: registers the machine with the server, heartbeats, polls its assignments, has the
-/// <see cref="ReplicaSupervisor"/> reconcile them, and reports what the replicas did.
+/// One node agent: finds the server's gRPC address (<c>GET /v1/info</c> on <see cref="AgentOptions.Server"/>), registers
+/// the machine, heartbeats, follows its desired state (the WatchAssignments stream) with the
+/// <see cref="ReplicaSupervisor"/>, and reports what the replicas did and wrote (proto/agent.proto).
 /// </summary>
 /// <remarks>
-/// Talks to the server's REST agent API (<c>/v1/agents/…</c>). DESIGN.md asks for gRPC with desired state streamed to
-/// the agent; polling REST is the first step and keeps the same operations. Every call that fails (server down,
-/// conflict, timeout) is logged and tried again on the next tick; an answer "register first" (the server lost the
-/// node, e.g. a new data directory) registers again. When <see cref="RunAsync"/> ends, every replica is stopped.
+/// Work happens in sessions: one session asks <c>/v1/info</c>, opens a channel, registers, then runs three loops
+/// (heartbeats, the assignment stream, and a tick that reports changes and pushes output) until one of them fails.
+/// Then the session ends and, after <see cref="AgentOptions.PollInterval"/>, a new one starts — so a server that
+/// restarted (perhaps on another gRPC port) or lost the node (NOT_FOUND: register first) is found and joined again.
+/// A heartbeat that fails otherwise is only logged. Replicas keep running between sessions; when
+/// <see cref="RunAsync"/> ends, every replica is stopped.
 /// </remarks>
 public sealed class AgentLoop : IAsyncDisposable
 {
+    /// <summary>
+    /// Most characters of output one push carries: with a line at most <see cref="ReplicaSupervisor.MaxLineLength"/>
+    /// characters (up to 3 UTF-8 bytes each) a batch stays far below gRPC's default 4 MiB message limit; more output
+    /// waits for the next tick.
+    /// </summary>
+    public const int MaxPushChars = 512 * 1024;
+
     private readonly AgentOptions _options;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly ILogger _logger;
     private readonly IReadOnlyDictionary<string, string> _capacity;
     private volatile bool _registered;
+    private volatile IReadOnlyList<DesiredReplica>? _desired;
+    private int _assignmentSets;
 
-    // Reports are kept until the server answers 2xx: stale ones (replica gone, moved, other revision) are answered 200
-    // with an outcome and dropped, while a 409 (writes kept racing) or a network failure keeps them, in order, for the next tick.
+    // Reports are kept until the server answers: stale ones (replica gone, moved, other revision) are answered with an
+    // outcome and dropped, while ABORTED (writes kept racing) or a broken connection keeps them, in order, for later.
 
     /// <summary>Creates the loop; nothing runs until <see cref="RunAsync"/>.</summary>
-    /// <param name="http">The client to use (its base address is ignored); null creates one.</param>
+    /// <param name="http">The client for <c>GET /v1/info</c> (its base address is ignored); null creates one.</param>
     /// <exception cref="ArgumentException">An option cannot be used; the message names it.</exception>
     public AgentLoop(AgentOptions options, HttpClient? http = null, ILoggerFactory? loggers = null)
     {
@@ -43,7 +57,7 @@ public sealed class AgentLoop : IAsyncDisposable
         loggers ??= NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger<AgentLoop>();
         _capacity = MachineCapacity.Detect(options.CapacityOverride);
-        Supervisor = new ReplicaSupervisor(options.NodeName, options.LogTailLines, loggers.CreateLogger<ReplicaSupervisor>());
+        Supervisor = new ReplicaSupervisor(options.NodeName, options.LogTailLines, loggers.CreateLogger<ReplicaSupervisor>(), options.OutputLines);
     }
 
     /// <summary>The supervisor running this node's replicas.</summary>
@@ -52,20 +66,40 @@ public sealed class AgentLoop : IAsyncDisposable
     /// <summary>What the agent registers as allocatable (measured, then <see cref="AgentOptions.CapacityOverride"/>).</summary>
     public IReadOnlyDictionary<string, string> Capacity => _capacity;
 
-    /// <summary>True once the server accepted the registration.</summary>
+    /// <summary>True once the server accepted the registration (false again while the agent reconnects).</summary>
     public bool Registered => _registered;
+
+    /// <summary>The gRPC address the server named at <c>/v1/info</c>; null until known.</summary>
+    public Uri? GrpcAddress { get; private set; }
+
+    /// <summary>How many assignment sets the server streamed to this agent.</summary>
+    public int AssignmentSetsReceived => Volatile.Read(ref _assignmentSets);
 
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled, then stops every replica.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var heartbeats = HeartbeatLoopAsync(cancellationToken);
-            await PollLoopAsync(cancellationToken).ConfigureAwait(false);
-            await heartbeats.ConfigureAwait(false);
+            while (true)
+            {
+                try
+                {
+                    await SessionAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsTransient(e))
+                {
+                    AgentLog.CallFailed(_logger, _options.NodeName, "session", e.Message);
+                }
+                _registered = false;
+                await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // A call in flight when the agent was stopped: gRPC reports the cancellation as a status.
         }
         finally
         {
@@ -83,135 +117,229 @@ public sealed class AgentLoop : IAsyncDisposable
         }
     }
 
-    private async Task PollLoopAsync(CancellationToken ct)
+    private async Task SessionAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.PollInterval);
-        do
+        var grpcAddress = await ResolveGrpcAddressAsync(cancellationToken).ConfigureAwait(false);
+        GrpcAddress = grpcAddress;
+        using var channel = GrpcChannel.ForAddress(grpcAddress, new GrpcChannelOptions
         {
-            await TryAsync("poll", async () =>
-            {
-                if (!_registered)
-                {
-                    await RegisterAsync(ct).ConfigureAwait(false);
-                }
-                var desired = await ReadDesiredAsync(ct).ConfigureAwait(false);
-                if (desired is not null)
-                {
-                    await Supervisor.ReconcileAsync(desired, ct).ConfigureAwait(false);
-                }
-                await ReportAsync(ct).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
+            // Cleartext HTTP/2 (h2c) on loopback; the server's gRPC port speaks nothing else.
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, ConnectTimeout = TimeSpan.FromSeconds(5) },
+            DisposeHttpClient = true,
+        });
+        var client = new AgentService.AgentServiceClient(channel);
+        var registration = new RegisterRequest { Name = _options.NodeName };
+        registration.Labels.Add(new Dictionary<string, string>(_options.Labels));
+        registration.Allocatable.Add(new Dictionary<string, string>(_capacity));
+        await client.RegisterAsync(registration, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        _registered = true;
+        AgentLog.Registered(_logger, _options.NodeName, grpcAddress.ToString());
+
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task[] loops =
+        [
+            HeartbeatLoopAsync(client, session.Token),
+            WatchLoopAsync(client, session.Token),
+            TickLoopAsync(client, session.Token),
+        ];
+        var first = await Task.WhenAny(loops).ConfigureAwait(false);
+        await session.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
         }
-        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
+        catch (Exception) when (!first.IsFaulted)
+        {
+            // The session ends for the first loop's reason; the others only stopped because of it.
+        }
+        catch (Exception) when (first.IsFaulted)
+        {
+            await first.ConfigureAwait(false);
+        }
     }
 
-    private async Task HeartbeatLoopAsync(CancellationToken ct)
+    private async Task<Uri> ResolveGrpcAddressAsync(CancellationToken ct)
+    {
+        using var response = await _http.GetAsync(new Uri(_options.Server, "v1/info"), ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            string message;
+            try
+            {
+                message = (await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.WireError, ct).ConfigureAwait(false))?.Error ?? "";
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException)
+            {
+                message = "";
+            }
+            throw new HttpRequestException($"GET /v1/info: {(int)response.StatusCode} {response.ReasonPhrase}: {message}", null, response.StatusCode);
+        }
+        var info = await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.WireServerInfo, ct).ConfigureAwait(false);
+        if (info is null || !Uri.TryCreate(info.GrpcAddress, UriKind.Absolute, out var address))
+        {
+            throw new HttpRequestException(AgentMessages.NoGrpcAddress(_options.Server.ToString(), info?.GrpcAddress));
+        }
+        return address;
+    }
+
+    private async Task HeartbeatLoopAsync(AgentService.AgentServiceClient client, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(_options.HeartbeatInterval);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
-            if (!_registered)
+            try
             {
-                continue;
+                await client.HeartbeatAsync(new HeartbeatRequest { Node = _options.NodeName }, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
             }
-            await TryAsync("heartbeat", async () =>
+            catch (RpcException e) when (e.StatusCode != StatusCode.NotFound && !ct.IsCancellationRequested)
             {
-                using var response = await _http.PostAsync(Url($"v1/agents/{_options.NodeName}/heartbeat"), null, ct).ConfigureAwait(false);
-                await EnsureAsync(response, ct).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
+                // One lost beat is within the server's grace; a server that is gone also ends the stream, which ends the session.
+                AgentLog.CallFailed(_logger, _options.NodeName, "heartbeat", e.Status.Detail);
+            }
         }
     }
 
-    private async Task RegisterAsync(CancellationToken ct)
+    private async Task WatchLoopAsync(AgentService.AgentServiceClient client, CancellationToken ct)
     {
-        var body = new WireRegistration(_options.NodeName, _options.Labels, _capacity);
-        using var response = await _http.PostAsJsonAsync(Url("v1/agents/register"), body, AgentJsonContext.Default.WireRegistration, ct).ConfigureAwait(false);
-        await EnsureAsync(response, ct).ConfigureAwait(false);
-        _registered = true;
-        AgentLog.Registered(_logger, _options.NodeName, _options.Server.ToString());
+        using var call = client.WatchAssignments(new WatchAssignmentsRequest { Node = _options.NodeName }, cancellationToken: ct);
+        await foreach (var set in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            Interlocked.Increment(ref _assignmentSets);
+            var desired = ToDesired(set);
+            _desired = desired;
+            await Supervisor.ReconcileAsync(desired, ct).ConfigureAwait(false);
+            await ReportAsync(client, ct).ConfigureAwait(false);
+        }
+        // The server ended the stream (it is stopping): end the session and connect again.
+        throw new RpcException(new Status(StatusCode.Unavailable, AgentMessages.StreamEnded));
     }
 
-    private async Task<IReadOnlyList<DesiredReplica>?> ReadDesiredAsync(CancellationToken ct)
+    private async Task TickLoopAsync(AgentService.AgentServiceClient client, CancellationToken ct)
     {
-        using var response = await _http.GetAsync(Url($"v1/agents/{_options.NodeName}/assignments"), ct).ConfigureAwait(false);
-        await EnsureAsync(response, ct).ConfigureAwait(false);
-        var answer = await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.WireAssignments, ct).ConfigureAwait(false);
-        if (answer is null)
+        using var timer = new PeriodicTimer(_options.PollInterval);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
-            return null;
+            // Again with the last set received: an exit acknowledged after that set arrived may now allow a restart.
+            if (_desired is { } desired)
+            {
+                await Supervisor.ReconcileAsync(desired, ct).ConfigureAwait(false);
+            }
+            await ReportAsync(client, ct).ConfigureAwait(false);
+            await PushOutputAsync(client, ct).ConfigureAwait(false);
         }
-        var desired = new List<DesiredReplica>(answer.Assignments.Count);
-        foreach (var item in answer.Assignments)
-        {
-            var state = Enum.TryParse<DesiredReplicaState>(item.Assignment.State, out var parsed) ? parsed : DesiredReplicaState.Stopped;
-            var containers = item.Workload.Containers
-                .Select(c => new ReplicaContainer(c.Name, c.Command, c.Args ?? [], c.Env ?? new Dictionary<string, string>(), c.WorkingDir))
-                .ToArray();
-            desired.Add(new DesiredReplica(item.Assignment.Workload, item.Assignment.Replica, item.WorkloadRevision, item.Revision, state, containers));
-        }
-        return desired;
     }
 
-    private async Task ReportAsync(CancellationToken ct)
+    private async Task ReportAsync(AgentService.AgentServiceClient client, CancellationToken ct)
     {
         var changes = Supervisor.TakeChanges();
         for (int i = 0; i < changes.Count; i++)
         {
             var change = changes[i];
-            var report = new WireStatusReport(change.Workload, change.Replica, change.Exited ? "Exited" : "Running", change.ExitCode, change.LogTail, change.WorkloadRevision);
+            var report = new StatusReport
+            {
+                Node = _options.NodeName,
+                Workload = change.Workload,
+                Replica = change.Replica,
+                State = change.Exited ? ReplicaState.Exited : ReplicaState.Running,
+                LogTail = change.LogTail ?? "",
+                WorkloadRevision = change.WorkloadRevision,
+            };
+            if (change.ExitCode is { } exitCode)
+            {
+                report.ExitCode = exitCode;
+            }
             try
             {
-                using var response = await _http.PostAsJsonAsync(Url($"v1/agents/{_options.NodeName}/status"), report, AgentJsonContext.Default.WireStatusReport, ct).ConfigureAwait(false);
-                await EnsureAsync(response, ct).ConfigureAwait(false);
-                var answer = await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.WireStatusResponse, ct).ConfigureAwait(false);
-                if (change.Exited && answer is not null)
+                var answer = await client.ReportStatusAsync(report, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
+                if (change.Exited)
                 {
                     Supervisor.AcknowledgeExit(change.Workload, change.Replica, change.WorkloadRevision, answer.Revision);
                 }
             }
+            catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+            {
+                // The server will never take this report: sending it again would block every report after it.
+                AgentLog.CallFailed(_logger, _options.NodeName, "report", e.Status.Detail);
+            }
             catch
             {
-                // Not reported: keep this and the rest for the next tick, in order.
+                // Not reported: keep this and the rest for later, in order.
                 Supervisor.Requeue(changes.Skip(i).ToArray());
                 throw;
             }
         }
     }
 
-    private async Task EnsureAsync(HttpResponseMessage response, CancellationToken ct)
+    private async Task PushOutputAsync(AgentService.AgentServiceClient client, CancellationToken ct)
     {
-        if (response.IsSuccessStatusCode)
+        var output = Batch(Supervisor.TakeOutput(), MaxPushChars);
+        if (output.Count == 0)
         {
             return;
         }
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        var batch = new LogBatch { Node = _options.NodeName };
+        foreach (var item in output)
         {
-            // The server does not know this node (e.g. it started on an empty store): register again on the next poll.
-            _registered = false;
+            var lines = new ReplicaLines { Workload = item.Workload, Replica = item.Replica };
+            lines.Lines.AddRange(item.Lines);
+            batch.Replicas.Add(lines);
         }
-        string message;
         try
         {
-            message = (await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.WireError, ct).ConfigureAwait(false))?.Error ?? "";
+            // Unacknowledged lines stay in the supervisor's buffer and go with the next push.
+            await client.PushLogsAsync(batch, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException)
+        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.ResourceExhausted)
         {
-            message = "";
+            // The server will never take these lines: dropping them keeps later output (and the session) flowing.
+            AgentLog.CallFailed(_logger, _options.NodeName, "push output", e.Status.Detail);
         }
-        throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}: {message}", null, response.StatusCode);
+        Supervisor.AcknowledgeOutput(output);
     }
 
-    private async Task TryAsync(string operation, Func<Task> call, CancellationToken ct)
+    // The first lines of output that fit in budget characters (at least one line, so a push always moves on); a copy
+    // cut short acknowledges only the lines taken, the rest go next time.
+    internal static IReadOnlyList<ReplicaOutput> Batch(IReadOnlyList<ReplicaOutput> output, int budget)
     {
-        try
+        var taken = new List<ReplicaOutput>(output.Count);
+        int used = 0;
+        foreach (var item in output)
         {
-            await call().ConfigureAwait(false);
+            int count = 0;
+            while (count < item.Lines.Count && (used == 0 || used + item.Lines[count].Length <= budget))
+            {
+                used += item.Lines[count].Length + 1;
+                count++;
+            }
+            if (count == 0)
+            {
+                break;
+            }
+            taken.Add(count == item.Lines.Count ? item : item with { Lines = item.Lines.Take(count).ToArray(), Next = item.Next - (item.Lines.Count - count) });
+            if (count < item.Lines.Count)
+            {
+                break;
+            }
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or JsonException or TaskCanceledException or IOException)
-        {
-            AgentLog.CallFailed(_logger, _options.NodeName, operation, e.Message);
-        }
+        return taken;
     }
 
-    private Uri Url(string path) => new(_options.Server, path);
+    private static List<DesiredReplica> ToDesired(AssignmentSet set)
+    {
+        var desired = new List<DesiredReplica>(set.Assignments.Count);
+        foreach (var item in set.Assignments)
+        {
+            var state = Enum.TryParse<DesiredReplicaState>(item.State, out var parsed) ? parsed : DesiredReplicaState.Stopped;
+            var containers = item.Containers
+                .Select(c => new ReplicaContainer(c.Name, c.Command.ToArray(), c.Args.ToArray(), new Dictionary<string, string>(c.Env), c.WorkingDir.Length == 0 ? null : c.WorkingDir))
+                .ToArray();
+            desired.Add(new DesiredReplica(item.Workload, item.Replica, item.WorkloadRevision, item.Revision, state, containers));
+        }
+        return desired;
+    }
+
+    private static DateTime Deadline() => DateTime.UtcNow.AddSeconds(10);
+
+    private static bool IsTransient(Exception e) =>
+        e is RpcException or HttpRequestException or JsonException or TaskCanceledException or IOException or InvalidOperationException;
 }

@@ -30,4 +30,11 @@ public static class AgentMessages
 
     /// <summary>Exit code reported when a process could not be started at all (as a shell reports a missing command).</summary>
     public const int StartFailedExitCode = 127;
+
+    /// <summary><c>/v1/info</c> did not name a usable gRPC address.</summary>
+    public static string NoGrpcAddress(string server, string? value) =>
+        $"the server at {server} answered GET /v1/info without a usable grpcAddress ('{value}'); is it a berth server of this version?";
+
+    /// <summary>The server closed the assignment stream.</summary>
+    public const string StreamEnded = "the server ended the assignment stream; connecting again";
 }

@@ -24,11 +24,18 @@ public sealed record AgentOptions
     /// </summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often the agent reads its desired state and reports changes. Default 1 s: a placed replica starts at most about 1 s later.</summary>
+    /// <summary>
+    /// How often the agent reports replica changes, pushes new output lines and, when disconnected, tries the server
+    /// again. Default 1 s: a start or exit reaches the server, and a line reaches <c>berth logs</c>, about 1 s later.
+    /// Desired state needs no polling: the server streams it.
+    /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How many output lines (stdout and stderr) the agent keeps per replica and sends with an exit. Default 50.</summary>
     public int LogTailLines { get; init; } = 50;
+
+    /// <summary>How many output lines the agent keeps per replica until it pushed them to the server. Default 1000.</summary>
+    public int OutputLines { get; init; } = 1000;
 
     /// <summary>Throws when an option cannot be used; the message names it.</summary>
     /// <exception cref="ArgumentException">An option is out of range or malformed.</exception>
@@ -47,6 +54,10 @@ public sealed record AgentOptions
         if (LogTailLines < 1)
         {
             throw new ArgumentException(AgentMessages.NotPositive("LogTailLines", LogTailLines.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        if (OutputLines < 1)
+        {
+            throw new ArgumentException(AgentMessages.NotPositive("OutputLines", OutputLines.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         _ = MachineCapacity.Apply(new Dictionary<string, string>(), CapacityOverride);
     }

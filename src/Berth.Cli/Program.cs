@@ -5,6 +5,7 @@ using Berth.Cli.Commands.Delete;
 using Berth.Cli.Commands.Describe;
 using Berth.Cli.Commands.Dev;
 using Berth.Cli.Commands.Get;
+using Berth.Cli.Commands.Logs;
 using Berth.Cli.Commands.Server;
 using Berth.Cli.Commands.Simulate;
 
@@ -61,5 +62,6 @@ public static class Program
         DeleteCommand.Create(),
         AgentCommand.Create(),
         DevCommand.Create(),
+        LogsCommand.Create(),
     };
 }

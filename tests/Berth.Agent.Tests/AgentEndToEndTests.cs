@@ -34,7 +34,7 @@ public sealed class AgentEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await ServerHost.StartAsync(
-            new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = _data, LoopInterval = TimeSpan.FromMilliseconds(200) },
+            new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = _data, LoopInterval = TimeSpan.FromMilliseconds(200), AssignmentResendInterval = TimeSpan.FromMilliseconds(200) },
             logging => logging.ClearProviders());
         _agent = new AgentLoop(new AgentOptions
         {
@@ -94,6 +94,13 @@ public sealed class AgentEndToEndTests : IAsyncLifetime
         Assert.Equal(2, pids.Length);
         Assert.All(pids, pid => Assert.True(Eventually.IsAlive(pid), $"process {pid} should run"));
         Assert.Equal(2, _agent.Supervisor.Starts);
+        Assert.Equal(_host.GrpcAddress, _agent.GrpcAddress);
+
+        // The server re-sends the same set every 200 ms: repeated desired state starts no second copy.
+        int sets = _agent.AssignmentSetsReceived;
+        await Eventually.WaitAsync(() => _agent.AssignmentSetsReceived >= sets + 5, "five more assignment sets");
+        Assert.Equal(2, _agent.Supervisor.Starts);
+        Assert.All(pids, pid => Assert.True(Eventually.IsAlive(pid), $"process {pid} should still run"));
 
         using (var delete = await _http.DeleteAsync(new Uri(_host.Address, "v1/workloads/default/sleeper")))
         {
@@ -103,5 +110,51 @@ public sealed class AgentEndToEndTests : IAsyncLifetime
         await Eventually.WaitAsync(() => _agent.Supervisor.Snapshot().Count == 0 && pids.All(pid => !Eventually.IsAlive(pid)), "the processes to stop");
         Assert.Empty(await AssignmentStatesAsync());
         Assert.Equal(2, _agent.Supervisor.Starts);
+    }
+
+    [Fact]
+    public async Task AgentLoop_ServerRestarts_RejoinsAndStartsNothingTwice()
+    {
+        using (var apply = await _http.PostAsync(new Uri(_host!.Address, "v1/apply"), new StringContent(Manifest, Encoding.UTF8, "application/yaml")))
+        {
+            Assert.True(apply.IsSuccessStatusCode, await apply.Content.ReadAsStringAsync());
+        }
+        await Eventually.WaitAsync(async () => (await AssignmentStatesAsync()) is ["Running", "Running"], "both assignments to be Running");
+        var pids = _agent!.Supervisor.Snapshot().SelectMany(r => r.ProcessIds).ToArray();
+
+        // Same REST address and data directory (what the agent was told), a new free gRPC port it must find at /v1/info.
+        var listen = $"127.0.0.1:{_host.Address.Port}";
+        await _host.DisposeAsync();
+        _host = null;
+        _host = await ServerHost.StartAsync(
+            new ServerOptions { Listen = listen, GrpcListen = "127.0.0.1:0", DataDirectory = _data, LoopInterval = TimeSpan.FromMilliseconds(200), AssignmentResendInterval = TimeSpan.FromMilliseconds(200) },
+            logging => logging.ClearProviders());
+        await Eventually.WaitAsync(() => _agent.Registered && _agent.GrpcAddress == _host.GrpcAddress, "the agent to rejoin the new server");
+        int sets = _agent.AssignmentSetsReceived;
+        await Eventually.WaitAsync(() => _agent.AssignmentSetsReceived >= sets + 3, "assignment sets from the new server");
+
+        Assert.Equal(["Running", "Running"], await AssignmentStatesAsync());
+        Assert.Equal(2, _agent.Supervisor.Starts);
+        Assert.All(pids, pid => Assert.True(Eventually.IsAlive(pid), $"process {pid} should still run"));
+    }
+
+    [Fact]
+    public async Task RunAsync_StoppedAtAnyPointOfJoining_EndsWithoutError()
+    {
+        // Stops land before, during and after /v1/info, Register and the stream's start; each must end the loop quietly.
+        for (int after = 0; after <= 200; after += 5)
+        {
+            using var stop = new CancellationTokenSource();
+            await using var agent = new AgentLoop(new AgentOptions
+            {
+                Server = _host!.Address,
+                NodeName = $"short-{after}",
+                CapacityOverride = new Dictionary<string, string> { ["cpu"] = "1", ["memory"] = "1Gi" },
+            });
+            var run = agent.RunAsync(stop.Token);
+            stop.CancelAfter(after);
+
+            await run.WaitAsync(Eventually.Limit);
+        }
     }
 }

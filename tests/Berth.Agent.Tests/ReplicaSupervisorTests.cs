@@ -200,4 +200,17 @@ public sealed class ReplicaSupervisorTests : IAsyncLifetime
 
         Assert.Equal(2, _supervisor.Starts);
     }
+
+    [Fact]
+    public async Task TakeOutput_Acknowledged_GivesOnlyNewLinesNext()
+    {
+        await _supervisor.ReconcileAsync([Replica(["sh", "-c", "echo one; echo two; read never"])]);
+        IReadOnlyList<ReplicaOutput> first = [];
+        await Eventually.WaitAsync(() => (first = _supervisor.TakeOutput()) is [{ Lines.Count: 2 }], "two lines of output");
+
+        Assert.Equal(["one", "two"], first[0].Lines);
+        Assert.Equal(first[0].Lines, _supervisor.TakeOutput()[0].Lines);
+        _supervisor.AcknowledgeOutput(first);
+        Assert.Empty(_supervisor.TakeOutput());
+    }
 }

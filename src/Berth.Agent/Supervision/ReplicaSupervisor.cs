@@ -13,7 +13,8 @@ namespace Berth.Agent.Supervision;
 /// <para><b>Processes.</b> Each container's <c>command</c> + <c>args</c> runs directly through
 /// <see cref="Process"/> (no shell), with the agent's environment plus the container's <c>env</c> plus
 /// <c>BERTH_WORKLOAD</c>, <c>BERTH_REPLICA</c> and <c>BERTH_NODE</c> (set last, so a spec cannot hide them), in its
-/// <c>workingDir</c>. Stdout and stderr lines go to one bounded tail per replica. A replica ends when its first
+/// <c>workingDir</c>. Stdout and stderr lines go to one bounded buffer per replica: the agent pushes what is new in it to
+/// the server (<see cref="TakeOutput"/>) for <c>berth logs</c>, and its last lines go with an exit report. A replica ends when its first
 /// container exits: the others are stopped and that container's exit code is the replica's. Stopping kills the whole
 /// process tree, so children a replica spawned do not outlive it.</para>
 /// <para><b>Reconciling</b> one desired replica: Pending or Running with no copy here, or with a copy of another
@@ -36,11 +37,15 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
     /// <summary>Environment variable with the node's name.</summary>
     public const string NodeVariable = "BERTH_NODE";
 
+    /// <summary>Longest output line kept, in characters; longer lines are cut there (the server keeps no more either).</summary>
+    public const int MaxLineLength = 8192;
+
     /// <summary>How long a stop waits for the killed processes to be reaped before giving up on them.</summary>
     public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
 
     private readonly string _nodeName;
     private readonly int _logTailLines;
+    private readonly int _outputLines;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Workload, int Replica), Copy> _copies = [];
@@ -48,13 +53,15 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
     private int _starts;
 
     /// <summary>Creates a supervisor for node <paramref name="nodeName"/>.</summary>
-    /// <param name="logTailLines">Output lines kept per replica.</param>
-    public ReplicaSupervisor(string nodeName, int logTailLines = 50, ILogger? logger = null)
+    /// <param name="logTailLines">Output lines sent with an exit report.</param>
+    /// <param name="outputLines">Output lines kept per replica until pushed (at least <paramref name="logTailLines"/>); a replica that writes more between two pushes loses the oldest.</param>
+    public ReplicaSupervisor(string nodeName, int logTailLines = 50, ILogger? logger = null, int outputLines = 1000)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeName);
         ArgumentOutOfRangeException.ThrowIfLessThan(logTailLines, 1);
         _nodeName = nodeName;
         _logTailLines = logTailLines;
+        _outputLines = Math.Max(outputLines, logTailLines);
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -175,6 +182,40 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>The output each replica copy wrote since it was last acknowledged (<see cref="AcknowledgeOutput"/>); copies with nothing new are left out.</summary>
+    public IReadOnlyList<ReplicaOutput> TakeOutput()
+    {
+        lock (_gate)
+        {
+            var output = new List<ReplicaOutput>();
+            foreach (var copy in _copies.Values)
+            {
+                var (lines, next) = copy.Log.Since(copy.PushedThrough);
+                if (lines.Count > 0)
+                {
+                    output.Add(new ReplicaOutput(copy.Workload, copy.Replica, copy.Serial, lines, next));
+                }
+            }
+            return output;
+        }
+    }
+
+    /// <summary>Records that the server took <paramref name="output"/>: those lines are not taken again.</summary>
+    public void AcknowledgeOutput(IReadOnlyList<ReplicaOutput> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        lock (_gate)
+        {
+            foreach (var item in output)
+            {
+                if (_copies.TryGetValue((item.Workload, item.Replica), out var copy) && copy.Serial == item.Copy)
+                {
+                    copy.PushedThrough = Math.Max(copy.PushedThrough, item.Next);
+                }
+            }
+        }
+    }
+
     /// <summary>What the supervisor holds now, by workload then replica.</summary>
     public IReadOnlyList<ReplicaSnapshot> Snapshot()
     {
@@ -182,7 +223,7 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
         {
             return _copies.Values
                 .OrderBy(c => c.Workload, StringComparer.Ordinal).ThenBy(c => c.Replica)
-                .Select(c => new ReplicaSnapshot(c.Workload, c.Replica, c.WorkloadRevision, c.Running, c.ExitCode, c.ProcessIds, c.Log.ToString()))
+                .Select(c => new ReplicaSnapshot(c.Workload, c.Replica, c.WorkloadRevision, c.Running, c.ExitCode, c.ProcessIds, c.Log.Last(_logTailLines)))
                 .ToArray();
         }
     }
@@ -208,12 +249,14 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
 
     private void Start(DesiredReplica replica)
     {
-        var copy = new Copy(replica.Workload, replica.Replica, replica.WorkloadRevision, new BoundedLines(_logTailLines));
+        var copy = new Copy(replica.Workload, replica.Replica, replica.WorkloadRevision, new BoundedLines(_outputLines))
+        {
+            Serial = Interlocked.Increment(ref _starts),
+        };
         lock (_gate)
         {
             _copies[(replica.Workload, replica.Replica)] = copy;
         }
-        Interlocked.Increment(ref _starts);
         string? failure = replica.Containers.Count == 0 ? AgentMessages.NoContainers : null;
         foreach (var container in replica.Containers)
         {
@@ -227,8 +270,8 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
                 break;
             }
             var process = new Process { StartInfo = StartInfo(replica, container), EnableRaisingEvents = true };
-            process.OutputDataReceived += (_, e) => copy.Log.Add(e.Data);
-            process.ErrorDataReceived += (_, e) => copy.Log.Add(e.Data);
+            process.OutputDataReceived += (_, e) => copy.Log.Add(Cut(e.Data));
+            process.ErrorDataReceived += (_, e) => copy.Log.Add(Cut(e.Data));
             try
             {
                 process.Start();
@@ -316,7 +359,7 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
             if (!copy.Stopping)
             {
                 copy.ExitCode = exitCode;
-                _changes.Add(new ReplicaStatusChange(copy.Workload, copy.Replica, copy.WorkloadRevision, true, exitCode, copy.Log.ToString()));
+                _changes.Add(new ReplicaStatusChange(copy.Workload, copy.Replica, copy.WorkloadRevision, true, exitCode, copy.Log.Last(_logTailLines)));
             }
         }
         if (!copy.Stopping)
@@ -342,6 +385,8 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
         }
         AgentLog.Stopped(_logger, copy.Workload, copy.Replica);
     }
+
+    private static string? Cut(string? line) => line is { Length: > MaxLineLength } ? line[..MaxLineLength] : line;
 
     private static void Kill(Process process)
     {
@@ -376,6 +421,12 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
         public long WorkloadRevision { get; } = workloadRevision;
 
         public BoundedLines Log { get; } = log;
+
+        // Which start of the supervisor this copy is (1, 2 ...): output acknowledgements name it, so a late one does not
+        // skip lines of a newer copy of the same replica.
+        public int Serial { get; init; }
+
+        public long PushedThrough { get; set; }
 
         public List<Process> Processes { get; } = [];
 

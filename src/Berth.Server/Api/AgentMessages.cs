@@ -1,11 +1,11 @@
 namespace Berth.Server.Api;
 
-/// <summary>User-visible messages of the agent API (<see cref="AgentApi"/>), in one place so tests can assert on them.</summary>
+/// <summary>User-visible messages of the agent protocol (<see cref="Agents.AgentOperations"/>), in one place so tests can assert on them.</summary>
 public static class AgentMessages
 {
-    /// <summary>A heartbeat, poll or report from a node that is not registered.</summary>
+    /// <summary>A heartbeat, assignment watch or report from a node that is not registered.</summary>
     public static string RegisterFirst(string node) =>
-        $"node {node} is not registered; register first with POST /v1/agents/register";
+        $"node {node} is not registered; call Register first (berth agent does so by itself)";
 
     /// <summary>A body that is not the expected JSON.</summary>
     public static string InvalidBody(string expected, string error) => $"request body must be {expected}: {error}";
@@ -22,4 +22,11 @@ public static class AgentMessages
 
     /// <summary>Event message of a replica its agent reports running.</summary>
     public static string Running(string subject, string node) => $"replica {subject} is running on node {node}";
+
+    /// <summary>A registration whose allocatable amount is not a quantity.</summary>
+    public static string InvalidAllocatable(string name, string amount, string error) =>
+        $"allocatable {name}={amount} is not a quantity: {error}; give e.g. cpu=4, memory=8Gi";
+
+    /// <summary>A status report whose state is neither running nor exited.</summary>
+    public static string InvalidReplicaState(string state) => $"state {state} is not a replica state; report RUNNING or EXITED";
 }

@@ -1,6 +1,6 @@
 namespace Berth.Server.Api;
 
-/// <summary>What an agent reports about a replica in <c>POST /v1/agents/{node}/status</c>.</summary>
+/// <summary>What an agent reports about a replica (<see cref="AgentStatusReport"/>).</summary>
 public enum AgentReplicaState
 {
     /// <summary>Its processes started.</summary>

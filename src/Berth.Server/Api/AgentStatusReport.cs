@@ -1,6 +1,6 @@
 namespace Berth.Server.Api;
 
-/// <summary>The body of <c>POST /v1/agents/{node}/status</c>.</summary>
+/// <summary>What an agent reports about one replica (<see cref="Agents.AgentOperations.ReportAsync"/>).</summary>
 /// <param name="Workload">The workload, <c>namespace/name</c>.</param>
 /// <param name="Replica">The replica index.</param>
 /// <param name="State">Running or Exited.</param>

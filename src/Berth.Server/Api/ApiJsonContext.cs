@@ -24,4 +24,6 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(AgentAssignmentsResponse))]
 [JsonSerializable(typeof(AgentStatusReport))]
 [JsonSerializable(typeof(AgentStatusResponse))]
+[JsonSerializable(typeof(ServerInfo))]
+[JsonSerializable(typeof(ReplicaLogsResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -44,4 +44,10 @@ public static class ApiMessages
 
     /// <summary>Event message of a deleted workload.</summary>
     public static string WorkloadDeleted(string key) => $"workload {key} deleted; its replicas will be removed";
+
+    /// <summary><c>/v1/info</c> asked before the server knows its bound addresses.</summary>
+    public const string StillStarting = "the server is still starting; ask again in a moment";
+
+    /// <summary>A replica index in a URL that is not a number from 0.</summary>
+    public static string InvalidReplica(string value) => $"replica '{value}' in the URL is not a replica index (0, 1, 2 ...)";
 }

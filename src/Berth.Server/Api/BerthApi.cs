@@ -166,7 +166,7 @@ public static class BerthApi
         return detail is null ? Error(StatusCodes.Status404NotFound, ApiMessages.WorkloadNotFound(key.ToString())) : Json(detail);
     }
 
-    private static async Task<IResult> DeleteWorkloadAsync(string ns, string name, WorkloadWriter writer, ControlLoopSignal signal, CancellationToken ct)
+    private static async Task<IResult> DeleteWorkloadAsync(string ns, string name, WorkloadWriter writer, ControlLoopSignal signal, Logs.ReplicaLogs logs, CancellationToken ct)
     {
         if (!TryKey(ns, name, out var key, out var error))
         {
@@ -185,6 +185,8 @@ public static class BerthApi
         {
             return Error(StatusCodes.Status404NotFound, ApiMessages.WorkloadNotFound(key.ToString()));
         }
+        // A workload created again under this name starts with empty logs.
+        logs.Forget(key);
         signal.Notify();
         return Json(deleted);
     }

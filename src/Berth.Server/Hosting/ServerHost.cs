@@ -1,4 +1,6 @@
+using Berth.Server.Agents;
 using Berth.Server.Api;
+using Berth.Server.Logs;
 using Berth.Server.Nodes;
 using Berth.Server.Observability;
 using Berth.Server.Placement;
@@ -9,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -27,12 +30,13 @@ public sealed class ServerHost : IAsyncDisposable
     private readonly SqliteStore _store;
     private bool _disposed;
 
-    private ServerHost(WebApplication app, SqliteStore store, ServerOptions options, Uri address)
+    private ServerHost(WebApplication app, SqliteStore store, ServerOptions options, Uri address, Uri grpcAddress)
     {
         _app = app;
         _store = store;
         Options = options;
         Address = address;
+        GrpcAddress = grpcAddress;
     }
 
     /// <summary>The options in force.</summary>
@@ -41,10 +45,16 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The bound API address, e.g. <c>http://127.0.0.1:7070/</c> (with the real port when <c>--listen</c> gave 0).</summary>
     public Uri Address { get; }
 
+    /// <summary>The bound gRPC address of the agent protocol (HTTP/2 only), e.g. <c>http://127.0.0.1:7071/</c> (with the real port when <c>--grpc-listen</c> gave 0).</summary>
+    public Uri GrpcAddress { get; }
+
+    /// <summary>What replicas wrote, as their agents pushed it (in memory).</summary>
+    public ReplicaLogs Logs => _app.Services.GetRequiredService<ReplicaLogs>();
+
     /// <summary>The store.</summary>
     public IKeyValueStore Store => _store;
 
-    /// <summary>The node manager (agents register through <c>/v1/agents</c>; tests may register nodes here directly).</summary>
+    /// <summary>The node manager (agents register through the gRPC agent protocol; tests may register nodes here directly).</summary>
     public NodeManager Nodes => _app.Services.GetRequiredService<NodeManager>();
 
     /// <summary>Wakes the control loop.</summary>
@@ -67,6 +77,7 @@ public sealed class ServerHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var endPoint = options.ListenEndPoint();
+        var grpcEndPoint = options.GrpcListenEndPoint();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         try
         {
@@ -81,6 +92,7 @@ public sealed class ServerHost : IAsyncDisposable
         WebApplication? app = null;
         try
         {
+            ListenOptions? grpcListen = null;
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = dataDirectory });
             // Per-request framework logs drown the server's own decisions; warnings and errors still show.
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -88,6 +100,12 @@ public sealed class ServerHost : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(endPoint);
+                // gRPC needs HTTP/2; without TLS (no ALPN) a port speaks one protocol, so the agent protocol gets its own.
+                kestrel.Listen(grpcEndPoint, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    grpcListen = listen;
+                });
                 kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
                 kestrel.Limits.MaxRequestLineSize = ServerOptions.MaxRequestLineBytes;
                 kestrel.Limits.MaxRequestHeadersTotalSize = ServerOptions.MaxRequestHeadersBytes;
@@ -118,6 +136,16 @@ public sealed class ServerHost : IAsyncDisposable
                 logger: sp.GetRequiredService<ILogger<Reconciliation.Reconciler>>(), metrics: metrics));
             services.AddSingleton(sp => new WorkloadHistory(sp.GetRequiredService<IKeyValueStore>()));
             services.AddSingleton<ControlLoopSignal>();
+            services.AddSingleton(sp => new AgentOperations(
+                sp.GetRequiredService<IKeyValueStore>(),
+                sp.GetRequiredService<NodeManager>(),
+                sp.GetRequiredService<EventLog>(),
+                sp.GetRequiredService<Retries.RetryEngine>(),
+                sp.GetRequiredService<ControlLoopSignal>(),
+                sp.GetRequiredService<WorkloadHistory>()));
+            services.AddSingleton(new ReplicaLogs(options.LogLinesPerReplica));
+            services.AddSingleton<BoundAddresses>();
+            services.AddGrpc();
             services.AddSingleton<ControlLoopService>();
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
 
@@ -127,16 +155,21 @@ public sealed class ServerHost : IAsyncDisposable
             app.UseRequestMetrics();
             app.UseBadRequestAnswers();
             app.MapBerthApi();
-            app.MapAgentApi();
+            app.MapGrpcService<AgentGrpcService>();
+            app.MapInfoApi();
+            app.MapLogsApi();
             app.MapMetricsEndpoint();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
             app.MapOpenApi();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
+            // Kestrel writes the bound end point (the real port for port 0) back into the listen options.
+            var grpcAddress = new Uri($"http://{grpcListen!.IPEndPoint!}/");
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-            var address = new Uri(addresses.First().Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
+            var address = new Uri(addresses.First(a => new Uri(a).Port != grpcAddress.Port).Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
+            app.Services.GetRequiredService<BoundAddresses>().Grpc = grpcAddress;
             ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), dataDirectory);
-            return new ServerHost(app, store, options, address);
+            return new ServerHost(app, store, options, address, grpcAddress);
         }
         catch
         {

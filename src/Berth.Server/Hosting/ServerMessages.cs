@@ -23,4 +23,24 @@ public static class ServerMessages
 
     /// <summary>The data directory cannot be created.</summary>
     public static string DataDirectoryFailed(string path, string problem) => $"--data '{path}' cannot be used: {problem}";
+
+    /// <summary>A listen option (e.g. <c>--grpc-listen</c>) that is not <c>host:port</c>.</summary>
+    public static string BadListenOf(string option, string value, string example) =>
+        $"{option} '{value}' is not host:port with a port from 0 to 65535; e.g. {option} {example}";
+
+    /// <summary>A listen option whose host is not an IP address or localhost.</summary>
+    public static string ListenOfNotAnAddress(string option, string value, string example) =>
+        $"{option} '{value}': the host must be an IP address or localhost; e.g. {option} {example}";
+
+    /// <summary>A non-loopback listen option without TLS.</summary>
+    public static string NonLoopbackOfWithoutTls(string option, string value) =>
+        $"{option} '{value}' is not a loopback address; the server has no TLS or authentication yet, so it only listens on 127.0.0.1, [::1] or localhost";
+
+    /// <summary><c>--listen</c> on the last port, with no <c>--grpc-listen</c> to put gRPC elsewhere.</summary>
+    public static string NoPortAfterListen(string listen) =>
+        $"--listen '{listen}' uses the last port, so the gRPC endpoint cannot take the next one; give --grpc-listen, e.g. --grpc-listen 127.0.0.1:7071";
+
+    /// <summary><c>--grpc-listen</c> on the same port as <c>--listen</c>.</summary>
+    public static string SameListenPorts(string grpcListen, string listen) =>
+        $"--grpc-listen '{grpcListen}' uses the port of --listen '{listen}'; gRPC needs its own HTTP/2 port, e.g. --grpc-listen 127.0.0.1:7071";
 }

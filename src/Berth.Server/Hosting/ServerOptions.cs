@@ -55,6 +55,26 @@ public sealed record ServerOptions
 
     /// <summary>The reconciler: sweep interval, workers, the Pending deadline, records kept and backoff.</summary>
     public Reconciliation.ReconcilerOptions Reconciler { get; init; } = new();
+    /// <summary>The default <c>--grpc-listen</c> address (with the default <see cref="Listen"/>).</summary>
+    public const string DefaultGrpcListen = "127.0.0.1:7071";
+
+    /// <summary>
+    /// <c>--grpc-listen</c>: <c>host:port</c> of the agent protocol (gRPC, HTTP/2 only, no TLS), loopback only like
+    /// <see cref="Listen"/>; port 0 picks a free port. A second endpoint because Kestrel cannot serve cleartext HTTP/1.1
+    /// and HTTP/2 on one port (telling them apart needs TLS's ALPN). Null (the default): <see cref="Listen"/>'s host and
+    /// the port after its port (<see cref="DefaultGrpcListen"/> for the default <c>--listen</c>), or port 0 when
+    /// <see cref="Listen"/>'s port is 0, so servers that pick free ports (tests, <c>berth dev</c>) never collide.
+    /// </summary>
+    public string? GrpcListen { get; init; }
+
+    /// <summary>
+    /// How often an open WatchAssignments stream re-sends the node's assignment set even when nothing changed, so an
+    /// agent that lost a message heals. Default 5 s.
+    /// </summary>
+    public TimeSpan AssignmentResendInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Output lines kept in memory per replica for <c>berth logs</c>. Default 1000.</summary>
+    public int LogLinesPerReplica { get; init; } = Logs.ReplicaLogs.DefaultLinesPerReplica;
 
     /// <summary>True when TLS is configured. TLS is not implemented yet, so this is always false and only loopback addresses are accepted.</summary>
     public static bool TlsConfigured => false;
@@ -88,6 +108,45 @@ public sealed record ServerOptions
         return new IPEndPoint(address, port);
     }
 
+    /// <summary>Parses and checks <see cref="GrpcListen"/> (or derives it from <see cref="Listen"/> when null), like <see cref="ListenEndPoint"/>.</summary>
+    /// <exception cref="ServerOptionsException">The address is malformed, or not loopback while TLS is not configured.</exception>
+    public IPEndPoint GrpcListenEndPoint()
+    {
+        if (GrpcListen is null)
+        {
+            var rest = ListenEndPoint();
+            if (rest.Port == IPEndPoint.MaxPort)
+            {
+                throw new ServerOptionsException(ServerMessages.NoPortAfterListen(Listen));
+            }
+            return new IPEndPoint(rest.Address, rest.Port == 0 ? 0 : rest.Port + 1);
+        }
+        const string option = "--grpc-listen";
+        var text = GrpcListen.Trim();
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || colon == text.Length - 1
+            || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port)
+            || port > IPEndPoint.MaxPort)
+        {
+            throw new ServerOptionsException(ServerMessages.BadListenOf(option, GrpcListen, DefaultGrpcListen));
+        }
+        var host = text[..colon];
+        IPAddress address;
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            address = IPAddress.Loopback;
+        }
+        else if (!IPAddress.TryParse(host.Trim('[', ']'), out address!))
+        {
+            throw new ServerOptionsException(ServerMessages.ListenOfNotAnAddress(option, GrpcListen, DefaultGrpcListen));
+        }
+        if (!IPAddress.IsLoopback(address) && !TlsConfigured)
+        {
+            throw new ServerOptionsException(ServerMessages.NonLoopbackOfWithoutTls(option, GrpcListen));
+        }
+        return new IPEndPoint(address, port);
+    }
+
     /// <summary>Throws when a setting is out of range; the message names the option.</summary>
     /// <exception cref="ServerOptionsException">A setting is out of range.</exception>
     public void Validate()
@@ -100,6 +159,20 @@ public sealed record ServerOptions
         if (MaxRequestBodyBytes <= 0)
         {
             throw new ServerOptionsException(ServerMessages.NotPositive(nameof(MaxRequestBodyBytes), MaxRequestBodyBytes.ToString(CultureInfo.InvariantCulture)));
+        }
+        var rest = ListenEndPoint();
+        var grpc = GrpcListenEndPoint();
+        if (grpc.Port != 0 && grpc.Port == rest.Port)
+        {
+            throw new ServerOptionsException(ServerMessages.SameListenPorts(GrpcListen ?? "", Listen));
+        }
+        if (AssignmentResendInterval <= TimeSpan.Zero)
+        {
+            throw new ServerOptionsException(ServerMessages.NotPositive(nameof(AssignmentResendInterval), AssignmentResendInterval.ToString()));
+        }
+        if (LogLinesPerReplica <= 0)
+        {
+            throw new ServerOptionsException(ServerMessages.NotPositive(nameof(LogLinesPerReplica), LogLinesPerReplica.ToString(CultureInfo.InvariantCulture)));
         }
         if (LoopInterval <= TimeSpan.Zero)
         {

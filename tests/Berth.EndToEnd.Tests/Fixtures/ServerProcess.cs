@@ -37,6 +37,9 @@ internal sealed class ServerProcess : IDisposable
             "server",
             "--listen", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"),
             "--data", dataDirectory,
+            // A free gRPC port every start: the default (the API port + 1) may be taken when a restart reuses the API
+            // port, and agents ask /v1/info for the gRPC address again when they reconnect.
+            "--grpc-listen", "127.0.0.1:0",
             .. options ?? [],
         ];
         var process = BerthProcess.Start("server", arguments);

@@ -30,10 +30,10 @@ public sealed class RequestLimitsTests : IAsyncLifetime
     {
         { "v1/apply", false },
         { "v1/apply", true },
-        { "v1/agents/register", false },
-        { "v1/agents/register", true },
-        { "v1/agents/n1/status", false },
-        { "v1/agents/n1/status", true },
+        { "v1/plan", false },
+        { "v1/plan", true },
+        { "v1/workloads/default/web/scale", false },
+        { "v1/workloads/default/web/scale", true },
     };
 
     [Theory]
@@ -62,16 +62,16 @@ public sealed class RequestLimitsTests : IAsyncLifetime
     public async Task Post_BodyOverLimit_WritesNothing()
     {
         long before = (await Server.Host.Store.RangeAsync(Berth.Store.KeyRange.Prefix("/"), limit: 1)).Revision;
-        var registration = "{\"name\": \"n1\", \"labels\": {\"big\": \"" + new string('x', (int)BodyLimit) + "\"}, \"allocatable\": {\"cpu\": \"1\"}}";
-        using var content = new StringContent(registration, Encoding.UTF8, "application/json");
+        var scale = "{\"replicas\": 2, \"padding\": \"" + new string('x', (int)BodyLimit) + "\"}";
+        using var content = new StringContent(scale, Encoding.UTF8, "application/json");
 
-        using var response = await Server.Http.PostAsync(Server.Url("v1/agents/register"), content);
+        using var response = await Server.Http.PostAsync(Server.Url("v1/workloads/default/web/scale"), content);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(before, (await Server.Host.Store.RangeAsync(Berth.Store.KeyRange.Prefix("/"), limit: 1)).Revision);
         // The answer is written inside the request metrics, so they record the real status, not a 500.
         var metrics = PrometheusText.Parse(await Server.GetTextAsync("metrics"));
-        Assert.Equal(1, metrics.Sum("http_requests_received_total", "endpoint=\"/v1/agents/register\"", "code=\"413\""));
+        Assert.Equal(1, metrics.Sum("http_requests_received_total", "endpoint=\"/v1/workloads/{ns}/{name}/scale\"", "code=\"413\""));
     }
 
     [Fact]

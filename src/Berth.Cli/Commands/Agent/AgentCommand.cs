@@ -15,7 +15,7 @@ public static class AgentCommand
     {
         var server = new Option<string>("--server")
         {
-            Description = "The control plane's URL, e.g. http://127.0.0.1:7070",
+            Description = "The control plane's REST URL, e.g. http://127.0.0.1:7070 (the agent asks it for the gRPC address at /v1/info)",
             Required = true,
         };
         var name = new Option<string>("--name")

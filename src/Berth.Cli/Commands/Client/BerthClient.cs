@@ -54,9 +54,16 @@ public sealed class BerthClient : IDisposable
     /// Follows <c>GET v1/events?follow=true&amp;after=</c><paramref name="after"/>: yields each event's JSON as it arrives,
     /// until <paramref name="cancellationToken"/> or the server ends the stream.
     /// </summary>
-    public async IAsyncEnumerable<string> FollowEventsAsync(long after, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<string> FollowEventsAsync(long after, CancellationToken cancellationToken = default) =>
+        FollowAsync("v1/events?follow=true&after=" + after.ToString(CultureInfo.InvariantCulture), cancellationToken);
+
+    /// <summary>
+    /// Follows a server-sent-events answer of <paramref name="path"/> (relative, with <c>follow=true</c>): yields each
+    /// message's data as it arrives, until <paramref name="cancellationToken"/> or the server ends the stream.
+    /// </summary>
+    public async IAsyncEnumerable<string> FollowAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/events?follow=true&after=" + after.ToString(CultureInfo.InvariantCulture));
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(EventStream.ContentType));
         HttpResponseMessage response;
         try

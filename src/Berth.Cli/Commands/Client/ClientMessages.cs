@@ -55,4 +55,7 @@ public static class ClientMessages
 
     /// <summary>The event stream ended with an error.</summary>
     public static string StreamFailed(string reason) => $"the event stream ended: {reason}";
+
+    /// <summary>A negative count or index option.</summary>
+    public static string Negative(string option, int value) => $"{option} must be 0 or more, not {value}";
 }

@@ -16,6 +16,10 @@ public static class ServerCommand
             Description = "Address of the REST API, host:port (loopback only until TLS exists)",
             DefaultValueFactory = _ => ServerOptions.DefaultListen,
         };
+        var grpcListen = new Option<string?>("--grpc-listen")
+        {
+            Description = $"Address of the agent protocol (gRPC over HTTP/2), host:port (loopback only); default: the port after --listen's ({ServerOptions.DefaultGrpcListen})",
+        };
         var data = new Option<string>("--data")
         {
             Description = $"Data directory; the store is {ServerOptions.DatabaseFileName} inside it (created if missing)",
@@ -29,12 +33,14 @@ public static class ServerCommand
             data,
             heartbeatGrace,
             lostGrace,
+            grpcListen,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
             {
                 Listen = parseResult.GetRequiredValue(listen),
                 DataDirectory = parseResult.GetRequiredValue(data),
+                GrpcListen = parseResult.GetValue(grpcListen),
                 Nodes = NodeOptions(parseResult.GetValue(heartbeatGrace), parseResult.GetValue(lostGrace)),
             },
             parseResult.InvocationConfiguration.Output,
@@ -79,6 +85,7 @@ public static class ServerCommand
         await using (host.ConfigureAwait(false))
         {
             await output.WriteLineAsync($"berth server listening on {host.Address}; press Ctrl+C to stop").ConfigureAwait(false);
+            await output.WriteLineAsync($"agents connect over gRPC at {host.GrpcAddress} (found at {host.Address}v1/info)").ConfigureAwait(false);
             try
             {
                 await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

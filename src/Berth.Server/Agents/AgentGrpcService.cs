@@ -1,0 +1,229 @@
+using System.Threading.Channels;
+using Berth.Core.Resources;
+using Berth.Server.Api;
+using Berth.Server.Hosting;
+using Berth.Server.Logs;
+using Berth.Server.State;
+using Berth.Store;
+using Berth.Protocol.Agent.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+
+namespace Berth.Server.Agents;
+
+/// <summary>
+/// The agent contract (proto/agent.proto, <c>berth.agent.v1.AgentService</c>) over gRPC, on the server's HTTP/2
+/// endpoint. Each call is <see cref="AgentOperations"/> (or <see cref="ReplicaLogs"/> for PushLogs); refusals become
+/// NOT_FOUND (register first), INVALID_ARGUMENT or ABORTED (concurrent writes won, call again).
+/// </summary>
+/// <remarks>
+/// WatchAssignments sends the node's whole assignment set at once, then again whenever a key under
+/// <c>/assignments/</c> or <c>/workloads/</c> changes and the node's set is not the one last sent, and in any case
+/// every <see cref="ServerOptions.AssignmentResendInterval"/>, so an agent that missed a message (or a store watch that
+/// ended) heals without reconnecting. The stream ends when the agent goes away or the server stops.
+/// </remarks>
+internal sealed class AgentGrpcService(
+    AgentOperations operations,
+    ReplicaLogs logs,
+    IKeyValueStore store,
+    ServerOptions options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime) : AgentService.AgentServiceBase
+{
+    public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
+    {
+        var allocatable = new List<KeyValuePair<string, Quantity>>();
+        foreach (var (name, amount) in request.Allocatable)
+        {
+            if (!Quantity.TryParse(amount, out var quantity, out var error))
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, AgentMessages.InvalidAllocatable(name, amount, error)));
+            }
+            allocatable.Add(KeyValuePair.Create(name, quantity));
+        }
+        var registration = new AgentRegistration(request.Name, new Dictionary<string, string>(request.Labels), ResourceList.From(allocatable));
+        var record = await CallAsync(() => operations.RegisterAsync(registration, context.CancellationToken)).ConfigureAwait(false);
+        return new RegisterResponse { Name = record.Spec.Name };
+    }
+
+    public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
+    {
+        var outcome = await CallAsync(() => operations.HeartbeatAsync(request.Node, context.CancellationToken)).ConfigureAwait(false);
+        return new HeartbeatResponse { Outcome = outcome.ToString() };
+    }
+
+    public override async Task<StatusResponse> ReportStatus(StatusReport request, ServerCallContext context)
+    {
+        var state = request.State switch
+        {
+            ReplicaState.Running => AgentReplicaState.Running,
+            ReplicaState.Exited => AgentReplicaState.Exited,
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, AgentMessages.InvalidReplicaState(request.State.ToString()))),
+        };
+        var report = new AgentStatusReport(
+            request.Workload,
+            request.Replica,
+            state,
+            request.HasExitCode ? request.ExitCode : null,
+            request.LogTail.Length == 0 ? null : request.LogTail,
+            request.HasWorkloadRevision ? request.WorkloadRevision : null);
+        var answer = await CallAsync(() => operations.ReportAsync(request.Node, report, context.CancellationToken)).ConfigureAwait(false);
+        return new StatusResponse { Outcome = answer.Outcome, Revision = answer.Revision };
+    }
+
+    public override async Task<PushLogsResponse> PushLogs(LogBatch request, ServerCallContext context)
+    {
+        // Every workload name is checked before any line is kept, so a bad batch keeps nothing.
+        var batch = new List<(WorkloadKey Workload, ReplicaLines Lines)>(request.Replicas.Count);
+        foreach (var replica in request.Replicas)
+        {
+            try
+            {
+                var workload = WorkloadKey.Parse(replica.Workload);
+                _ = KeyLayout.Assignment(workload, replica.Replica);
+                batch.Add((workload, replica));
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+            }
+        }
+        await CallAsync(async () =>
+        {
+            await operations.EnsureRegisteredAsync(request.Node, context.CancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+        long accepted = 0;
+        foreach (var (workload, lines) in batch)
+        {
+            accepted += logs.Append(workload, lines.Replica, lines.Lines);
+        }
+        return new PushLogsResponse { Accepted = accepted };
+    }
+
+    public override async Task WatchAssignments(WatchAssignmentsRequest request, IServerStreamWriter<AssignmentSet> responseStream, ServerCallContext context)
+    {
+        // Stopping the server must end open streams, or graceful shutdown would wait its whole timeout for them.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var ct = stop.Token;
+        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var current = await CallAsync(() => operations.AssignmentsAsync(request.Node, ct)).ConfigureAwait(false);
+        // Watching from the revision just read means no change between the read and the watch is missed.
+        var watches = new[]
+        {
+            PumpAsync(KeyLayout.AssignmentsPrefix, current.Revision + 1, changed.Writer, ct),
+            PumpAsync(KeyLayout.WorkloadsPrefix, current.Revision + 1, changed.Writer, ct),
+        };
+        try
+        {
+            var sent = ToMessage(current);
+            await responseStream.WriteAsync(sent, ct).ConfigureAwait(false);
+            var lastSend = time.GetUtcNow();
+            while (true)
+            {
+                var wait = options.AssignmentResendInterval - (time.GetUtcNow() - lastSend);
+                await WaitAsync(changed.Reader, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, ct).ConfigureAwait(false);
+                current = await CallAsync(() => operations.AssignmentsAsync(request.Node, ct)).ConfigureAwait(false);
+                var next = ToMessage(current);
+                bool resendDue = time.GetUtcNow() - lastSend >= options.AssignmentResendInterval;
+                if (resendDue || !next.Assignments.Equals(sent.Assignments))
+                {
+                    await responseStream.WriteAsync(next, ct).ConfigureAwait(false);
+                    sent = next;
+                    lastSend = time.GetUtcNow();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The agent went away or the server is stopping: the stream simply ends.
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(watches).ConfigureAwait(false);
+        }
+    }
+
+    // Turns store changes under prefix into one pending wake-up; the periodic resend covers a watch that fails.
+    private async Task PumpAsync(string prefix, long fromRevision, ChannelWriter<bool> changed, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var _ in store.WatchPrefixAsync(prefix, fromRevision, ct).ConfigureAwait(false))
+            {
+                changed.TryWrite(true);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or StoreException)
+        {
+            // Cancelled with the stream, or the watch broke (e.g. compacted): resends keep the agent current.
+        }
+    }
+
+    private static async Task WaitAsync(ChannelReader<bool> changed, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        if (changed.TryRead(out _))
+        {
+            return;
+        }
+        using var timeoutSource = new CancellationTokenSource(timeout, time);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutSource.Token);
+        try
+        {
+            await changed.ReadAsync(timer.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The resend interval passed without a change.
+        }
+    }
+
+    private static AssignmentSet ToMessage(AgentAssignmentsResponse response)
+    {
+        var set = new AssignmentSet { Node = response.Node, Revision = response.Revision };
+        foreach (var item in response.Assignments)
+        {
+            var assignment = new ReplicaAssignment
+            {
+                Key = item.Key,
+                Revision = item.Revision,
+                Workload = item.Assignment.Workload.ToString(),
+                Replica = item.Assignment.Replica,
+                State = item.Assignment.State.ToString(),
+                WorkloadRevision = item.WorkloadRevision,
+            };
+            foreach (var container in item.Workload.Containers)
+            {
+                var message = new Container { Name = container.Name, WorkingDir = container.WorkingDir ?? "" };
+                message.Command.AddRange(container.Command);
+                message.Args.AddRange(container.Args);
+                foreach (var (name, value) in container.Env)
+                {
+                    message.Env[name] = value;
+                }
+                assignment.Containers.Add(message);
+            }
+            set.Assignments.Add(assignment);
+        }
+        return set;
+    }
+
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (AgentRequestException e)
+        {
+            var code = e.Fault switch
+            {
+                AgentFault.UnknownNode => StatusCode.NotFound,
+                AgentFault.Conflict => StatusCode.Aborted,
+                _ => StatusCode.InvalidArgument,
+            };
+            throw new RpcException(new Status(code, e.Message));
+        }
+    }
+}
