@@ -24,4 +24,8 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(AgentAssignmentsResponse))]
 [JsonSerializable(typeof(AgentStatusReport))]
 [JsonSerializable(typeof(AgentStatusResponse))]
+[JsonSerializable(typeof(WorkloadChangeResponse))]
+[JsonSerializable(typeof(NodeCordonResponse))]
+[JsonSerializable(typeof(DrainResponse))]
+[JsonSerializable(typeof(Placement.PlanPreview))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -25,6 +25,7 @@ namespace Berth.Server.Api;
 /// <item><term><c>GET /v1/assignments</c></term><description>Every assignment.</description></item>
 /// <item><term><c>GET /v1/events?after=REV&amp;limit=N</c></term><description>Events committed after revision REV, at most N (default 100, at most 1000).</description></item>
 /// <item><term><c>GET /v1/events?follow=true&amp;after=REV</c></term><description>Server-sent events: those after REV, then live ones (<see cref="EventStream"/>).</description></item>
+/// <item><term><c>POST /v1/workloads/{ns}/{name}/scale|stop|start</c>, <c>POST /v1/nodes/{name}/cordon|uncordon|drain</c>, <c>POST /v1/plan</c></term><description>The operator verbs (<see cref="OperatorApi"/>).</description></item>
 /// </list>
 /// </remarks>
 public static class BerthApi
@@ -35,7 +36,7 @@ public static class BerthApi
     /// <summary>Largest <c>limit</c> of <c>GET /v1/events</c>.</summary>
     public const int MaxEventLimit = 1000;
 
-    /// <summary>Maps every endpoint onto <paramref name="app"/>; needs <see cref="WorkloadWriter"/>, <see cref="ClusterQueries"/>, <see cref="ControlLoopSignal"/> and <see cref="ServerOptions"/> registered.</summary>
+    /// <summary>Maps every endpoint onto <paramref name="app"/>; needs <see cref="WorkloadWriter"/>, <see cref="ClusterQueries"/>, <see cref="ControlLoopSignal"/> and <see cref="ServerOptions"/> registered, and for the operator verbs <see cref="Nodes.NodeManager"/> and <see cref="Placement.PlacementPreview"/>.</summary>
     public static IEndpointRouteBuilder MapBerthApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -50,6 +51,7 @@ public static class BerthApi
         v1.MapGet("/nodes", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.NodesAsync(ct)));
         v1.MapGet("/assignments", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.AssignmentsAsync(ct)));
         v1.MapGet("/events", GetEventsAsync);
+        OperatorApi.Map(v1);
         return app;
     }
 

@@ -98,6 +98,7 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new WorkloadWriter(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton(sp => new ClusterQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton<ControlLoopSignal>();
+            services.AddSingleton(sp => new PlacementPreview(sp.GetRequiredService<IKeyValueStore>(), options.Placer));
             services.AddSingleton<ControlLoopService>();
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
 

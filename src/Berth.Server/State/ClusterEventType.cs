@@ -62,4 +62,13 @@ public enum ClusterEventType
 
     /// <summary>The node's agent reports a replica's processes started (the assignment turned Running).</summary>
     ReplicaRunning,
+
+    /// <summary>An operator changed a workload's replica count (<c>berth scale</c>).</summary>
+    WorkloadScaled,
+
+    /// <summary>An operator stopped a workload (<c>berth stop</c>): its replicas are stopped and release their room.</summary>
+    WorkloadStopped,
+
+    /// <summary>An operator started a stopped workload again (<c>berth start</c>).</summary>
+    WorkloadStarted,
 }
