@@ -4,8 +4,13 @@ using Berth.Cli.Commands.Apply;
 using Berth.Cli.Commands.Delete;
 using Berth.Cli.Commands.Describe;
 using Berth.Cli.Commands.Get;
+using Berth.Cli.Commands.Node;
+using Berth.Cli.Commands.Plan;
+using Berth.Cli.Commands.Scale;
 using Berth.Cli.Commands.Server;
 using Berth.Cli.Commands.Simulate;
+using Berth.Cli.Commands.Start;
+using Berth.Cli.Commands.Stop;
 
 namespace Berth.Cli;
 
@@ -59,5 +64,10 @@ public static class Program
         DescribeCommand.Create(),
         DeleteCommand.Create(),
         AgentCommand.Create(),
+        ScaleCommand.Create(),
+        StopCommand.Create(),
+        StartCommand.Create(),
+        NodeCommand.Create(),
+        PlanCommand.Create(),
     };
 }
