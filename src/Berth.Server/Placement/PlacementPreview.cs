@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Berth.Core.Specs;
 using Berth.Scheduling.Framework;
+using Berth.Scheduling.Profiles;
 using Berth.Server.State;
 using Berth.Store;
 
@@ -143,35 +144,58 @@ public sealed class PlacementPreview : IDisposable
             bool assigned = existing.Key is not null;
             if (spec.DesiredState == DesiredState.Stopped)
             {
-                result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Stop, assigned ? existing.Value.Node : null, ""));
+                result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Stop, assigned ? existing.Value.Node : null, "", []));
                 continue;
             }
             if (assigned && IsLive(state, existing.Value))
             {
-                result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Keep, existing.Value.Node, existing.Value.Explanation));
+                result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Keep, existing.Value.Node, existing.Value.Explanation, []));
                 continue;
             }
             var decision = _scheduler.Schedule(state.Snapshot, info, replica);
             if (!decision.IsPlaced)
             {
-                result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Unschedulable, null, PlacementMessages.Summary(decision)));
+                result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Unschedulable, null, PlacementMessages.Summary(decision), []));
                 continue;
             }
             foreach (var victim in decision.Victims)
             {
                 state.Snapshot.Remove(victim);
             }
+            var node = state.Snapshot.Node(decision.Node).Name;
             state.Snapshot.Place(info, decision.Node, ClusterState.ReplicaName(key, replica));
-            result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Place, state.Snapshot.Node(decision.Node).Name, PlacementMessages.Explanation(decision)));
+            result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Place, node, PlacementMessages.Explanation(decision), TiedWith(decision, node)));
         }
         foreach (var (replica, stored) in mine)
         {
             if (replica >= spec.Replicas)
             {
-                result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Remove, stored.Value.Node, ""));
+                result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Remove, stored.Value.Node, "", []));
             }
         }
         return result;
+    }
+
+    // Random and round-robin tie-breaks depend on the decisions the placer's scheduler made before, which a preview
+    // cannot replay; a deterministic tie-break (first, least loaded) makes the pick certain.
+    private List<string> TiedWith(PlacementResult decision, string chosen)
+    {
+        var tied = new List<string>();
+        var tiebreak = _scheduler.Profile.Tiebreak;
+        if (tiebreak is not (Tiebreak.Random or Tiebreak.RoundRobin or Tiebreak.WeightedRandom))
+        {
+            return tied;
+        }
+        var top = decision.Diagnostics.TopScores;
+        foreach (var score in top)
+        {
+            // Weighted random may pick any feasible node; the best others are the likely ones.
+            if (score.Node != chosen && (tiebreak == Tiebreak.WeightedRandom || score.Total == top[0].Total))
+            {
+                tied.Add(score.Node);
+            }
+        }
+        return tied;
     }
 
     // The placer's rule (WorkloadPlacer.IsLive): an assignment on a node that still exists and not stopped stays; a

@@ -109,6 +109,39 @@ public sealed class PlacementPreviewTests
         using var placer = new WorkloadPlacer(h.Store, h.Events, schedulerOptions: new SchedulerOptions(1));
         var pass = await placer.PlaceAsync(WorkloadKey.Of(api));
 
-        Assert.Equal(pass.Replicas.Select(r => (r.Replica, r.Node)), plan.Workloads[0].Replicas.Select(r => (r.Replica, r.Node)));
+        // The placer's random tie-break has its own history, so a tied node may be picked instead; nothing else.
+        var previewed = plan.Workloads[0].Replicas;
+        Assert.Equal(pass.Replicas.Select(r => r.Replica), previewed.Select(r => r.Replica));
+        Assert.All(pass.Replicas, r => Assert.Contains(r.Node, previewed[r.Replica].TiedWith.Append(previewed[r.Replica].Node)));
+    }
+
+    [Fact]
+    public async Task PreviewAsync_IdenticalNodes_ReportsTheTie()
+    {
+        await using var h = new StateHarness();
+        await h.PutAsync(StateFixtures.Node("n1"));
+        await h.PutAsync(StateFixtures.Node("n2"));
+        using var preview = Preview(h);
+
+        var plan = await preview.PreviewAsync([StateFixtures.Workload("api", cpu: "1")]);
+
+        var replica = Assert.Single(plan.Workloads[0].Replicas);
+        Assert.Equal(ReplicaPreviewAction.Place, replica.Action);
+        Assert.Equal(["n1", "n2"], replica.TiedWith.Append(replica.Node!).Order());
+    }
+
+    [Fact]
+    public async Task PreviewAsync_DeterministicTiebreak_NoTieReported()
+    {
+        await using var h = new StateHarness();
+        await h.PutAsync(StateFixtures.Node("n1"));
+        await h.PutAsync(StateFixtures.Node("n2"));
+        var profile = Berth.Scheduling.Profiles.BuiltInProfiles.Default with { Tiebreak = Berth.Scheduling.Profiles.Tiebreak.First };
+        using var preview = new PlacementPreview(h.Store, new PlacerOptions { Profile = profile }, new SchedulerOptions(1));
+
+        var plan = await preview.PreviewAsync([StateFixtures.Workload("api", cpu: "1")]);
+
+        var replica = Assert.Single(plan.Workloads[0].Replicas);
+        Assert.Equal(("n1", 0), (replica.Node, replica.TiedWith.Count));
     }
 }

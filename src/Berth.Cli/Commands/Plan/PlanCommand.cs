@@ -38,8 +38,8 @@ public static class PlanCommand
 
     /// <summary>
     /// Writes one block per workload: <c>workload NS/NAME created|updated (fields)|unchanged</c>, then its replicas with
-    /// action and node; the reason is shown for unschedulable replicas, and with <paramref name="wide"/> the scheduler's
-    /// explanation for the others too.
+    /// action and node (<c>laptop (or desk)</c> when nodes tie and the tie-break may pick another); the reason is shown
+    /// for unschedulable replicas, and with <paramref name="wide"/> the scheduler's explanation for the others too.
     /// </summary>
     public static void WritePlan(PlanPreview plan, bool wide, TextWriter output)
     {
@@ -55,16 +55,19 @@ public static class PlanCommand
                 output.WriteLine($"  {Render.None}");
                 continue;
             }
+            var rows = workload.Replicas.Select(r => (IReadOnlyList<string>)
+            [
+                Render.Number(r.Replica),
+                r.Action.ToString().ToLowerInvariant(),
+                r.Node is null ? Render.None : r.TiedWith.Count == 0 ? r.Node : $"{r.Node} (or {string.Join(", ", r.TiedWith)})",
+                wide || r.Action == ReplicaPreviewAction.Unschedulable ? r.Detail : "",
+            ]).ToList();
+            // The reason column only when some replica has one, so a plan where everything fits stays narrow.
+            bool reasons = rows.Any(r => r[3].Length > 0);
             Render.Columns(
                 output,
-                ["REPLICA", "ACTION", "NODE", "REASON"],
-                workload.Replicas.Select(r => (IReadOnlyList<string>)
-                [
-                    Render.Number(r.Replica),
-                    r.Action.ToString().ToLowerInvariant(),
-                    r.Node ?? Render.None,
-                    wide || r.Action == ReplicaPreviewAction.Unschedulable ? r.Detail : "",
-                ]),
+                reasons ? ["REPLICA", "ACTION", "NODE", "REASON"] : ["REPLICA", "ACTION", "NODE"],
+                reasons ? rows : rows.Select(r => (IReadOnlyList<string>)[r[0], r[1], r[2]]),
                 "  ");
         }
         output.WriteLine($"(dry run at revision {Render.Number(plan.Revision)}; nothing was changed)");
