@@ -71,6 +71,18 @@ public sealed class OperatorApiTests : IAsyncLifetime
     private async Task ApplyAsync(string manifest) =>
         Assert.Equal(HttpStatusCode.OK, (await PostAsync("v1/apply", manifest, "application/yaml")).Status);
 
+    /// <summary>
+    /// Applies with no node registered and waits for the placer's one unschedulable summary per replica, after which it
+    /// writes nothing more: tests that check "nothing was written" then see only their own request.
+    /// </summary>
+    private async Task ApplyUnplacedAsync(string manifest, string workload, int replicas)
+    {
+        await ApplyAsync(manifest);
+        await WaitForAsync(() => EventsAsync("WorkloadUnschedulable"),
+            e => e.Count(x => x.GetProperty("subject").GetString()!.StartsWith($"default/{workload}/", StringComparison.Ordinal)) == replicas,
+            $"{replicas} unschedulable summaries of {workload}");
+    }
+
     private async Task<long> StoreRevisionAsync() => (await Host.Store.RangeAsync(Berth.Store.KeyRange.Prefix("/"), limit: 1)).Revision;
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
@@ -132,7 +144,7 @@ public sealed class OperatorApiTests : IAsyncLifetime
     [Fact]
     public async Task Scale_SameCount_UnchangedAndWritesNothing()
     {
-        await ApplyAsync(Manifest("web", replicas: "2"));
+        await ApplyUnplacedAsync(Manifest("web", replicas: "2"), "web", 2);
         long before = await StoreRevisionAsync();
 
         var (status, body) = await PostAsync("v1/workloads/default/web/scale", """{"replicas": 2}""");
@@ -151,7 +163,7 @@ public sealed class OperatorApiTests : IAsyncLifetime
     [InlineData("empty body", "", "replicas")]
     public async Task Scale_BadBody_Returns400NamingReplicasAndWritesNothing(string _, string body, string expected)
     {
-        await ApplyAsync(Manifest("web"));
+        await ApplyUnplacedAsync(Manifest("web"), "web", 1);
         long before = await StoreRevisionAsync();
 
         var (status, error) = await PostAsync("v1/workloads/default/web/scale", body);
@@ -166,7 +178,7 @@ public sealed class OperatorApiTests : IAsyncLifetime
     [InlineData(5)]
     public async Task Scale_OutsideDeclaredRange_Returns400NamingRange(int replicas)
     {
-        await ApplyAsync(Manifest("fleet", replicas: "{min: 1, max: 3}"));
+        await ApplyUnplacedAsync(Manifest("fleet", replicas: "{min: 1, max: 3}"), "fleet", 1);
         long before = await StoreRevisionAsync();
 
         var (status, error) = await PostAsync("v1/workloads/default/fleet/scale", $$"""{"replicas": {{replicas}}}""");
