@@ -6,8 +6,13 @@ using Berth.Cli.Commands.Describe;
 using Berth.Cli.Commands.Dev;
 using Berth.Cli.Commands.Get;
 using Berth.Cli.Commands.Logs;
+using Berth.Cli.Commands.Node;
+using Berth.Cli.Commands.Plan;
+using Berth.Cli.Commands.Scale;
 using Berth.Cli.Commands.Server;
 using Berth.Cli.Commands.Simulate;
+using Berth.Cli.Commands.Start;
+using Berth.Cli.Commands.Stop;
 
 namespace Berth.Cli;
 
@@ -63,5 +68,10 @@ public static class Program
         AgentCommand.Create(),
         DevCommand.Create(),
         LogsCommand.Create(),
+        ScaleCommand.Create(),
+        StopCommand.Create(),
+        StartCommand.Create(),
+        NodeCommand.Create(),
+        PlanCommand.Create(),
     };
 }

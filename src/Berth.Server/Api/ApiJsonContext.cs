@@ -26,4 +26,8 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(AgentStatusResponse))]
 [JsonSerializable(typeof(ServerInfo))]
 [JsonSerializable(typeof(ReplicaLogsResponse))]
+[JsonSerializable(typeof(WorkloadChangeResponse))]
+[JsonSerializable(typeof(NodeCordonResponse))]
+[JsonSerializable(typeof(DrainResponse))]
+[JsonSerializable(typeof(Placement.PlanPreview))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -50,4 +50,31 @@ public static class ApiMessages
 
     /// <summary>A replica index in a URL that is not a number from 0.</summary>
     public static string InvalidReplica(string value) => $"replica '{value}' in the URL is not a replica index (0, 1, 2 ...)";
+    /// <summary>A negative replica count in a scale request.</summary>
+    public static string NegativeReplicas(int replicas) => $"replicas is {replicas}; it must be 0 or more";
+
+    /// <summary>A replica count outside the workload's declared range.</summary>
+    public static string ReplicasOutsideRange(string key, int replicas, int min, int max) =>
+        $"replicas is {replicas}; workload {key} declares replicas {{min: {min}, max: {max}}}, give a count from {min} to {max}";
+
+    /// <summary>A scale request without a usable <c>replicas</c> field.</summary>
+    public const string ScaleBodyInvalid = "body must be a JSON object with an integer field replicas, e.g. {\"replicas\": 3}";
+
+    /// <summary>A scale request whose <c>replicas</c> is not an integer.</summary>
+    public static string ReplicasNotInteger(string raw) => $"replicas is {raw}; it must be an integer, 0 or more, e.g. {{\"replicas\": 3}}";
+
+    /// <summary>A node name in a URL that is not valid.</summary>
+    public static string InvalidNodeName(string error) => $"invalid node in the URL: {error}";
+
+    /// <summary>No such node.</summary>
+    public static string NodeNotFound(string name) => $"node {name} not found; list nodes with GET /v1/nodes";
+
+    /// <summary>Event message of a scaled workload.</summary>
+    public static string WorkloadScaled(string key, int from, int to) => $"workload {key} scaled from {from} to {to} replica(s)";
+
+    /// <summary>Event message of a stopped workload.</summary>
+    public static string WorkloadStopped(string key) => $"workload {key} stopped; its replicas will be stopped and release their resources";
+
+    /// <summary>Event message of a started workload.</summary>
+    public static string WorkloadStarted(string key, int replicas) => $"workload {key} started; {replicas} replica(s) will be placed";
 }

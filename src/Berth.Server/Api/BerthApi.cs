@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Berth.Core.Manifests;
 using Berth.Core.Specs;
 using Berth.Server.Hosting;
@@ -25,6 +24,7 @@ namespace Berth.Server.Api;
 /// <item><term><c>GET /v1/assignments</c></term><description>Every assignment.</description></item>
 /// <item><term><c>GET /v1/events?after=REV&amp;limit=N</c></term><description>Events committed after revision REV, at most N (default 100, at most 1000).</description></item>
 /// <item><term><c>GET /v1/events?follow=true&amp;after=REV</c></term><description>Server-sent events: those after REV, then live ones (<see cref="EventStream"/>).</description></item>
+/// <item><term><c>POST /v1/workloads/{ns}/{name}/scale|stop|start</c>, <c>POST /v1/nodes/{name}/cordon|uncordon|drain</c>, <c>POST /v1/plan</c></term><description>The operator verbs (<see cref="OperatorApi"/>).</description></item>
 /// </list>
 /// </remarks>
 public static class BerthApi
@@ -35,7 +35,7 @@ public static class BerthApi
     /// <summary>Largest <c>limit</c> of <c>GET /v1/events</c>.</summary>
     public const int MaxEventLimit = 1000;
 
-    /// <summary>Maps every endpoint onto <paramref name="app"/>; needs <see cref="WorkloadWriter"/>, <see cref="ClusterQueries"/>, <see cref="ControlLoopSignal"/> and <see cref="ServerOptions"/> registered.</summary>
+    /// <summary>Maps every endpoint onto <paramref name="app"/>; needs <see cref="WorkloadWriter"/>, <see cref="ClusterQueries"/>, <see cref="ControlLoopSignal"/> and <see cref="ServerOptions"/> registered, and for the operator verbs <see cref="Nodes.NodeManager"/> and <see cref="Placement.PlacementPreview"/>.</summary>
     public static IEndpointRouteBuilder MapBerthApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -91,6 +91,7 @@ public static class BerthApi
             .WithQueryParameter("follow", ApiDocument.BooleanSchema, "true: answer text/event-stream and keep sending events as they commit.")
             .Produces<EventsResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest);
+        OperatorApi.Map(v1);
         return app;
     }
 
@@ -111,36 +112,17 @@ public static class BerthApi
 
     private static async Task<IResult> ApplyAsync(HttpRequest request, WorkloadWriter writer, ControlLoopSignal signal, ServerOptions options, CancellationToken ct)
     {
-        // Checked before reading so an honest Content-Length is refused without receiving the body; Kestrel's limit
-        // (the same number) catches chunked bodies while they are read.
-        if (request.ContentLength > options.MaxRequestBodyBytes)
+        var (text, bodyError) = await ManifestBody.ReadAsync(request, options, allowEmpty: false, ct);
+        if (bodyError is not null)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, ApiMessages.BodyTooLarge(options.MaxRequestBodyBytes));
-        }
-        string text;
-        try
-        {
-            using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true));
-            text = await reader.ReadToEndAsync(ct);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return Error(StatusCodes.Status413PayloadTooLarge, ApiMessages.BodyTooLarge(options.MaxRequestBodyBytes));
-        }
-        catch (DecoderFallbackException)
-        {
-            return Error(StatusCodes.Status400BadRequest, ApiMessages.BodyNotText);
-        }
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return Error(StatusCodes.Status400BadRequest, ApiMessages.EmptyBody);
+            return bodyError;
         }
 
         IReadOnlyList<WorkloadSpec> workloads;
         try
         {
             // ReadAll reads and validates every document before returning, so one bad document means nothing is written.
-            workloads = WorkloadManifestReader.ReadAll(text);
+            workloads = WorkloadManifestReader.ReadAll(text!);
         }
         catch (ManifestException e)
         {

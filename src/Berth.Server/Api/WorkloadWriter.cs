@@ -118,4 +118,98 @@ public sealed class WorkloadWriter
         }
         throw new InvalidOperationException(ApiMessages.TooManyConflicts(MaxAttempts));
     }
+
+    /// <summary>
+    /// Sets the workload's replica count (<c>berth scale</c>): a new revision with a <see cref="ClusterEventType.WorkloadScaled"/>
+    /// event, compared against the revision read. The placer then adds or removes replicas. The same count writes nothing.
+    /// </summary>
+    /// <param name="workload">The workload.</param>
+    /// <param name="replicas">The wanted count, zero or more; within the workload's <see cref="ReplicaRange"/> when it declares one.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <exception cref="InvalidOperationException">Concurrent writes kept winning; nothing was written.</exception>
+    public Task<WorkloadChange> ScaleAsync(WorkloadKey workload, int replicas, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            workload,
+            spec =>
+            {
+                if (replicas < 0)
+                {
+                    return (null, ApiMessages.NegativeReplicas(replicas));
+                }
+                if (spec.ReplicaRange is { } range && (replicas < range.Min || replicas > range.Max))
+                {
+                    return (null, ApiMessages.ReplicasOutsideRange(workload.ToString(), replicas, range.Min, range.Max));
+                }
+                return (spec with { Replicas = replicas }, "");
+            },
+            (subject, before, after) => new ClusterEvent(
+                ClusterEventType.WorkloadScaled, subject, ApiMessages.WorkloadScaled(subject, before.Replicas, after.Replicas), _events.Time.GetUtcNow()),
+            cancellationToken);
+
+    /// <summary>
+    /// Sets the workload's desired state to Stopped (<c>berth stop</c>) with a <see cref="ClusterEventType.WorkloadStopped"/>
+    /// event; the placer stops its replicas, which release their room. Already stopped: nothing is written.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Concurrent writes kept winning; nothing was written.</exception>
+    public Task<WorkloadChange> StopAsync(WorkloadKey workload, CancellationToken cancellationToken = default) =>
+        SetDesiredStateAsync(workload, DesiredState.Stopped, cancellationToken);
+
+    /// <summary>
+    /// Sets a stopped workload's desired state back to Running (<c>berth start</c>) with a
+    /// <see cref="ClusterEventType.WorkloadStarted"/> event; the placer places its replicas again. Already running: nothing is written.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Concurrent writes kept winning; nothing was written.</exception>
+    public Task<WorkloadChange> StartAsync(WorkloadKey workload, CancellationToken cancellationToken = default) =>
+        SetDesiredStateAsync(workload, DesiredState.Running, cancellationToken);
+
+    private Task<WorkloadChange> SetDesiredStateAsync(WorkloadKey workload, DesiredState state, CancellationToken cancellationToken) =>
+        ChangeAsync(
+            workload,
+            spec => (spec with { DesiredState = state }, ""),
+            (subject, _, after) => state == DesiredState.Stopped
+                ? new ClusterEvent(ClusterEventType.WorkloadStopped, subject, ApiMessages.WorkloadStopped(subject), _events.Time.GetUtcNow())
+                : new ClusterEvent(ClusterEventType.WorkloadStarted, subject, ApiMessages.WorkloadStarted(subject, after.Replicas), _events.Time.GetUtcNow()),
+            cancellationToken);
+
+    // Read, change, compare-and-write: the compare on the workload's mod revision makes a concurrent apply or scale
+    // win cleanly, and the change is then made again on what it wrote.
+    private async Task<WorkloadChange> ChangeAsync(
+        WorkloadKey workload,
+        Func<WorkloadSpec, (WorkloadSpec? Spec, string Error)> change,
+        Func<string, WorkloadSpec, WorkloadSpec, ClusterEvent> describe,
+        CancellationToken cancellationToken)
+    {
+        var key = KeyLayout.Workload(workload);
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var existing = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                return WorkloadChange.NotFound;
+            }
+            var before = StateSerializer.Read<WorkloadSpec>(existing);
+            var (after, error) = change(before);
+            if (after is null)
+            {
+                return WorkloadChange.Invalid(error);
+            }
+            var bytes = StateSerializer.Serialize(after);
+            if (existing.Value.Span.SequenceEqual(bytes))
+            {
+                return new WorkloadChange(WorkloadChangeOutcome.Unchanged, Response(key, after, existing.ModRevision, changed: false), "");
+            }
+            var compares = new List<Compare> { Compare.ModRevision(key, CompareOp.Equal, existing.ModRevision) };
+            var operations = new List<TxnOp> { TxnOp.Put(key, bytes) };
+            _events.Append(compares, operations, describe(workload.ToString(), before, after));
+            var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
+            if (commit.Succeeded)
+            {
+                return new WorkloadChange(WorkloadChangeOutcome.Changed, Response(key, after, commit.Revision, changed: true), "");
+            }
+        }
+        throw new InvalidOperationException(ApiMessages.TooManyConflicts(MaxAttempts));
+    }
+
+    private static WorkloadChangeResponse Response(string key, WorkloadSpec spec, long revision, bool changed) =>
+        new(key, spec.Namespace, spec.Name, revision, changed, spec.Replicas, spec.DesiredState);
 }

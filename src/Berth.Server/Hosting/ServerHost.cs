@@ -146,6 +146,7 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(new ReplicaLogs(options.LogLinesPerReplica));
             services.AddSingleton<BoundAddresses>();
             services.AddGrpc();
+            services.AddSingleton(sp => new PlacementPreview(sp.GetRequiredService<IKeyValueStore>(), options.Placer));
             services.AddSingleton<ControlLoopService>();
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
 

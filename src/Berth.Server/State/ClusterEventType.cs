@@ -71,4 +71,12 @@ public enum ClusterEventType
 
     /// <summary>Every replica of a workload runs its current revision: the rolling replacement is done.</summary>
     RolloutCompleted,
+    /// <summary>An operator changed a workload's replica count (<c>berth scale</c>).</summary>
+    WorkloadScaled,
+
+    /// <summary>An operator stopped a workload (<c>berth stop</c>): its replicas are stopped and release their room.</summary>
+    WorkloadStopped,
+
+    /// <summary>An operator started a stopped workload again (<c>berth start</c>).</summary>
+    WorkloadStarted,
 }

@@ -48,15 +48,27 @@ public sealed class ClusterStateReader(IKeyValueStore store)
             }
         }
 
-        // Keys come back in key order, so node indexes follow node names and every read of the same state builds the
+        return Build(result.Revision, nodes, workloads, assignments);
+    }
+
+    /// <summary>
+    /// Builds the state of the given records: the snapshot holds the nodes in name order and every assignment that
+    /// holds resources, compiled from the workload specs given (a dry run passes specs that are not stored yet).
+    /// </summary>
+    internal static ClusterState Build(
+        long revision,
+        IReadOnlyDictionary<string, Stored<NodeRecord>> nodes,
+        IReadOnlyDictionary<WorkloadKey, Stored<WorkloadSpec>> workloads,
+        IReadOnlyList<Stored<Assignment>> assignments)
+    {
+        // Node indexes follow node names (ordinal, the store's key order), so every read of the same state builds the
         // same snapshot: plans replay.
-        var specs = new List<NodeSpec>(nodes.Count);
-        foreach (var kv in result.Responses[0].Kvs)
+        var names = new List<string>(nodes.Keys);
+        names.Sort(StringComparer.Ordinal);
+        var specs = new List<NodeSpec>(names.Count);
+        foreach (var name in names)
         {
-            if (KeyLayout.TryParseNode(kv.Key, out var name))
-            {
-                specs.Add(nodes[name].Value.EffectiveSpec);
-            }
+            specs.Add(nodes[name].Value.EffectiveSpec);
         }
         var snapshot = ClusterSnapshot.Create(specs);
         var placed = new Dictionary<string, PlacedReplica>(StringComparer.Ordinal);
@@ -78,6 +90,6 @@ public sealed class ClusterStateReader(IKeyValueStore store)
             placed[stored.Key] = snapshot.Place(info, node, ClusterState.ReplicaName(assignment.Workload, assignment.Replica),
                 devices: assignment.Devices.Count > 0 ? assignment.Devices : null);
         }
-        return new ClusterState(result.Revision, snapshot, nodes, workloads, assignments, placed);
+        return new ClusterState(revision, snapshot, nodes, workloads, assignments, placed);
     }
 }

@@ -54,8 +54,7 @@ public sealed class RequestLimitsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var expected = path == "v1/apply" ? ApiMessages.BodyTooLarge(BodyLimit) : ApiMessages.RequestBodyTooLarge(BodyLimit);
-        Assert.Equal(expected, error.RootElement.GetProperty("error").GetString());
+        Assert.Equal(ApiMessages.BodyTooLarge(BodyLimit), error.RootElement.GetProperty("error").GetString());
     }
 
     [Fact]

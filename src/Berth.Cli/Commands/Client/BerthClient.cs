@@ -46,6 +46,14 @@ public sealed class BerthClient : IDisposable
     public Task<string> ApplyAsync(string manifests, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "v1/apply", manifests, cancellationToken);
 
+    /// <summary>POST <paramref name="json"/> (or no body when null) to <paramref name="path"/>; the JSON answer.</summary>
+    public Task<string> PostAsync(string path, string? json = null, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, path, json, cancellationToken, "application/json");
+
+    /// <summary>POST manifest text to <c>v1/plan</c> (a dry run of apply); the JSON answer.</summary>
+    public Task<string> PlanAsync(string manifests, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "v1/plan", manifests, cancellationToken);
+
     /// <summary>Reads an answer into a server response record.</summary>
     public static T Read<T>(string json) => JsonSerializer.Deserialize(json, ApiJson.Info<T>())
         ?? throw new ClientException(ClientMessages.StreamFailed("the server answered null"));
@@ -135,12 +143,12 @@ public sealed class BerthClient : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
 
-    private async Task<string> SendAsync(HttpMethod method, string path, string? body, CancellationToken cancellationToken)
+    private async Task<string> SendAsync(HttpMethod method, string path, string? body, CancellationToken cancellationToken, string mediaType = "application/yaml")
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/yaml");
+            request.Content = new StringContent(body, Encoding.UTF8, mediaType);
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);

@@ -58,4 +58,26 @@ public static class ClientMessages
 
     /// <summary>A negative count or index option.</summary>
     public static string Negative(string option, int value) => $"{option} must be 0 or more, not {value}";
+    /// <summary>A <c>--replicas</c> below zero.</summary>
+    public static string NegativeReplicas(int replicas) => $"--replicas {replicas} is negative; give 0 or more";
+
+    /// <summary>A <c>--timeout</c> that is not a duration.</summary>
+    public static string BadTimeout(string text) =>
+        $"--timeout '{text}' is not a duration; give a number with s, m or h above zero, e.g. 90s, 2m, 1h";
+
+    /// <summary>A drain that did not finish in time.</summary>
+    public static string DrainTimedOut(string node, TimeSpan timeout, IReadOnlyList<string> remaining, IReadOnlyList<string> blocked) =>
+        $"node {node} still holds {remaining.Count} replica(s) after {Duration(timeout)}: {string.Join(", ", remaining)}"
+        + (blocked.Count > 0 ? $"; waiting for their workloads' released replicas to be placed elsewhere (is there room on another node? `berth get replicas`)" : "")
+        + "; the node stays cordoned, run the drain again or raise --timeout";
+
+    /// <summary>A duration as the user would write it (90s, 2m, 1h30m).</summary>
+    public static string Duration(TimeSpan span)
+    {
+        if (span.TotalSeconds % 60 != 0 || span < TimeSpan.FromMinutes(1))
+        {
+            return $"{(long)span.TotalSeconds}s";
+        }
+        return span.TotalMinutes % 60 == 0 ? $"{(long)span.TotalHours}h" : $"{(long)span.TotalMinutes}m";
+    }
 }

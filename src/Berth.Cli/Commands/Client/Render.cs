@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Berth.Core.Resources;
 using YamlDotNet.Serialization;
 
 namespace Berth.Cli.Commands.Client;
@@ -79,6 +80,72 @@ public static class Render
 
     /// <summary>A number in invariant culture.</summary>
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Resources as <c>name=amount,…</c> with each amount for people (<see cref="Quantity(string, Berth.Core.Resources.Quantity)"/>),
+    /// or <see cref="None"/>. Tables only: json and yaml keep the exact amounts.
+    /// </summary>
+    public static string Resources(IEnumerable<KeyValuePair<string, Quantity>> resources)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var text = string.Join(",", resources.Select(kv => $"{kv.Key}={Quantity(kv.Key, kv.Value)}"));
+        return text.Length == 0 ? None : text;
+    }
+
+    /// <summary>
+    /// An amount of resource <paramref name="name"/> as kubectl shows it: bytes (memory, storage, hugepages) in the
+    /// largest binary unit that holds them exactly (<c>64Mi</c>, <c>8Gi</c>, <c>1536Mi</c>), else in a decimal unit
+    /// (<c>100M</c>), else to one decimal of a binary unit (<c>15.6Gi</c>); cpu in cores when whole (<c>4</c>), else in
+    /// millicores rounded up (<c>500m</c>, <c>1500m</c>); other resources as plain numbers.
+    /// </summary>
+    public static string Quantity(string name, Quantity quantity)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var amount = quantity.Amount;
+        if (name == ResourceNames.Cpu)
+        {
+            return amount == decimal.Truncate(amount) ? Number((long)amount) : Number(quantity.MilliValue) + "m";
+        }
+        if (!IsBytes(name) || amount < 1024m || amount != decimal.Truncate(amount))
+        {
+            return quantity.ToString();
+        }
+        // Exact forms first, as Kubernetes writes quantities; a short number in a unit reads best, hence the limit.
+        const decimal shortest = 10_000m;
+        for (int i = BinaryUnits.Length - 1; i >= 0; i--)
+        {
+            var value = amount / BinaryUnits[i].Size;
+            if (value == decimal.Truncate(value) && value < shortest)
+            {
+                return Number((long)value) + BinaryUnits[i].Suffix;
+            }
+        }
+        for (int i = DecimalUnits.Length - 1; i >= 0; i--)
+        {
+            var value = amount / DecimalUnits[i].Size;
+            if (value == decimal.Truncate(value) && value < shortest)
+            {
+                return Number((long)value) + DecimalUnits[i].Suffix;
+            }
+        }
+        for (int i = BinaryUnits.Length - 1; i >= 0; i--)
+        {
+            if (amount >= BinaryUnits[i].Size)
+            {
+                return (amount / BinaryUnits[i].Size).ToString("0.#", CultureInfo.InvariantCulture) + BinaryUnits[i].Suffix;
+            }
+        }
+        return quantity.ToString();
+    }
+
+    private static readonly (decimal Size, string Suffix)[] BinaryUnits =
+        [(1024m, "Ki"), (1024m * 1024, "Mi"), (1024m * 1024 * 1024, "Gi"), (1024m * 1024 * 1024 * 1024, "Ti"), (1024m * 1024 * 1024 * 1024 * 1024, "Pi"), (1024m * 1024 * 1024 * 1024 * 1024 * 1024, "Ei")];
+
+    private static readonly (decimal Size, string Suffix)[] DecimalUnits =
+        [(1_000m, "k"), (1_000_000m, "M"), (1_000_000_000m, "G"), (1_000_000_000_000m, "T"), (1_000_000_000_000_000m, "P"), (1_000_000_000_000_000_000m, "E")];
+
+    private static bool IsBytes(string name) =>
+        name is ResourceNames.Memory or ResourceNames.EphemeralStorage or "storage" || name.StartsWith(ResourceNames.HugePagesPrefix, StringComparison.Ordinal);
 
     private static object? Plain(JsonElement element) => element.ValueKind switch
     {

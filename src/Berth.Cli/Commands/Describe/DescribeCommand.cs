@@ -58,7 +58,7 @@ public static class DescribeCommand
         foreach (var c in spec.Containers)
         {
             output.WriteLine($"  {c.Name}: {string.Join(' ', c.Command.Concat(c.Args))}");
-            output.WriteLine($"    requests: {Render.Pairs(c.Resources.Requests)}  limits: {Render.Pairs(c.Resources.Limits)}");
+            output.WriteLine($"    requests: {Render.Resources(c.Resources.Requests)}  limits: {Render.Resources(c.Resources.Limits)}");
         }
         output.WriteLine("Replicas:");
         if (detail.Assignments.Count == 0)
@@ -89,7 +89,7 @@ public static class DescribeCommand
         Field(output, "Last heartbeat", Render.Time(node.LastHeartbeat));
         Field(output, "Labels", Render.Pairs(node.Spec.Labels));
         Field(output, "Taints", node.Spec.Taints.Count == 0 ? Render.None : string.Join(",", node.Spec.Taints.Select(t => $"{t.Key}={t.Value}:{t.Effect}")));
-        Field(output, "Allocatable", Render.Pairs(node.Spec.Allocatable));
+        Field(output, "Allocatable", Render.Resources(node.Spec.Allocatable));
         output.WriteLine("Replicas:");
         if (replicas.Count == 0)
         {
@@ -100,7 +100,7 @@ public static class DescribeCommand
             Render.Columns(
                 output,
                 ["WORKLOAD", "REPLICA", "STATE", "REQUESTS"],
-                replicas.Select(a => (IReadOnlyList<string>)[a.Assignment.Workload.ToString(), Render.Number(a.Assignment.Replica), a.Assignment.State.ToString(), Render.Pairs(a.Assignment.Requests)]),
+                replicas.Select(a => (IReadOnlyList<string>)[a.Assignment.Workload.ToString(), Render.Number(a.Assignment.Replica), a.Assignment.State.ToString(), Render.Resources(a.Assignment.Requests)]),
                 "  ");
         }
         WriteEvents(events, output);

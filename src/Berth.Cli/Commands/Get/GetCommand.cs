@@ -74,7 +74,7 @@ public static class GetCommand
             : ["NAME", "READY", "SCHEDULABLE", "ALLOCATABLE"];
         Render.Columns(output, headers, nodes.Select(n =>
         {
-            string[] row = [n.Name, n.Status.Ready ? "True" : "False", n.Spec.Unschedulable ? "False" : "True", Render.Pairs(n.Spec.Allocatable)];
+            string[] row = [n.Name, n.Status.Ready ? "True" : "False", n.Spec.Unschedulable ? "False" : "True", Render.Resources(n.Spec.Allocatable)];
             return wide
                 ? (IReadOnlyList<string>)[.. row, Render.Time(n.LastHeartbeat), Render.Pairs(n.Spec.Labels), n.Spec.Taints.Count == 0 ? Render.None : string.Join(",", n.Spec.Taints.Select(t => $"{t.Key}={t.Value}:{t.Effect}"))]
                 : row;
@@ -108,7 +108,7 @@ public static class GetCommand
         {
             var a = r.Assignment;
             string[] row = [a.Workload.ToString(), Render.Number(a.Replica), a.Node, a.State.ToString()];
-            return wide ? (IReadOnlyList<string>)[.. row, Render.Pairs(a.Requests), Render.Number(r.Revision), a.Explanation] : row;
+            return wide ? (IReadOnlyList<string>)[.. row, Render.Resources(a.Requests), Render.Number(r.Revision), a.Explanation] : row;
         }));
     }
 

@@ -1,0 +1,258 @@
+using System.Text.Json;
+using Berth.Core.Manifests;
+using Berth.Core.Specs;
+using Berth.Server.Hosting;
+using Berth.Server.Nodes;
+using Berth.Server.Placement;
+using Berth.Server.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Berth.Server.Api;
+
+/// <summary>
+/// The operator verbs of the REST API, mapped under <c>/v1</c> by <see cref="BerthApi.MapBerthApi"/>. Every change is
+/// one compare-and-write with its event and wakes the control loop; errors are <c>{"error": "..."}</c>.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <item><term><c>POST /v1/workloads/{ns}/{name}/scale</c></term><description>Body <c>{"replicas": N}</c>: sets the replica count (400 names <c>replicas</c> when it is not an integer from 0, or outside the workload's <c>{min, max}</c>).</description></item>
+/// <item><term><c>POST /v1/workloads/{ns}/{name}/stop</c></term><description>Desired state Stopped: the replicas stop and release their room.</description></item>
+/// <item><term><c>POST /v1/workloads/{ns}/{name}/start</c></term><description>Desired state Running again.</description></item>
+/// <item><term><c>POST /v1/nodes/{name}/cordon</c>, <c>/uncordon</c></term><description>Stops or resumes placing replicas on the node.</description></item>
+/// <item><term><c>POST /v1/nodes/{name}/drain</c></term><description>One drain step: cordons and releases at most one replica per workload; call again until <c>complete</c>.</description></item>
+/// <item><term><c>POST /v1/plan</c></term><description>Manifest text as for <c>/v1/apply</c>; answers what apply would change and where each replica would go, writing nothing (<see cref="PlacementPreview"/>).</description></item>
+/// </list>
+/// Unknown workloads and nodes are 404.
+/// </remarks>
+internal static class OperatorApi
+{
+    /// <summary>Maps the operator endpoints onto the <c>/v1</c> group; needs <see cref="NodeManager"/> and <see cref="PlacementPreview"/> registered besides what <see cref="BerthApi"/> needs.</summary>
+    public static void Map(IEndpointRouteBuilder v1)
+    {
+        v1.MapPost("/workloads/{ns}/{name}/scale", ScaleAsync)
+            .WithName("ScaleWorkload").WithTags("Workloads")
+            .WithSummary("Sets a workload's replica count: body {\"replicas\": N}, within the workload's {min, max} when it declares one.")
+            .Accepts<string>("application/json")
+            .Produces<WorkloadChangeResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict)
+            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
+        v1.MapPost("/workloads/{ns}/{name}/stop", (string ns, string name, WorkloadWriter writer, ControlLoopSignal signal, CancellationToken ct) =>
+            ChangeAsync(ns, name, key => writer.StopAsync(key, ct), signal))
+            .WithName("StopWorkload").WithTags("Workloads")
+            .WithSummary("Sets a workload's desired state to Stopped: its replicas stop and release their room.")
+            .Produces<WorkloadChangeResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
+        v1.MapPost("/workloads/{ns}/{name}/start", (string ns, string name, WorkloadWriter writer, ControlLoopSignal signal, CancellationToken ct) =>
+            ChangeAsync(ns, name, key => writer.StartAsync(key, ct), signal))
+            .WithName("StartWorkload").WithTags("Workloads")
+            .WithSummary("Sets a stopped workload's desired state back to Running: its replicas are placed again.")
+            .Produces<WorkloadChangeResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
+        v1.MapPost("/nodes/{name}/cordon", (string name, NodeManager nodes, ControlLoopSignal signal, CancellationToken ct) =>
+            CordonAsync(name, true, nodes, signal, ct))
+            .WithName("CordonNode").WithTags("Nodes")
+            .WithSummary("Stops placing new replicas on a node; those running there stay.")
+            .Produces<NodeCordonResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
+        v1.MapPost("/nodes/{name}/uncordon", (string name, NodeManager nodes, ControlLoopSignal signal, CancellationToken ct) =>
+            CordonAsync(name, false, nodes, signal, ct))
+            .WithName("UncordonNode").WithTags("Nodes")
+            .WithSummary("Places replicas on a cordoned node again.")
+            .Produces<NodeCordonResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
+        v1.MapPost("/nodes/{name}/drain", DrainAsync)
+            .WithName("DrainNode").WithTags("Nodes")
+            .WithSummary("One drain step: cordons the node and releases at most one replica per workload, keeping each workload's minimum available; call again until complete.")
+            .Produces<DrainResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
+        v1.MapPost("/plan", PlanAsync)
+            .WithName("Plan").WithTags("Workloads")
+            .WithSummary("Dry run of apply: what each manifest would create or change and where each replica would go; writes nothing.")
+            .Accepts<string>("application/yaml", "application/json")
+            .Produces<PlanPreview>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
+    }
+
+    /// <summary>An error answer.</summary>
+    public static IResult Error(int status, string message) => Json(new ApiError(message), status);
+
+    private static async Task<IResult> ScaleAsync(string ns, string name, HttpRequest request, WorkloadWriter writer, ControlLoopSignal signal, ServerOptions options, CancellationToken ct)
+    {
+        var (text, error) = await ManifestBody.ReadAsync(request, options, allowEmpty: true, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (!TryReplicas(text!, out int replicas, out var message))
+        {
+            return Error(StatusCodes.Status400BadRequest, message);
+        }
+        return await ChangeAsync(ns, name, key => writer.ScaleAsync(key, replicas, ct), signal);
+    }
+
+    private static bool TryReplicas(string text, out int replicas, out string error)
+    {
+        replicas = 0;
+        error = ApiMessages.ScaleBodyInvalid;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("replicas", out var value))
+            {
+                return false;
+            }
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out replicas))
+            {
+                error = ApiMessages.ReplicasNotInteger(value.GetRawText());
+                return false;
+            }
+            if (replicas < 0)
+            {
+                error = ApiMessages.NegativeReplicas(replicas);
+                return false;
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<IResult> ChangeAsync(string ns, string name, Func<WorkloadKey, Task<WorkloadChange>> change, ControlLoopSignal signal)
+    {
+        var key = new WorkloadKey(ns, name);
+        try
+        {
+            KeyLayout.Validate(key);
+        }
+        catch (FormatException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidWorkloadKey(e.Message));
+        }
+        WorkloadChange result;
+        try
+        {
+            result = await change(key);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Error(StatusCodes.Status409Conflict, e.Message);
+        }
+        switch (result.Outcome)
+        {
+            case WorkloadChangeOutcome.NotFound:
+                return Error(StatusCodes.Status404NotFound, ApiMessages.WorkloadNotFound(key.ToString()));
+            case WorkloadChangeOutcome.Invalid:
+                return Error(StatusCodes.Status400BadRequest, result.Message);
+            case WorkloadChangeOutcome.Changed:
+                signal.Notify();
+                break;
+        }
+        return Json(result.Response!);
+    }
+
+    private static async Task<IResult> CordonAsync(string name, bool cordon, NodeManager nodes, ControlLoopSignal signal, CancellationToken ct)
+    {
+        if (InvalidNode(name) is { } invalid)
+        {
+            return invalid;
+        }
+        bool found;
+        try
+        {
+            found = cordon ? await nodes.CordonAsync(name, ct) : await nodes.UncordonAsync(name, ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Error(StatusCodes.Status409Conflict, e.Message);
+        }
+        if (!found)
+        {
+            return Error(StatusCodes.Status404NotFound, ApiMessages.NodeNotFound(name));
+        }
+        // An uncordoned node may take replicas that were unschedulable; a cordon changes no placement.
+        if (!cordon)
+        {
+            signal.Notify();
+        }
+        return Json(new NodeCordonResponse(name, cordon));
+    }
+
+    private static async Task<IResult> DrainAsync(string name, NodeManager nodes, ControlLoopSignal signal, CancellationToken ct)
+    {
+        if (InvalidNode(name) is { } invalid)
+        {
+            return invalid;
+        }
+        DrainResult? result;
+        try
+        {
+            result = await nodes.DrainAsync(name, ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Error(StatusCodes.Status409Conflict, e.Message);
+        }
+        if (result is null)
+        {
+            return Error(StatusCodes.Status404NotFound, ApiMessages.NodeNotFound(name));
+        }
+        if (result.Released.Count > 0)
+        {
+            signal.Notify();
+        }
+        return Json(new DrainResponse(result.Node, result.Released, result.Remaining, result.Blocked, result.IsComplete));
+    }
+
+    private static async Task<IResult> PlanAsync(HttpRequest request, PlacementPreview preview, ServerOptions options, CancellationToken ct)
+    {
+        var (text, error) = await ManifestBody.ReadAsync(request, options, allowEmpty: false, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        IReadOnlyList<WorkloadSpec> workloads;
+        try
+        {
+            // Read exactly as apply reads, so plan refuses what apply would refuse, with the same field path.
+            workloads = WorkloadManifestReader.ReadAll(text!);
+        }
+        catch (ManifestException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, e.Message);
+        }
+        return Json(await preview.PreviewAsync(workloads, ct));
+    }
+
+    private static IResult? InvalidNode(string name)
+    {
+        try
+        {
+            _ = KeyLayout.Node(name);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidNodeName(e.Message));
+        }
+    }
+
+    private static IResult Json<T>(T value, int status = StatusCodes.Status200OK) =>
+        Results.Json(value, ApiJson.Info<T>(), statusCode: status);
+}
