@@ -6,6 +6,7 @@ using Berth.Core.Resources;
 using Berth.Core.Specs;
 using Berth.Server.Api;
 using Berth.Server.Hosting;
+using Berth.Server.Tests.Fixtures;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Tests.Api;
@@ -77,8 +78,7 @@ public sealed class BerthApiTests : IAsyncLifetime
 
     private Task<(HttpStatusCode Status, JsonElement Body)> ApplyAsync(string manifest) => SendAsync(HttpMethod.Post, "v1/apply", manifest);
 
-    private async Task<long> StoreRevisionAsync() =>
-        (await Host.Store.RangeAsync(Berth.Store.KeyRange.Prefix("/"), limit: 1)).Revision;
+    private Task<long> StoreRevisionAsync() => RequestWrites.RevisionAsync(Host.Store);
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
     {

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Berth.Server.Api;
 using Berth.Server.Hosting;
 using Berth.Server.Tests.Fixtures;
-
 namespace Berth.Server.Tests.Api;
 
 /// <summary>Kestrel's request limits on every write endpoint, over a real server with a small body limit.</summary>
@@ -60,14 +59,14 @@ public sealed class RequestLimitsTests : IAsyncLifetime
     [Fact]
     public async Task Post_BodyOverLimit_WritesNothing()
     {
-        long before = (await Server.Host.Store.RangeAsync(Berth.Store.KeyRange.Prefix("/"), limit: 1)).Revision;
+        long before = await RequestWrites.RevisionAsync(Server.Host.Store);
         var scale = "{\"replicas\": 2, \"padding\": \"" + new string('x', (int)BodyLimit) + "\"}";
         using var content = new StringContent(scale, Encoding.UTF8, "application/json");
 
         using var response = await Server.Http.PostAsync(Server.Url("v1/workloads/default/web/scale"), content);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal(before, (await Server.Host.Store.RangeAsync(Berth.Store.KeyRange.Prefix("/"), limit: 1)).Revision);
+        Assert.Equal(before, await RequestWrites.RevisionAsync(Server.Host.Store));
         // The answer is written inside the request metrics, so they record the real status, not a 500.
         var metrics = PrometheusText.Parse(await Server.GetTextAsync("metrics"));
         Assert.Equal(1, metrics.Sum("http_requests_received_total", "endpoint=\"/v1/workloads/{ns}/{name}/scale\"", "code=\"413\""));

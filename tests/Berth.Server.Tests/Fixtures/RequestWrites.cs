@@ -1,0 +1,26 @@
+using Berth.Server.State;
+using Berth.Store;
+
+namespace Berth.Server.Tests.Fixtures;
+
+/// <summary>
+/// "Nothing was written" for API tests against a running server, whose control loop keeps writing its own bookkeeping
+/// (reconciliation records and unschedulable summaries under <see cref="KeyLayout.ReconciliationPrefix"/>) at any time.
+/// </summary>
+public static class RequestWrites
+{
+    /// <summary>The highest mod revision of any key outside the control loop's bookkeeping: moves when a request writes desired state, nodes, assignments or events.</summary>
+    public static async Task<long> RevisionAsync(IKeyValueStore store)
+    {
+        var all = await store.RangeAsync(KeyRange.Prefix("/"));
+        long highest = 0;
+        foreach (var kv in all.Kvs)
+        {
+            if (!kv.Key.StartsWith(KeyLayout.ReconciliationPrefix, StringComparison.Ordinal))
+            {
+                highest = Math.Max(highest, kv.ModRevision);
+            }
+        }
+        return highest;
+    }
+}
