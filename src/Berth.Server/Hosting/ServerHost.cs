@@ -1,5 +1,6 @@
 using Berth.Server.Agents;
 using Berth.Server.Api;
+using Berth.Server.Api.Grpc;
 using Berth.Server.Logs;
 using Berth.Server.Nodes;
 using Berth.Server.Observability;
@@ -159,6 +160,7 @@ public sealed class ServerHost : IAsyncDisposable
             app.UseRouting();
             app.UseRequestMetrics();
             app.UseBadRequestAnswers();
+            app.UseGrpcRequestLimit();
             app.MapBerthApi();
             app.MapGrpcService<AgentGrpcService>();
             app.MapGrpcService<Api.Grpc.BerthGrpcService>();
