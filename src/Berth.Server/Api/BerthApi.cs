@@ -33,7 +33,7 @@ public static class BerthApi
     /// <summary>Largest <c>limit</c> of <c>GET /v1/events</c>.</summary>
     public const int MaxEventLimit = 1000;
 
-    /// <summary>Maps every endpoint onto <paramref name="app"/>; needs <see cref="WorkloadWriter"/>, <see cref="ClusterQueries"/>, <see cref="ControlLoopSignal"/> and <see cref="ServerOptions"/> registered, and for the operator verbs <see cref="Nodes.NodeManager"/> and <see cref="Placement.PlacementPreview"/>.</summary>
+    /// <summary>Maps every endpoint onto <paramref name="app"/>; needs <see cref="WorkloadWriter"/>, <see cref="ClusterQueries"/>, <see cref="ControlLoopSignal"/> and <see cref="ServerOptions"/> registered, and for the operator verbs <see cref="Nodes.NodeManager"/> and <see cref="Placement.PlacementPreview"/>, all behind <see cref="ApiOperations"/> (registered too).</summary>
     public static IEndpointRouteBuilder MapBerthApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);

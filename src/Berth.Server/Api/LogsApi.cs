@@ -22,7 +22,7 @@ public static class LogsApi
     /// <summary>The query parameter with the number of past lines.</summary>
     public const string TailParameter = "tail";
 
-    /// <summary>Maps the endpoint; needs <see cref="ReplicaLogs"/> and the store registered.</summary>
+    /// <summary>Maps the endpoint; needs <see cref="ReplicaLogs"/> and <see cref="ApiOperations"/> registered.</summary>
     public static IEndpointRouteBuilder MapLogsApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
