@@ -77,4 +77,11 @@ public static class ApiMessages
 
     /// <summary>Event message of a started workload.</summary>
     public static string WorkloadStarted(string key, int replicas) => $"workload {key} started; {replicas} replica(s) will be placed";
+
+    /// <summary>An empty manifest field in a gRPC Apply or Plan.</summary>
+    public const string EmptyManifest = "manifest is empty; send one or more Workload manifests (YAML or JSON)";
+
+    /// <summary>History compacted under a gRPC WatchEvents.</summary>
+    public static string EventsCompacted(long after, string reason) =>
+        $"events after revision {after} are no longer kept ({reason}); call ListEvents and watch from its next";
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Berth.Core.Manifests;
-using Berth.Core.Specs;
 using Berth.Server.Hosting;
 using Berth.Server.State;
 using Berth.Store;
@@ -35,7 +33,7 @@ public static class BerthApi
     /// <summary>Largest <c>limit</c> of <c>GET /v1/events</c>.</summary>
     public const int MaxEventLimit = 1000;
 
-    /// <summary>Maps every endpoint onto <paramref name="app"/>; needs <see cref="WorkloadWriter"/>, <see cref="ClusterQueries"/>, <see cref="ControlLoopSignal"/> and <see cref="ServerOptions"/> registered, and for the operator verbs <see cref="Nodes.NodeManager"/> and <see cref="Placement.PlacementPreview"/>.</summary>
+    /// <summary>Maps every endpoint onto <paramref name="app"/>; needs <see cref="WorkloadWriter"/>, <see cref="ClusterQueries"/>, <see cref="ControlLoopSignal"/> and <see cref="ServerOptions"/> registered, and for the operator verbs <see cref="Nodes.NodeManager"/> and <see cref="Placement.PlacementPreview"/>, all behind <see cref="ApiOperations"/> (registered too).</summary>
     public static IEndpointRouteBuilder MapBerthApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -110,70 +108,50 @@ public static class BerthApi
             : Json(new HealthResponse("control loop has not completed its first pass"), StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> ApplyAsync(HttpRequest request, WorkloadWriter writer, ControlLoopSignal signal, ServerOptions options, CancellationToken ct)
+    // Apply, get, delete and the events read are ApiOperations (shared with the gRPC API); these handlers only read the
+    // HTTP request and write the JSON answer.
+    private static async Task<IResult> ApplyAsync(HttpRequest request, ApiOperations operations, ServerOptions options, CancellationToken ct)
     {
         var (text, bodyError) = await ManifestBody.ReadAsync(request, options, allowEmpty: false, ct);
         if (bodyError is not null)
         {
             return bodyError;
         }
-
-        IReadOnlyList<WorkloadSpec> workloads;
         try
         {
-            // ReadAll reads and validates every document before returning, so one bad document means nothing is written.
-            workloads = WorkloadManifestReader.ReadAll(text!);
+            return Json(await operations.ApplyAsync(text!, ct));
         }
-        catch (ManifestException e)
+        catch (ApiRequestException e)
         {
-            return Error(StatusCodes.Status400BadRequest, e.Message);
+            return ApiFaultCodes.HttpAnswer(e);
         }
-
-        var response = await writer.ApplyAsync(workloads, ct);
-        if (response is null)
-        {
-            return Error(StatusCodes.Status409Conflict, ApiMessages.TooManyConflicts(WorkloadWriter.MaxAttempts));
-        }
-        signal.Notify();
-        return Json(response);
     }
 
-    private static async Task<IResult> GetWorkloadAsync(string ns, string name, ClusterQueries queries, CancellationToken ct)
+    private static async Task<IResult> GetWorkloadAsync(string ns, string name, ApiOperations operations, CancellationToken ct)
     {
-        if (!TryKey(ns, name, out var key, out var error))
-        {
-            return error;
-        }
-        var detail = await queries.WorkloadAsync(key, ct);
-        return detail is null ? Error(StatusCodes.Status404NotFound, ApiMessages.WorkloadNotFound(key.ToString())) : Json(detail);
-    }
-
-    private static async Task<IResult> DeleteWorkloadAsync(string ns, string name, WorkloadWriter writer, ControlLoopSignal signal, Logs.ReplicaLogs logs, CancellationToken ct)
-    {
-        if (!TryKey(ns, name, out var key, out var error))
-        {
-            return error;
-        }
-        DeleteResponse? deleted;
         try
         {
-            deleted = await writer.DeleteAsync(key, ct);
+            return Json(await operations.WorkloadAsync(ns, name, ct));
         }
-        catch (InvalidOperationException e)
+        catch (ApiRequestException e)
         {
-            return Error(StatusCodes.Status409Conflict, e.Message);
+            return ApiFaultCodes.HttpAnswer(e);
         }
-        if (deleted is null)
-        {
-            return Error(StatusCodes.Status404NotFound, ApiMessages.WorkloadNotFound(key.ToString()));
-        }
-        // A workload created again under this name starts with empty logs.
-        logs.Forget(key);
-        signal.Notify();
-        return Json(deleted);
     }
 
-    private static async Task<IResult> GetEventsAsync(HttpRequest request, ClusterQueries queries, CancellationToken ct)
+    private static async Task<IResult> DeleteWorkloadAsync(string ns, string name, ApiOperations operations, CancellationToken ct)
+    {
+        try
+        {
+            return Json(await operations.DeleteAsync(ns, name, ct));
+        }
+        catch (ApiRequestException e)
+        {
+            return ApiFaultCodes.HttpAnswer(e);
+        }
+    }
+
+    private static async Task<IResult> GetEventsAsync(HttpRequest request, ApiOperations operations, CancellationToken ct)
     {
         long after = 0;
         int limit = DefaultEventLimit;
@@ -187,27 +165,17 @@ public static class BerthApi
         {
             return EventStream.Follow(after);
         }
-        if (limitText is not null
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxEventLimit))
+        if (limitText is not null && !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
         {
             return Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidQuery("limit", limitText, $"a number from 1 to {MaxEventLimit}"));
         }
-        return Json(await queries.EventsAsync(after, limit, ct));
-    }
-
-    private static bool TryKey(string ns, string name, out WorkloadKey key, out IResult error)
-    {
-        key = new WorkloadKey(ns, name);
         try
         {
-            KeyLayout.Validate(key);
-            error = Results.Empty;
-            return true;
+            return Json(await operations.EventsAsync(after, limit, ct));
         }
-        catch (FormatException e)
+        catch (ApiRequestException e)
         {
-            error = Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidWorkloadKey(e.Message));
-            return false;
+            return ApiFaultCodes.HttpAnswer(e);
         }
     }
 

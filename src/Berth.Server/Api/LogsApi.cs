@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Berth.Server.Logs;
 using Berth.Server.State;
-using Berth.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -23,7 +22,7 @@ public static class LogsApi
     /// <summary>The query parameter with the number of past lines.</summary>
     public const string TailParameter = "tail";
 
-    /// <summary>Maps the endpoint; needs <see cref="ReplicaLogs"/> and the store registered.</summary>
+    /// <summary>Maps the endpoint; needs <see cref="ReplicaLogs"/> and <see cref="ApiOperations"/> registered.</summary>
     public static IEndpointRouteBuilder MapLogsApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -38,16 +37,16 @@ public static class LogsApi
         return app;
     }
 
-    private static async Task<IResult> LogsAsync(string ns, string name, string replica, HttpRequest request, IKeyValueStore store, ReplicaLogs logs, CancellationToken ct)
+    private static async Task<IResult> LogsAsync(string ns, string name, string replica, HttpRequest request, ApiOperations operations, ReplicaLogs logs, CancellationToken ct)
     {
-        var workload = new WorkloadKey(ns, name);
+        // The namespace and name are checked first, as before the replica and tail text.
         try
         {
-            KeyLayout.Validate(workload);
+            _ = ApiOperations.WorkloadKeyOf(ns, name);
         }
-        catch (FormatException e)
+        catch (ApiRequestException e)
         {
-            return Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidWorkloadKey(e.Message));
+            return ApiFaultCodes.HttpAnswer(e);
         }
         if (!int.TryParse(replica, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
         {
@@ -59,9 +58,14 @@ public static class LogsApi
         {
             return Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidQuery(TailParameter, tailText, "a number of lines, 0 or more"));
         }
-        if (await store.GetAsync(KeyLayout.Workload(workload), ct) is null)
+        WorkloadKey workload;
+        try
         {
-            return Error(StatusCodes.Status404NotFound, ApiMessages.WorkloadNotFound(workload.ToString()));
+            workload = await operations.ReplicaLogsWorkloadAsync(ns, name, index, tail, ct);
+        }
+        catch (ApiRequestException e)
+        {
+            return ApiFaultCodes.HttpAnswer(e);
         }
         return EventStream.IsRequested(request)
             ? new FollowResult(workload, index, tail)

@@ -1,10 +1,7 @@
 using System.Text.Json;
-using Berth.Core.Manifests;
-using Berth.Core.Specs;
 using Berth.Server.Hosting;
 using Berth.Server.Nodes;
 using Berth.Server.Placement;
-using Berth.Server.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -40,39 +37,40 @@ internal static class OperatorApi
             .Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status409Conflict)
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
-        v1.MapPost("/workloads/{ns}/{name}/stop", (string ns, string name, WorkloadWriter writer, ControlLoopSignal signal, CancellationToken ct) =>
-            ChangeAsync(ns, name, key => writer.StopAsync(key, ct), signal))
+        v1.MapPost("/workloads/{ns}/{name}/stop", (string ns, string name, ApiOperations operations, CancellationToken ct) =>
+            AnswerAsync(() => operations.StopAsync(ns, name, ct)))
             .WithName("StopWorkload").WithTags("Workloads")
             .WithSummary("Sets a workload's desired state to Stopped: its replicas stop and release their room.")
             .Produces<WorkloadChangeResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status409Conflict);
-        v1.MapPost("/workloads/{ns}/{name}/start", (string ns, string name, WorkloadWriter writer, ControlLoopSignal signal, CancellationToken ct) =>
-            ChangeAsync(ns, name, key => writer.StartAsync(key, ct), signal))
+        v1.MapPost("/workloads/{ns}/{name}/start", (string ns, string name, ApiOperations operations, CancellationToken ct) =>
+            AnswerAsync(() => operations.StartAsync(ns, name, ct)))
             .WithName("StartWorkload").WithTags("Workloads")
             .WithSummary("Sets a stopped workload's desired state back to Running: its replicas are placed again.")
             .Produces<WorkloadChangeResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status409Conflict);
-        v1.MapPost("/nodes/{name}/cordon", (string name, NodeManager nodes, ControlLoopSignal signal, CancellationToken ct) =>
-            CordonAsync(name, true, nodes, signal, ct))
+        v1.MapPost("/nodes/{name}/cordon", (string name, ApiOperations operations, CancellationToken ct) =>
+            AnswerAsync(() => operations.CordonAsync(name, true, ct)))
             .WithName("CordonNode").WithTags("Nodes")
             .WithSummary("Stops placing new replicas on a node; those running there stay.")
             .Produces<NodeCordonResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status409Conflict);
-        v1.MapPost("/nodes/{name}/uncordon", (string name, NodeManager nodes, ControlLoopSignal signal, CancellationToken ct) =>
-            CordonAsync(name, false, nodes, signal, ct))
+        v1.MapPost("/nodes/{name}/uncordon", (string name, ApiOperations operations, CancellationToken ct) =>
+            AnswerAsync(() => operations.CordonAsync(name, false, ct)))
             .WithName("UncordonNode").WithTags("Nodes")
             .WithSummary("Places replicas on a cordoned node again.")
             .Produces<NodeCordonResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status409Conflict);
-        v1.MapPost("/nodes/{name}/drain", DrainAsync)
+        v1.MapPost("/nodes/{name}/drain", (string name, ApiOperations operations, CancellationToken ct) =>
+            AnswerAsync(() => operations.DrainAsync(name, ct)))
             .WithName("DrainNode").WithTags("Nodes")
             .WithSummary("One drain step: cordons the node and releases at most one replica per workload, keeping each workload's minimum available; call again until complete.")
             .Produces<DrainResponse>(StatusCodes.Status200OK)
@@ -91,7 +89,7 @@ internal static class OperatorApi
     /// <summary>An error answer.</summary>
     public static IResult Error(int status, string message) => Json(new ApiError(message), status);
 
-    private static async Task<IResult> ScaleAsync(string ns, string name, HttpRequest request, WorkloadWriter writer, ControlLoopSignal signal, ServerOptions options, CancellationToken ct)
+    private static async Task<IResult> ScaleAsync(string ns, string name, HttpRequest request, ApiOperations operations, ServerOptions options, CancellationToken ct)
     {
         var (text, error) = await ManifestBody.ReadAsync(request, options, allowEmpty: true, ct);
         if (error is not null)
@@ -102,7 +100,7 @@ internal static class OperatorApi
         {
             return Error(StatusCodes.Status400BadRequest, message);
         }
-        return await ChangeAsync(ns, name, key => writer.ScaleAsync(key, replicas, ct), signal);
+        return await AnswerAsync(() => operations.ScaleAsync(ns, name, replicas, ct));
     }
 
     private static bool TryReplicas(string text, out int replicas, out string error)
@@ -134,123 +132,28 @@ internal static class OperatorApi
         }
     }
 
-    private static async Task<IResult> ChangeAsync(string ns, string name, Func<WorkloadKey, Task<WorkloadChange>> change, ControlLoopSignal signal)
+    // The operation itself (validation, not found, conflicts, waking the control loop) is ApiOperations, shared with the
+    // gRPC API; here only its refusal becomes an HTTP answer.
+    private static async Task<IResult> AnswerAsync<T>(Func<Task<T>> operation)
     {
-        var key = new WorkloadKey(ns, name);
         try
         {
-            KeyLayout.Validate(key);
+            return Json(await operation());
         }
-        catch (FormatException e)
+        catch (ApiRequestException e)
         {
-            return Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidWorkloadKey(e.Message));
+            return ApiFaultCodes.HttpAnswer(e);
         }
-        WorkloadChange result;
-        try
-        {
-            result = await change(key);
-        }
-        catch (InvalidOperationException e)
-        {
-            return Error(StatusCodes.Status409Conflict, e.Message);
-        }
-        switch (result.Outcome)
-        {
-            case WorkloadChangeOutcome.NotFound:
-                return Error(StatusCodes.Status404NotFound, ApiMessages.WorkloadNotFound(key.ToString()));
-            case WorkloadChangeOutcome.Invalid:
-                return Error(StatusCodes.Status400BadRequest, result.Message);
-            case WorkloadChangeOutcome.Changed:
-                signal.Notify();
-                break;
-        }
-        return Json(result.Response!);
     }
 
-    private static async Task<IResult> CordonAsync(string name, bool cordon, NodeManager nodes, ControlLoopSignal signal, CancellationToken ct)
-    {
-        if (InvalidNode(name) is { } invalid)
-        {
-            return invalid;
-        }
-        bool found;
-        try
-        {
-            found = cordon ? await nodes.CordonAsync(name, ct) : await nodes.UncordonAsync(name, ct);
-        }
-        catch (InvalidOperationException e)
-        {
-            return Error(StatusCodes.Status409Conflict, e.Message);
-        }
-        if (!found)
-        {
-            return Error(StatusCodes.Status404NotFound, ApiMessages.NodeNotFound(name));
-        }
-        // An uncordoned node may take replicas that were unschedulable; a cordon changes no placement.
-        if (!cordon)
-        {
-            signal.Notify();
-        }
-        return Json(new NodeCordonResponse(name, cordon));
-    }
-
-    private static async Task<IResult> DrainAsync(string name, NodeManager nodes, ControlLoopSignal signal, CancellationToken ct)
-    {
-        if (InvalidNode(name) is { } invalid)
-        {
-            return invalid;
-        }
-        DrainResult? result;
-        try
-        {
-            result = await nodes.DrainAsync(name, ct);
-        }
-        catch (InvalidOperationException e)
-        {
-            return Error(StatusCodes.Status409Conflict, e.Message);
-        }
-        if (result is null)
-        {
-            return Error(StatusCodes.Status404NotFound, ApiMessages.NodeNotFound(name));
-        }
-        if (result.Released.Count > 0)
-        {
-            signal.Notify();
-        }
-        return Json(new DrainResponse(result.Node, result.Released, result.Remaining, result.Blocked, result.IsComplete));
-    }
-
-    private static async Task<IResult> PlanAsync(HttpRequest request, PlacementPreview preview, ServerOptions options, CancellationToken ct)
+    private static async Task<IResult> PlanAsync(HttpRequest request, ApiOperations operations, ServerOptions options, CancellationToken ct)
     {
         var (text, error) = await ManifestBody.ReadAsync(request, options, allowEmpty: false, ct);
         if (error is not null)
         {
             return error;
         }
-        IReadOnlyList<WorkloadSpec> workloads;
-        try
-        {
-            // Read exactly as apply reads, so plan refuses what apply would refuse, with the same field path.
-            workloads = WorkloadManifestReader.ReadAll(text!);
-        }
-        catch (ManifestException e)
-        {
-            return Error(StatusCodes.Status400BadRequest, e.Message);
-        }
-        return Json(await preview.PreviewAsync(workloads, ct));
-    }
-
-    private static IResult? InvalidNode(string name)
-    {
-        try
-        {
-            _ = KeyLayout.Node(name);
-            return null;
-        }
-        catch (ArgumentException e)
-        {
-            return Error(StatusCodes.Status400BadRequest, ApiMessages.InvalidNodeName(e.Message));
-        }
+        return await AnswerAsync(() => operations.PlanAsync(text!, ct));
     }
 
     private static IResult Json<T>(T value, int status = StatusCodes.Status200OK) =>

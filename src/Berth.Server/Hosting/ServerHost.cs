@@ -1,5 +1,6 @@
 using Berth.Server.Agents;
 using Berth.Server.Api;
+using Berth.Server.Api.Grpc;
 using Berth.Server.Logs;
 using Berth.Server.Nodes;
 using Berth.Server.Observability;
@@ -147,6 +148,10 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton<BoundAddresses>();
             services.AddGrpc();
             services.AddSingleton(sp => new PlacementPreview(sp.GetRequiredService<IKeyValueStore>(), options.Placer));
+            // The public API's operations, called by the REST handlers and the gRPC service alike.
+            services.AddSingleton<ApiOperations>();
+            // The public gRPC API refuses a message over the REST body limit, as REST refuses such a body.
+            services.AddGrpc().AddServiceOptions<Api.Grpc.BerthGrpcService>(grpc => grpc.MaxReceiveMessageSize = (int)Math.Min(options.MaxRequestBodyBytes, int.MaxValue));
             services.AddSingleton<ControlLoopService>();
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
 
@@ -155,8 +160,10 @@ public sealed class ServerHost : IAsyncDisposable
             app.UseRouting();
             app.UseRequestMetrics();
             app.UseBadRequestAnswers();
+            app.UseGrpcRequestLimit();
             app.MapBerthApi();
             app.MapGrpcService<AgentGrpcService>();
+            app.MapGrpcService<Api.Grpc.BerthGrpcService>();
             app.MapInfoApi();
             app.MapLogsApi();
             app.MapMetricsEndpoint();
