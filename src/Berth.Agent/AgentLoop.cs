@@ -189,7 +189,7 @@ public sealed class AgentLoop : IAsyncDisposable
         {
             try
             {
-                await client.HeartbeatAsync(new HeartbeatRequest { Node = _options.NodeName }, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
+                await client.HeartbeatAsync(HeartbeatRequest(), deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
             }
             catch (RpcException e) when (e.StatusCode != StatusCode.NotFound && !ct.IsCancellationRequested)
             {
@@ -197,6 +197,17 @@ public sealed class AgentLoop : IAsyncDisposable
                 AgentLog.CallFailed(_logger, _options.NodeName, "heartbeat", e.Status.Detail);
             }
         }
+    }
+
+    // Each beat carries what the node runs, so the server can tell a replica it believes Running but that is not here.
+    private HeartbeatRequest HeartbeatRequest()
+    {
+        var inventory = new Inventory();
+        foreach (var copy in Supervisor.Inventory())
+        {
+            inventory.Replicas.Add(new InventoryReplica { Workload = copy.Workload, Replica = copy.Replica, WorkloadRevision = copy.WorkloadRevision });
+        }
+        return new HeartbeatRequest { Node = _options.NodeName, Inventory = inventory };
     }
 
     private async Task WatchLoopAsync(AgentService.AgentServiceClient client, CancellationToken ct)

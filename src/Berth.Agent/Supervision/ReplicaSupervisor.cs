@@ -228,6 +228,28 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The copies this node holds, for the heartbeat's inventory: those running or starting, and those that ended while
+    /// their exit is not yet acknowledged (the server hears of them through the report, so they must not look missing).
+    /// Copies being stopped and ended copies whose exit the server took are left out.
+    /// </summary>
+    public IReadOnlyList<ReplicaSnapshot> Inventory()
+    {
+        lock (_gate)
+        {
+            var held = new List<ReplicaSnapshot>(_copies.Count);
+            foreach (var copy in _copies.Values)
+            {
+                if (copy.Stopping || (!copy.Running && copy.ExitAcknowledgedAt is not null))
+                {
+                    continue;
+                }
+                held.Add(new ReplicaSnapshot(copy.Workload, copy.Replica, copy.WorkloadRevision, copy.Running, copy.ExitCode, copy.ProcessIds, ""));
+            }
+            return held;
+        }
+    }
+
     /// <summary>Stops every replica (killing their process trees) and forgets them.</summary>
     public async Task StopAllAsync()
     {

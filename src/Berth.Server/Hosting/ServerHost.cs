@@ -133,7 +133,9 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new Reconciliation.Reconciler(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetRequiredService<WorkloadPlacer>(),
                 sp.GetRequiredService<Retries.RetryEngine>(), sp.GetRequiredService<NodeManager>(), options.Reconciler,
-                logger: sp.GetRequiredService<ILogger<Reconciliation.Reconciler>>(), metrics: metrics));
+                logger: sp.GetRequiredService<ILogger<Reconciliation.Reconciler>>(), metrics: metrics,
+                inventory: sp.GetRequiredService<NodeInventory>()));
+            services.AddSingleton<NodeInventory>();
             services.AddSingleton(sp => new WorkloadHistory(sp.GetRequiredService<IKeyValueStore>()));
             services.AddSingleton<ControlLoopSignal>();
             services.AddSingleton(sp => new AgentOperations(
@@ -142,7 +144,8 @@ public sealed class ServerHost : IAsyncDisposable
                 sp.GetRequiredService<EventLog>(),
                 sp.GetRequiredService<Retries.RetryEngine>(),
                 sp.GetRequiredService<ControlLoopSignal>(),
-                sp.GetRequiredService<WorkloadHistory>()));
+                sp.GetRequiredService<WorkloadHistory>(),
+                sp.GetRequiredService<NodeInventory>()));
             services.AddSingleton(new ReplicaLogs(options.LogLinesPerReplica));
             services.AddSingleton<BoundAddresses>();
             services.AddGrpc();
