@@ -213,4 +213,20 @@ public sealed class ReplicaSupervisorTests : IAsyncLifetime
         _supervisor.AcknowledgeOutput(first);
         Assert.Empty(_supervisor.TakeOutput());
     }
+
+    [Fact]
+    public async Task Inventory_RunningThenExitedThenAcknowledged_HeldUntilTheServerTookTheExit()
+    {
+        await _supervisor.ReconcileAsync([Replica(["sleep", "30"], replica: 0), Replica(["false"], replica: 1, revision: 7)]);
+        var exit = await ExitOfAsync(1);
+
+        // The ended copy stays in the inventory while its exit report is unacknowledged, so the server never judges it missing.
+        Assert.Equal([(Workload, 0, 5L), (Workload, 1, 7L)], _supervisor.Inventory().Select(c => (c.Workload, c.Replica, c.WorkloadRevision)).OrderBy(c => c.Replica));
+
+        _supervisor.AcknowledgeExit(exit.Workload, exit.Replica, exit.WorkloadRevision, revision: 14);
+
+        Assert.Equal([(Workload, 0, 5L)], _supervisor.Inventory().Select(c => (c.Workload, c.Replica, c.WorkloadRevision)));
+        await _supervisor.StopAllAsync();
+        Assert.Empty(_supervisor.Inventory());
+    }
 }
