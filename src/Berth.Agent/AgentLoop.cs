@@ -117,6 +117,32 @@ public sealed class AgentLoop : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asks the server once for its gRPC address (<c>GET /v1/info</c>), so a command can refuse to start against a server
+    /// that is not there; <see cref="RunAsync"/> itself keeps trying, as a running agent outlives server restarts.
+    /// </summary>
+    /// <returns>Null when the server answered; otherwise why it could not be reached, one line.</returns>
+    public async Task<string?> ProbeServerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            GrpcAddress = await ResolveGrpcAddressAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (HttpRequestException e)
+        {
+            return e.HttpRequestError == HttpRequestError.ConnectionError && e.InnerException is { } inner ? inner.Message : e.Message;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"no answer within {_http.Timeout.TotalSeconds:0} s";
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            return e.Message;
+        }
+    }
+
     private async Task SessionAsync(CancellationToken cancellationToken)
     {
         var grpcAddress = await ResolveGrpcAddressAsync(cancellationToken).ConfigureAwait(false);

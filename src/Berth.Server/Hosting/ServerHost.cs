@@ -70,7 +70,7 @@ public sealed class ServerHost : IAsyncDisposable
 
     /// <summary>Validates <paramref name="options"/>, opens the store and starts the API and the control loop.</summary>
     /// <param name="logging">Adjusts logging (tests turn it down); null keeps the console logger.</param>
-    /// <exception cref="ServerOptionsException">An option cannot be used; the message names it.</exception>
+    /// <exception cref="ServerOptionsException">An option cannot be used (including an address another process listens on); the message names it.</exception>
     /// <exception cref="StoreUnavailableException">The store cannot be opened (e.g. another server holds it).</exception>
     public static async Task<ServerHost> StartAsync(ServerOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
     {
@@ -96,6 +96,10 @@ public sealed class ServerHost : IAsyncDisposable
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = dataDirectory });
             // Per-request framework logs drown the server's own decisions; warnings and errors still show.
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            // While starting, the host's own "failed to start" log only repeats the exception the caller gets (and turns
+            // into one line, e.g. a port in use); after the start its errors (a failed background service) still show.
+            var starting = new System.Runtime.CompilerServices.StrongBox<bool>(true);
+            builder.Logging.AddFilter(ListenConflict.HostLogCategory, level => !starting.Value && level >= LogLevel.Information);
             logging?.Invoke(builder.Logging);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
@@ -165,7 +169,18 @@ public sealed class ServerHost : IAsyncDisposable
             app.MapMetricsEndpoint();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
             app.MapOpenApi();
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e) when (ListenConflict.From(e, endPoint, grpcEndPoint) is { } conflict)
+            {
+                throw conflict;
+            }
+            finally
+            {
+                starting.Value = false;
+            }
 
             // Kestrel writes the bound end point (the real port for port 0) back into the listen options.
             var grpcAddress = new Uri($"http://{grpcListen!.IPEndPoint!}/");

@@ -59,7 +59,7 @@ public static class AgentCommand
                 error.WriteLine($"error: {e.Message}");
                 return Task.FromResult(Program.UsageError);
             }
-            return RunAsync(options, parseResult.InvocationConfiguration.Output, cancellationToken);
+            return RunAsync(options, parseResult.InvocationConfiguration.Output, error, cancellationToken);
         });
         return command;
     }
@@ -107,11 +107,29 @@ public static class AgentCommand
         return pairs;
     }
 
-    /// <summary>Runs the agent until <paramref name="cancellationToken"/> (Ctrl+C); its replicas are stopped on the way out.</summary>
-    public static async Task<int> RunAsync(AgentOptions options, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the agent until <paramref name="cancellationToken"/> (Ctrl+C); its replicas are stopped on the way out. A server
+    /// that cannot be reached at start is one line on <paramref name="error"/> and exit code 2 (a mistyped --server or a
+    /// server not started yet); once joined, the agent keeps reconnecting through server restarts.
+    /// </summary>
+    public static async Task<int> RunAsync(AgentOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(error);
         using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
         await using var agent = new AgentLoop(options, loggers: loggers);
+        try
+        {
+            if (await agent.ProbeServerAsync(cancellationToken).ConfigureAwait(false) is { } unreachable)
+            {
+                await error.WriteLineAsync($"error: {AgentMessages.ServerUnreachable(options.Server.ToString(), unreachable)}").ConfigureAwait(false);
+                return Program.UsageError;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
         var capacity = string.Join(",", agent.Capacity.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         await output.WriteLineAsync($"berth agent {options.NodeName} → {options.Server} ({capacity}); press Ctrl+C to stop").ConfigureAwait(false);
         await agent.RunAsync(cancellationToken).ConfigureAwait(false);
