@@ -155,7 +155,7 @@ public sealed class Reconciler
         }
         foreach (var kv in read.Responses[3].Kvs)
         {
-            if (KeyLayout.TryParseUnschedulable(kv.Key, out var key, out _) || KeyLayout.TryParseRollout(kv.Key, out key))
+            if (KeyLayout.TryParseUnschedulable(kv.Key, out var key, out _) || KeyLayout.TryParseRollout(kv.Key, out key) || KeyLayout.TryParseReleased(kv.Key, out key, out _))
             {
                 Left(key);
             }
@@ -306,6 +306,8 @@ public sealed class Reconciler
             records.Add(record);
         }
 
+        await ForgetReleasesAsync(workload, observed, cancellationToken).ConfigureAwait(false);
+
         if (observed.Rollout is not null || records.Exists(r => r.Action == ReconcileAction.StartRollout))
         {
             await CompleteRolloutAsync(workload, now, records, cancellationToken).ConfigureAwait(false);
@@ -353,7 +355,7 @@ public sealed class Reconciler
     {
         ForgetPending(workload, keep: null);
         ForgetMissing(workload, keep: null);
-        if (observed.Assignments.Count == 0 && observed.Retries.Count == 0 && observed.Rollout is null && !observed.HasSummaries)
+        if (observed.Assignments.Count == 0 && observed.Retries.Count == 0 && observed.Rollout is null && !observed.HasSummaries && observed.Released.Count == 0)
         {
             return;
         }
@@ -369,7 +371,7 @@ public sealed class Reconciler
                     removed ? ReconcileResult.Changed : ReconcileResult.Failed, removed ? outcome.Node ?? "" : outcome.Detail));
             }
         }
-        if (observed.Retries.Count > 0 || observed.Rollout is not null)
+        if (observed.Retries.Count > 0 || observed.Rollout is not null || observed.Released.Count > 0)
         {
             // Compared on the workload being absent, so a re-create in between keeps its fresh retry state.
             var compares = new List<Compare> { Compare.Missing(KeyLayout.Workload(workload)) };
@@ -378,6 +380,10 @@ public sealed class Reconciler
             if (observed.Rollout is not null)
             {
                 operations.Add(TxnOp.Delete(KeyLayout.Rollout(workload)));
+            }
+            if (observed.Released.Count > 0)
+            {
+                operations.Add(TxnOp.Delete(KeyRange.Prefix(KeyLayout.ReleasedOf(workload))));
             }
             var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
             records.Add(Record(now, workload, null, ReconcileCase.Deleted, ReconcilerMessages.Leftovers(observed.Retries.Count, observed.Rollout is not null), ReconcilerMessages.Gone,
@@ -490,6 +496,7 @@ public sealed class Reconciler
             Compare.ModRevision(assignment.Key, CompareOp.Equal, assignment.ModRevision),
         };
         var operations = new List<TxnOp> { TxnOp.Delete(assignment.Key) };
+        ReleaseMarker.Add(operations, workload, replica, assignment.Value.Node);
         _events.Append(compares, operations, new ClusterEvent(ClusterEventType.ReplicaReleased, subject, reason, now));
         var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
         why[replica] = ReconcileCase.RunningMissing;
@@ -659,6 +666,25 @@ public sealed class Reconciler
         }
     }
 
+    // A release marker of a replica the workload no longer wants (scaled away) would never be consumed by a placement:
+    // delete it, so a later scale-up is not reported as a move from a node left long ago.
+    private async Task ForgetReleasesAsync(WorkloadKey workload, Observation observed, CancellationToken cancellationToken)
+    {
+        var stale = new List<TxnOp>();
+        foreach (var (replica, key) in observed.Released)
+        {
+            if (replica >= observed.Workload!.Value.Value.Replicas)
+            {
+                stale.Add(TxnOp.Delete(key));
+            }
+        }
+        if (stale.Count > 0)
+        {
+            // Compared on the workload, so a scale-up in between keeps its markers.
+            await _store.TxnAsync([Compare.ModRevision(KeyLayout.Workload(workload), CompareOp.Equal, observed.Workload!.Value.ModRevision)], stale, [], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private void ForgetMissing(WorkloadKey workload, HashSet<string>? keep)
     {
         var prefix = KeyLayout.AssignmentsOf(workload);
@@ -735,6 +761,7 @@ public sealed class Reconciler
         }
         Stored<RolloutState>? rollout = null;
         bool summaries = false;
+        var released = new Dictionary<int, string>();
         foreach (var kv in read.Responses[5].Kvs)
         {
             if (KeyLayout.TryParseRollout(kv.Key, out var key) && key == workload)
@@ -745,8 +772,12 @@ public sealed class Reconciler
             {
                 summaries = true;
             }
+            else if (KeyLayout.TryParseReleased(kv.Key, out key, out int releasedReplica) && key == workload)
+            {
+                released[releasedReplica] = kv.Key;
+            }
         }
-        return new Observation(spec, assignments, ready, lost, retries, rollout, summaries);
+        return new Observation(spec, assignments, ready, lost, retries, rollout, summaries, released);
     }
 
     private static string Observed(Assignment assignment) => ReconcilerMessages.Assigned(assignment.State, assignment.Node, assignment.WorkloadRevision);
@@ -783,7 +814,8 @@ public sealed class Reconciler
         HashSet<string> LostNodes,
         Dictionary<int, RetryState> Retries,
         Stored<RolloutState>? Rollout,
-        bool HasSummaries)
+        bool HasSummaries,
+        Dictionary<int, string> Released)
     {
         public bool IsLost(string node) => LostNodes.Contains(node);
 

@@ -63,6 +63,8 @@ public sealed class AssignmentApplier
             reads.Add(TxnOp.Get(KeyLayout.Node(node)));
             reads.Add(TxnOp.Get(KeyLayout.Allocation(node)));
         }
+        // Last, so the positions above stay as they are: where released replicas ran (ReleaseMarker).
+        reads.Add(TxnOp.Get(KeyRange.Prefix(KeyLayout.ReleasedOf(plan.Workload))));
         var read = await _store.TxnAsync([], reads, [], cancellationToken).ConfigureAwait(false);
 
         var workloadKv = read.Responses[0].Single;
@@ -103,6 +105,14 @@ public sealed class AssignmentApplier
         }
 
         // Step 2: room, from the stored assignments rather than the plan's snapshot.
+        var released = new Dictionary<int, KeyValue>();
+        foreach (var kv in read.Responses[^1].Kvs)
+        {
+            if (KeyLayout.TryParseReleased(kv.Key, out var markerWorkload, out int markerReplica) && markerWorkload == plan.Workload)
+            {
+                released[markerReplica] = kv;
+            }
+        }
         var requests = RequestsOf(workload);
         foreach (var node in targetNodes)
         {
@@ -158,9 +168,19 @@ public sealed class AssignmentApplier
             var assignment = new Assignment(plan.Workload, replica.Replica, replica.Node, plan.WorkloadModRevision, requests, [.. replica.Devices], replica.Explanation, AssignmentState.Pending);
             operations.Add(TxnOp.Put(key, StateSerializer.Serialize(assignment)));
             var subject = ReplicaSubject(plan.Workload, replica.Replica);
-            var moved = assignments.TryGetValue(key, out var previous) && previous.Value.HoldsResources && previous.Value.Node != replica.Node;
-            _events.Append(compares, operations, moved
-                ? _events.Create(ClusterEventType.Rescheduled, subject, StateMessages.Rescheduled(subject, previous.Value.Node, replica.Node, replica.Explanation))
+            string? from = assignments.TryGetValue(key, out var previous) && previous.Value.HoldsResources && previous.Value.Node != replica.Node ? previous.Value.Node : null;
+            if (released.TryGetValue(replica.Replica, out var marker))
+            {
+                // Released from a node (lost, drained, never started there): placed again, it moved unless it is back on that node.
+                operations.Add(TxnOp.Delete(marker.Key));
+                var releasedFrom = ReleaseMarker.NodeOf(marker);
+                if (from is null && !(previous.Value?.HoldsResources ?? false) && releasedFrom != replica.Node)
+                {
+                    from = releasedFrom;
+                }
+            }
+            _events.Append(compares, operations, from is not null
+                ? _events.Create(ClusterEventType.Rescheduled, subject, StateMessages.Rescheduled(subject, from, replica.Node, replica.Explanation))
                 : _events.Create(ClusterEventType.WorkloadScheduled, subject, StateMessages.Scheduled(subject, replica.Node, replica.Explanation)));
         }
         foreach (var node in targetNodes)
