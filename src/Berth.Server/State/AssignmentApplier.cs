@@ -14,7 +14,9 @@ namespace Berth.Server.State;
 /// <para>The commit compares, each against the revision the plan (or the applier's own read) saw: the workload key; each
 /// target node key; each target node's allocation guard (<see cref="KeyLayout.Allocation"/>); each victim's
 /// assignment; and each replica's own assignment key. It then writes the assignments, bumps the allocation guards,
-/// deletes the victims' assignments and appends one event per change, all at one revision.</para>
+/// deletes the victims' assignments and appends one event per change, all at one revision. A replica placed again after
+/// a release is <see cref="ClusterEventType.Rescheduled"/> when its <see cref="ReleaseMarker"/> names another node, and
+/// the marker goes in the same commit.</para>
 /// <para>Room is checked at apply time from the stored assignments (requests against allocatable), not from the
 /// plan's snapshot. The check and the commit are two store calls; the allocation guard closes the gap: every apply
 /// that places on a node rewrites the node's guard, so of two plans that both passed the check for the last space,
@@ -104,7 +106,6 @@ public sealed class AssignmentApplier
             }
         }
 
-        // Step 2: room, from the stored assignments rather than the plan's snapshot.
         var released = new Dictionary<int, KeyValue>();
         foreach (var kv in read.Responses[^1].Kvs)
         {
@@ -113,6 +114,8 @@ public sealed class AssignmentApplier
                 released[markerReplica] = kv;
             }
         }
+
+        // Step 2: room, from the stored assignments rather than the plan's snapshot.
         var requests = RequestsOf(workload);
         foreach (var node in targetNodes)
         {
