@@ -229,4 +229,25 @@ public sealed class ReplicaSupervisorTests : IAsyncLifetime
         await _supervisor.StopAllAsync();
         Assert.Empty(_supervisor.Inventory());
     }
+
+    [Fact]
+    public async Task ReconcileAsync_SameDesiredStateFromTwoLoopsAtOnce_StartsOneCopy()
+    {
+        // The agent reconciles from its assignment stream and from its tick, which can overlap.
+        for (int round = 0; round < 20; round++)
+        {
+            int before = _supervisor.Starts;
+            var desired = new[] { Replica(["sleep", "30"], replica: round) };
+            using var go = new ManualResetEventSlim();
+            var calls = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                go.Wait();
+                await _supervisor.ReconcileAsync(desired);
+            })).ToArray();
+            go.Set();
+            await Task.WhenAll(calls);
+
+            Assert.Equal(before + 1, _supervisor.Starts);
+        }
+    }
 }

@@ -33,7 +33,4 @@ public sealed class NodeInventory
 
     /// <summary>The latest inventory of <paramref name="node"/>, or null when it sent none to this server process.</summary>
     public InventoryReport? Latest(string node) => _reports.GetValueOrDefault(node);
-
-    /// <summary>Forgets the inventory of <paramref name="node"/> (e.g. the node was removed).</summary>
-    public void Forget(string node) => _reports.TryRemove(node, out _);
 }
