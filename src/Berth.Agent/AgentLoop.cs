@@ -37,6 +37,7 @@ public sealed class AgentLoop : IAsyncDisposable
     private readonly bool _ownsHttp;
     private readonly ILogger _logger;
     private readonly IReadOnlyDictionary<string, string> _capacity;
+    private readonly SemaphoreSlim _reporting = new(1, 1);
     private volatile bool _registered;
     private volatile IReadOnlyList<DesiredReplica>? _desired;
     private int _assignmentSets;
@@ -267,6 +268,20 @@ public sealed class AgentLoop : IAsyncDisposable
     }
 
     private async Task ReportAsync(AgentService.AgentServiceClient client, CancellationToken ct)
+    {
+        // The stream and the tick both report: one at a time, so a replica's Running always reaches the server before its exit.
+        await _reporting.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await ReportInOrderAsync(client, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _reporting.Release();
+        }
+    }
+
+    private async Task ReportInOrderAsync(AgentService.AgentServiceClient client, CancellationToken ct)
     {
         var changes = Supervisor.TakeChanges();
         for (int i = 0; i < changes.Count; i++)
