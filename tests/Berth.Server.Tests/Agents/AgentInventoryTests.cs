@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Berth.Protocol.Agent.V1;
+using Berth.Server.Nodes;
 using Berth.Server.Reconciliation;
 using Berth.Server.Tests.Fixtures;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Server.Tests.Agents;
 
@@ -125,5 +127,19 @@ public sealed class AgentInventoryTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.StartsWith("inventory.replicas: workload no-slash replica 0", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Heartbeat_WithoutInventory_KeepsNoneSoNothingIsJudged()
+    {
+        // An agent older than the inventory field sends none: its node is never judged, rather than judged empty.
+        await RunningAsync();
+        var inventories = Server.Host.Services.GetRequiredService<NodeInventory>();
+
+        await Client.HeartbeatAsync(new HeartbeatRequest { Node = "node-a" });
+        Assert.Null(inventories.Latest("node-a"));
+
+        await Client.HeartbeatAsync(Beat());
+        Assert.Empty(inventories.Latest("node-a")!.Replicas);
     }
 }
