@@ -37,6 +37,7 @@ public sealed class AgentLoop : IAsyncDisposable
     private readonly bool _ownsHttp;
     private readonly ILogger _logger;
     private readonly IReadOnlyDictionary<string, string> _capacity;
+    private readonly SemaphoreSlim _reporting = new(1, 1);
     private volatile bool _registered;
     private volatile IReadOnlyList<DesiredReplica>? _desired;
     private int _assignmentSets;
@@ -117,6 +118,32 @@ public sealed class AgentLoop : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asks the server once for its gRPC address (<c>GET /v1/info</c>), so a command can refuse to start against a server
+    /// that is not there; <see cref="RunAsync"/> itself keeps trying, as a running agent outlives server restarts.
+    /// </summary>
+    /// <returns>Null when the server answered; otherwise why it could not be reached, one line.</returns>
+    public async Task<string?> ProbeServerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            GrpcAddress = await ResolveGrpcAddressAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (HttpRequestException e)
+        {
+            return e.HttpRequestError == HttpRequestError.ConnectionError && e.InnerException is { } inner ? inner.Message : e.Message;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"no answer within {_http.Timeout.TotalSeconds:0} s";
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            return e.Message;
+        }
+    }
+
     private async Task SessionAsync(CancellationToken cancellationToken)
     {
         var grpcAddress = await ResolveGrpcAddressAsync(cancellationToken).ConfigureAwait(false);
@@ -189,7 +216,7 @@ public sealed class AgentLoop : IAsyncDisposable
         {
             try
             {
-                await client.HeartbeatAsync(new HeartbeatRequest { Node = _options.NodeName }, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
+                await client.HeartbeatAsync(HeartbeatRequest(), deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
             }
             catch (RpcException e) when (e.StatusCode != StatusCode.NotFound && !ct.IsCancellationRequested)
             {
@@ -197,6 +224,17 @@ public sealed class AgentLoop : IAsyncDisposable
                 AgentLog.CallFailed(_logger, _options.NodeName, "heartbeat", e.Status.Detail);
             }
         }
+    }
+
+    // Each beat carries what the node runs, so the server can tell a replica it believes Running but that is not here.
+    private HeartbeatRequest HeartbeatRequest()
+    {
+        var inventory = new Inventory();
+        foreach (var copy in Supervisor.Inventory())
+        {
+            inventory.Replicas.Add(new InventoryReplica { Workload = copy.Workload, Replica = copy.Replica, WorkloadRevision = copy.WorkloadRevision });
+        }
+        return new HeartbeatRequest { Node = _options.NodeName, Inventory = inventory };
     }
 
     private async Task WatchLoopAsync(AgentService.AgentServiceClient client, CancellationToken ct)
@@ -230,6 +268,20 @@ public sealed class AgentLoop : IAsyncDisposable
     }
 
     private async Task ReportAsync(AgentService.AgentServiceClient client, CancellationToken ct)
+    {
+        // The stream and the tick both report: one at a time, so a replica's Running always reaches the server before its exit.
+        await _reporting.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await ReportInOrderAsync(client, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _reporting.Release();
+        }
+    }
+
+    private async Task ReportInOrderAsync(AgentService.AgentServiceClient client, CancellationToken ct)
     {
         var changes = Supervisor.TakeChanges();
         for (int i = 0; i < changes.Count; i++)

@@ -37,4 +37,8 @@ public static class AgentMessages
 
     /// <summary>The server closed the assignment stream.</summary>
     public const string StreamEnded = "the server ended the assignment stream; connecting again";
+
+    /// <summary>The server could not be reached when the agent started.</summary>
+    public static string ServerUnreachable(string server, string reason) =>
+        $"cannot reach the berth server at {server} ({reason}); start it first (berth server or berth dev), or pass its REST address with --server, e.g. --server http://127.0.0.1:7070";
 }

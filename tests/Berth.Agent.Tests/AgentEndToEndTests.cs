@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Berth.Server.Hosting;
+using Berth.Server.Reconciliation;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Agent.Tests;
@@ -34,7 +35,16 @@ public sealed class AgentEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await ServerHost.StartAsync(
-            new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = _data, LoopInterval = TimeSpan.FromMilliseconds(200), AssignmentResendInterval = TimeSpan.FromMilliseconds(200) },
+            new ServerOptions
+            {
+                Listen = "127.0.0.1:0",
+                DataDirectory = _data,
+                LoopInterval = TimeSpan.FromMilliseconds(200),
+                AssignmentResendInterval = TimeSpan.FromMilliseconds(200),
+                // A short Running/Missing grace and a fast sweep: every test here also shows that the heartbeat
+                // inventories of a healthy agent never get a replica released.
+                Reconciler = new ReconcilerOptions { Interval = TimeSpan.FromMilliseconds(200), MissingGrace = TimeSpan.FromSeconds(1) },
+            },
             logging => logging.ClearProviders());
         _agent = new AgentLoop(new AgentOptions
         {
@@ -136,6 +146,64 @@ public sealed class AgentEndToEndTests : IAsyncLifetime
         Assert.Equal(["Running", "Running"], await AssignmentStatesAsync());
         Assert.Equal(2, _agent.Supervisor.Starts);
         Assert.All(pids, pid => Assert.True(Eventually.IsAlive(pid), $"process {pid} should still run"));
+    }
+
+    private async Task<string[]> EventsAsync(string type)
+    {
+        var text = await _http.GetStringAsync(new Uri(_host!.Address, "v1/events?after=0&limit=1000"));
+        using var doc = JsonDocument.Parse(text);
+        return [.. doc.RootElement.GetProperty("events").EnumerateArray()
+            .Where(e => e.GetProperty("type").GetString() == type)
+            .Select(e => e.GetProperty("message").GetString()!)];
+    }
+
+    [Fact]
+    public async Task AgentLoop_AgentRestartsWithAnEmptyInventory_RunsEachReplicaAgainOnce()
+    {
+        using (var apply = await _http.PostAsync(new Uri(_host!.Address, "v1/apply"), new StringContent(Manifest, Encoding.UTF8, "application/yaml")))
+        {
+            Assert.True(apply.IsSuccessStatusCode, await apply.Content.ReadAsStringAsync());
+        }
+        await Eventually.WaitAsync(async () => (await AssignmentStatesAsync()) is ["Running", "Running"], "both assignments to be Running");
+        var oldPids = _agent!.Supervisor.Snapshot().SelectMany(r => r.ProcessIds).ToArray();
+
+        // The agent goes away and its children with it, without exit reports (a stop on purpose reports nothing): the
+        // store still says Running. A fresh agent of the same node holds nothing.
+        await _stop.CancelAsync();
+        await _agentRun!.WaitAsync(Eventually.Limit);
+        Assert.All(oldPids, pid => Assert.False(Eventually.IsAlive(pid), $"process {pid} should have stopped with its agent"));
+        Assert.Equal(["Running", "Running"], await AssignmentStatesAsync());
+
+        using var stop = new CancellationTokenSource();
+        await using var fresh = new AgentLoop(new AgentOptions
+        {
+            Server = _host.Address,
+            NodeName = "agent-e2e",
+            CapacityOverride = new Dictionary<string, string> { ["cpu"] = "4", ["memory"] = "8Gi" },
+            HeartbeatInterval = TimeSpan.FromMilliseconds(500),
+            PollInterval = TimeSpan.FromMilliseconds(200),
+        });
+        var run = fresh.RunAsync(stop.Token);
+        try
+        {
+            // Running assignments it does not run: it starts each (idempotent by workload, replica and revision).
+            await Eventually.WaitAsync(() => fresh.Supervisor.Snapshot() is { Count: 2 } copies && copies.All(c => c.Running), "the fresh agent to run both replicas");
+            var newPids = fresh.Supervisor.Snapshot().SelectMany(r => r.ProcessIds).ToArray();
+
+            // Many assignment sets and heartbeat inventories later (well past the 1 s grace): still one start each,
+            // nothing released, both Running.
+            int sets = fresh.AssignmentSetsReceived;
+            await Eventually.WaitAsync(() => fresh.AssignmentSetsReceived >= sets + 15, "fifteen more assignment sets");
+            Assert.Equal(2, fresh.Supervisor.Starts);
+            Assert.Equal(["Running", "Running"], await AssignmentStatesAsync());
+            Assert.Empty(await EventsAsync("ReplicaReleased"));
+            Assert.All(newPids, pid => Assert.True(Eventually.IsAlive(pid), $"process {pid} should run"));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.WaitAsync(Eventually.Limit);
+        }
     }
 
     [Fact]

@@ -213,4 +213,41 @@ public sealed class ReplicaSupervisorTests : IAsyncLifetime
         _supervisor.AcknowledgeOutput(first);
         Assert.Empty(_supervisor.TakeOutput());
     }
+
+    [Fact]
+    public async Task Inventory_RunningThenExitedThenAcknowledged_HeldUntilTheServerTookTheExit()
+    {
+        await _supervisor.ReconcileAsync([Replica(["sleep", "30"], replica: 0), Replica(["false"], replica: 1, revision: 7)]);
+        var exit = await ExitOfAsync(1);
+
+        // The ended copy stays in the inventory while its exit report is unacknowledged, so the server never judges it missing.
+        Assert.Equal([(Workload, 0, 5L), (Workload, 1, 7L)], _supervisor.Inventory().Select(c => (c.Workload, c.Replica, c.WorkloadRevision)).OrderBy(c => c.Replica));
+
+        _supervisor.AcknowledgeExit(exit.Workload, exit.Replica, exit.WorkloadRevision, revision: 14);
+
+        Assert.Equal([(Workload, 0, 5L)], _supervisor.Inventory().Select(c => (c.Workload, c.Replica, c.WorkloadRevision)));
+        await _supervisor.StopAllAsync();
+        Assert.Empty(_supervisor.Inventory());
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_SameDesiredStateFromTwoLoopsAtOnce_StartsOneCopy()
+    {
+        // The agent reconciles from its assignment stream and from its tick, which can overlap.
+        for (int round = 0; round < 20; round++)
+        {
+            int before = _supervisor.Starts;
+            var desired = new[] { Replica(["sleep", "30"], replica: round) };
+            using var go = new ManualResetEventSlim();
+            var calls = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                go.Wait();
+                await _supervisor.ReconcileAsync(desired);
+            })).ToArray();
+            go.Set();
+            await Task.WhenAll(calls);
+
+            Assert.Equal(before + 1, _supervisor.Starts);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Berth.Agent;
 using Berth.Cli.Commands.Agent;
 
 namespace Berth.Cli.Tests;
@@ -56,5 +57,24 @@ public sealed class AgentCommandTests
         Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
         Assert.Equal(TimeSpan.FromSeconds(1), options.PollInterval);
         options.Validate();
+    }
+
+    [Fact]
+    public void Agent_ServerNotListening_ExitsWithUsageErrorInOneLine()
+    {
+        // A port that was free a moment ago: nothing listens there.
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var server = $"http://127.0.0.1:{port}/";
+
+        var (code, _, error) = Run("agent", "--server", server, "--name", "n1", "--capacity", "cpu=1,memory=1Gi");
+
+        Assert.Equal(Program.UsageError, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var example = AgentMessages.ServerUnreachable(server, "REASON");
+        Assert.StartsWith("error: " + example[..example.IndexOf("REASON", StringComparison.Ordinal)], line, StringComparison.Ordinal);
+        Assert.EndsWith(example[(example.IndexOf("REASON", StringComparison.Ordinal) + "REASON".Length)..], line.TrimEnd(), StringComparison.Ordinal);
     }
 }

@@ -37,7 +37,7 @@ public sealed class DevCommandTests
         var arguments = DevCommand.AgentArguments(new Uri("http://127.0.0.1:7070/"), "dev-2", "zone-b");
 
         Assert.Equal(
-            ["--server", "http://127.0.0.1:7070/", "--name", "dev-2", "--labels", "topology.kubernetes.io/zone=zone-b", "--capacity", DevOptions.AgentCapacity],
+            ["--server", "http://127.0.0.1:7070/", "--name", "dev-2", "--labels", "topology.kubernetes.io/zone=zone-b", "--capacity", DevOptions.AgentCapacity, "--exit-with-stdin"],
             arguments);
     }
 

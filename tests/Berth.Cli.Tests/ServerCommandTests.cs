@@ -41,4 +41,58 @@ public sealed class ServerCommandTests
         Assert.Contains("server", names);
         Assert.Contains("simulate", names);
     }
+
+    [Fact]
+    public void Server_ListenPortTaken_ExitsWithUsageErrorInOneLineNamingTheAddress()
+    {
+        using var taken = Occupy(out int port);
+        var data = Path.Combine(Path.GetTempPath(), "berth-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, _, error) = Run("server", "--listen", $"127.0.0.1:{port}", "--grpc-listen", "127.0.0.1:0", "--data", data);
+
+            Assert.Equal(Program.UsageError, code);
+            Assert.Equal($"error: {ServerMessages.ListenInUse($"127.0.0.1:{port}")}", error.Trim());
+        }
+        finally
+        {
+            DeleteQuietly(data);
+        }
+    }
+
+    [Fact]
+    public void Server_GrpcPortTaken_ExitsWithUsageErrorInOneLineNamingTheAddress()
+    {
+        using var taken = Occupy(out int port);
+        var data = Path.Combine(Path.GetTempPath(), "berth-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, _, error) = Run("server", "--listen", "127.0.0.1:0", "--grpc-listen", $"127.0.0.1:{port}", "--data", data);
+
+            Assert.Equal(Program.UsageError, code);
+            Assert.Equal($"error: {ServerMessages.GrpcListenInUse($"127.0.0.1:{port}")}", error.Trim());
+        }
+        finally
+        {
+            DeleteQuietly(data);
+        }
+    }
+
+    // Another process's listener on a free loopback port, as a second server would hold it.
+    private static System.Net.Sockets.Socket Occupy(out int port)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        socket.Listen();
+        port = ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+        return socket;
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -47,4 +47,38 @@ public sealed class DevCommandTests
         Assert.All(children, pid => Assert.False(ProcessTable.IsAlive(pid), $"process {pid} that berth dev started still runs"));
         Assert.False(Directory.Exists(dataDirectory), $"{dataDirectory} was not removed");
     }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Dev_KilledWithSigkill_ItsAgentsExitToo()
+    {
+        using var dev = BerthProcess.Start("berth dev", ["dev", "--port", "0"]);
+        await dev.WaitForLineAsync(l => l.StartsWith(ReadyPrefix, StringComparison.Ordinal), "its ready line", TimeSpan.FromSeconds(60));
+        var store = await dev.WaitForLineAsync(l => l.StartsWith(StorePrefix, StringComparison.Ordinal), "where its store is");
+        var dataDirectory = store[StorePrefix.Length..].Split(" (", 2)[0];
+        var agents = ProcessTable.Descendants(dev.Id)
+            .Where(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("dev-", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(3, agents.Count);
+        try
+        {
+            // No chance to clean up: only the kernel closing berth dev's pipes tells the agents.
+            dev.Signal(9);
+            await dev.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+
+            await Eventually.WaitAsync(() => agents.All(pid => !ProcessTable.IsAlive(pid)), "the agents of the killed berth dev to exit", TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            // Whatever the outcome, nothing this test started stays behind.
+            foreach (var pid in agents.Where(ProcessTable.IsAlive))
+            {
+                using var left = System.Diagnostics.Process.GetProcessById(pid);
+                left.Kill(entireProcessTree: true);
+            }
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
+    }
 }

@@ -34,9 +34,12 @@ public sealed class NodeLossTests
         Assert.NotEmpty(await cluster.EventsAsync("NodeLost", lostNode));
         foreach (var replica in moved)
         {
-            // A lost node's replicas are released (their assignments removed), then placed afresh on a Ready node.
+            // A lost node's replicas are released (their assignments removed), then placed on a Ready node: Rescheduled,
+            // naming the node it left and the one it went to.
             Assert.NotEmpty(await cluster.EventsAsync("ReplicaReleased", $"default/sleeper/{replica}"));
-            Assert.Contains(await cluster.EventsAsync("WorkloadScheduled", $"default/sleeper/{replica}"), e => !e["message"]!.GetValue<string>().Contains($"on node {lostNode}", StringComparison.Ordinal));
+            var rescheduled = Assert.Single(await cluster.EventsAsync("Rescheduled", $"default/sleeper/{replica}"));
+            var placedOn = (await cluster.AssignmentsAsync("sleeper")).Single(a => a["replica"]!.GetValue<int>() == replica)["node"]!.GetValue<string>();
+            Assert.StartsWith($"replica default/sleeper/{replica} moved from node {lostNode} to node {placedOn}: ", rescheduled["message"]!.GetValue<string>(), StringComparison.Ordinal);
             // Started again elsewhere: a second start recorded, on another node, by a live process.
             await Eventually.WaitAsync(() => cluster.ReplicaFile($"sleeper-{replica}").Count >= 2, $"replica {replica} started again");
             var again = cluster.ReplicaFile($"sleeper-{replica}")[^1].Split(' ');

@@ -48,6 +48,9 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
     private readonly int _outputLines;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+    // One reconcile at a time: the agent reconciles from its assignment stream and from its tick, and two overlapping
+    // passes would both see a replica without a copy and start it twice (the second copy replacing the first untracked).
+    private readonly SemaphoreSlim _reconciling = new(1, 1);
     private readonly Dictionary<(string Workload, int Replica), Copy> _copies = [];
     private readonly List<ReplicaStatusChange> _changes = [];
     private int _starts;
@@ -68,10 +71,23 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
     /// <summary>How many replica copies were started since creation (each start of a replica counts once, whatever its containers).</summary>
     public int Starts => Volatile.Read(ref _starts);
 
-    /// <summary>Brings the running copies in line with <paramref name="desired"/> (see the class remarks).</summary>
+    /// <summary>Brings the running copies in line with <paramref name="desired"/> (see the class remarks); overlapping calls run one after the other.</summary>
     public async Task ReconcileAsync(IReadOnlyList<DesiredReplica> desired, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(desired);
+        await _reconciling.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReconcileOnceAsync(desired, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _reconciling.Release();
+        }
+    }
+
+    private async Task ReconcileOnceAsync(IReadOnlyList<DesiredReplica> desired, CancellationToken cancellationToken)
+    {
         var wanted = new HashSet<(string, int)>();
         var toStop = new List<Copy>();
         var toStart = new List<DesiredReplica>();
@@ -225,6 +241,28 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
                 .OrderBy(c => c.Workload, StringComparer.Ordinal).ThenBy(c => c.Replica)
                 .Select(c => new ReplicaSnapshot(c.Workload, c.Replica, c.WorkloadRevision, c.Running, c.ExitCode, c.ProcessIds, c.Log.Last(_logTailLines)))
                 .ToArray();
+        }
+    }
+
+    /// <summary>
+    /// The copies this node holds, for the heartbeat's inventory: those running or starting, and those that ended while
+    /// their exit is not yet acknowledged (the server hears of them through the report, so they must not look missing).
+    /// Copies being stopped and ended copies whose exit the server took are left out.
+    /// </summary>
+    public IReadOnlyList<ReplicaSnapshot> Inventory()
+    {
+        lock (_gate)
+        {
+            var held = new List<ReplicaSnapshot>(_copies.Count);
+            foreach (var copy in _copies.Values)
+            {
+                if (copy.Stopping || (!copy.Running && copy.ExitAcknowledgedAt is not null))
+                {
+                    continue;
+                }
+                held.Add(new ReplicaSnapshot(copy.Workload, copy.Replica, copy.WorkloadRevision, copy.Running, copy.ExitCode, copy.ProcessIds, ""));
+            }
+            return held;
         }
     }
 

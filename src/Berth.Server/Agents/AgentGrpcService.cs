@@ -3,6 +3,7 @@ using Berth.Core.Resources;
 using Berth.Server.Api;
 using Berth.Server.Hosting;
 using Berth.Server.Logs;
+using Berth.Server.Nodes;
 using Berth.Server.State;
 using Berth.Store;
 using Berth.Protocol.Agent.V1;
@@ -48,7 +49,26 @@ internal sealed class AgentGrpcService(
 
     public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
-        var outcome = await CallAsync(() => operations.HeartbeatAsync(request.Node, context.CancellationToken)).ConfigureAwait(false);
+        List<RunningReplica>? running = null;
+        if (request.Inventory is { } inventory)
+        {
+            // Every entry is checked before anything is recorded, so a bad inventory records neither beat nor inventory.
+            running = new List<RunningReplica>(inventory.Replicas.Count);
+            foreach (var replica in inventory.Replicas)
+            {
+                try
+                {
+                    var workload = WorkloadKey.Parse(replica.Workload);
+                    _ = KeyLayout.Assignment(workload, replica.Replica);
+                    running.Add(new RunningReplica(workload, replica.Replica, replica.WorkloadRevision));
+                }
+                catch (Exception e) when (e is FormatException or ArgumentException)
+                {
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, AgentMessages.InvalidInventory(replica.Workload, replica.Replica, e.Message)));
+                }
+            }
+        }
+        var outcome = await CallAsync(() => operations.HeartbeatAsync(request.Node, running, context.CancellationToken)).ConfigureAwait(false);
         return new HeartbeatResponse { Outcome = outcome.ToString() };
     }
 

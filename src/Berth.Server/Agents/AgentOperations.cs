@@ -16,12 +16,20 @@ namespace Berth.Server.Agents;
 /// <remarks>
 /// <list type="table">
 /// <item><term><see cref="RegisterAsync"/></term><description><see cref="NodeManager.RegisterAsync"/>, then wakes the control loop (a new node may fit pending replicas).</description></item>
-/// <item><term><see cref="HeartbeatAsync"/></term><description><see cref="NodeManager.HeartbeatAsync"/>; an unknown node is <see cref="AgentFault.UnknownNode"/>.</description></item>
+/// <item><term><see cref="HeartbeatAsync(string, CancellationToken)"/></term><description><see cref="NodeManager.HeartbeatAsync"/>; an unknown node is <see cref="AgentFault.UnknownNode"/>. With an inventory, it is kept in <see cref="NodeInventory"/> for the reconciler's Running/Missing check.</description></item>
 /// <item><term><see cref="AssignmentsAsync"/></term><description>The node's assignments with the workload spec and revision each was placed with (<see cref="WorkloadHistory"/>), read in one transaction.</description></item>
 /// <item><term><see cref="ReportAsync"/></term><description>Running turns a Pending assignment Running (compared on its mod revision, with a <see cref="ClusterEventType.ReplicaRunning"/> event); Exited goes to <see cref="RetryEngine.ReportExitAsync"/>. Reports about replicas that are gone, moved to another node or of another workload revision are answered with an outcome saying so and write nothing.</description></item>
 /// </list>
 /// </remarks>
-public sealed class AgentOperations(IKeyValueStore store, NodeManager nodes, EventLog events, RetryEngine retries, ControlLoopSignal signal, WorkloadHistory history)
+/// <param name="inventory">Where heartbeats' inventories are kept for the reconciler; null keeps none.</param>
+public sealed class AgentOperations(
+    IKeyValueStore store,
+    NodeManager nodes,
+    EventLog events,
+    RetryEngine retries,
+    ControlLoopSignal signal,
+    WorkloadHistory history,
+    NodeInventory? inventory = null)
 {
     /// <summary>How often a Running report re-reads and retries after a concurrent write.</summary>
     public const int MaxAttempts = 5;
@@ -79,6 +87,21 @@ public sealed class AgentOperations(IKeyValueStore store, NodeManager nodes, Eve
         if (outcome == HeartbeatOutcome.BecameReady)
         {
             signal.Notify();
+        }
+        return outcome;
+    }
+
+    /// <summary>
+    /// Records a heartbeat of <paramref name="node"/> with what its agent runs now (<paramref name="running"/>; null when the
+    /// agent sent no inventory), kept in <see cref="NodeInventory"/> once the beat was recorded.
+    /// </summary>
+    /// <exception cref="AgentRequestException">Invalid or unknown node, or concurrent writes kept winning.</exception>
+    public async Task<HeartbeatOutcome> HeartbeatAsync(string node, IReadOnlyCollection<RunningReplica>? running, CancellationToken cancellationToken = default)
+    {
+        var outcome = await HeartbeatAsync(node, cancellationToken).ConfigureAwait(false);
+        if (running is not null && inventory is not null)
+        {
+            inventory.Record(node, running, events.Time.GetUtcNow());
         }
         return outcome;
     }

@@ -29,4 +29,8 @@ public static class AgentMessages
 
     /// <summary>A status report whose state is neither running nor exited.</summary>
     public static string InvalidReplicaState(string state) => $"state {state} is not a replica state; report RUNNING or EXITED";
+
+    /// <summary>A heartbeat inventory entry that names no valid replica.</summary>
+    public static string InvalidInventory(string workload, int replica, string error) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"inventory.replicas: workload {workload} replica {replica} is not a replica: {error}; send the names from the assignment set");
 }

@@ -71,7 +71,7 @@ public sealed class ServerHost : IAsyncDisposable
 
     /// <summary>Validates <paramref name="options"/>, opens the store and starts the API and the control loop.</summary>
     /// <param name="logging">Adjusts logging (tests turn it down); null keeps the console logger.</param>
-    /// <exception cref="ServerOptionsException">An option cannot be used; the message names it.</exception>
+    /// <exception cref="ServerOptionsException">An option cannot be used (including an address another process listens on); the message names it.</exception>
     /// <exception cref="StoreUnavailableException">The store cannot be opened (e.g. another server holds it).</exception>
     public static async Task<ServerHost> StartAsync(ServerOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
     {
@@ -97,6 +97,10 @@ public sealed class ServerHost : IAsyncDisposable
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = dataDirectory });
             // Per-request framework logs drown the server's own decisions; warnings and errors still show.
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            // While starting, the host's own "failed to start" log only repeats the exception the caller gets (and turns
+            // into one line, e.g. a port in use); after the start its errors (a failed background service) still show.
+            var starting = new System.Runtime.CompilerServices.StrongBox<bool>(true);
+            builder.Logging.AddFilter(ListenConflict.HostLogCategory, level => !starting.Value && level >= LogLevel.Information);
             logging?.Invoke(builder.Logging);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
@@ -134,7 +138,9 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new Reconciliation.Reconciler(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetRequiredService<WorkloadPlacer>(),
                 sp.GetRequiredService<Retries.RetryEngine>(), sp.GetRequiredService<NodeManager>(), options.Reconciler,
-                logger: sp.GetRequiredService<ILogger<Reconciliation.Reconciler>>(), metrics: metrics));
+                logger: sp.GetRequiredService<ILogger<Reconciliation.Reconciler>>(), metrics: metrics,
+                inventory: sp.GetRequiredService<NodeInventory>()));
+            services.AddSingleton<NodeInventory>();
             services.AddSingleton(sp => new WorkloadHistory(sp.GetRequiredService<IKeyValueStore>()));
             services.AddSingleton<ControlLoopSignal>();
             services.AddSingleton(sp => new AgentOperations(
@@ -143,7 +149,8 @@ public sealed class ServerHost : IAsyncDisposable
                 sp.GetRequiredService<EventLog>(),
                 sp.GetRequiredService<Retries.RetryEngine>(),
                 sp.GetRequiredService<ControlLoopSignal>(),
-                sp.GetRequiredService<WorkloadHistory>()));
+                sp.GetRequiredService<WorkloadHistory>(),
+                sp.GetRequiredService<NodeInventory>()));
             services.AddSingleton(new ReplicaLogs(options.LogLinesPerReplica));
             services.AddSingleton<BoundAddresses>();
             services.AddGrpc();
@@ -169,7 +176,18 @@ public sealed class ServerHost : IAsyncDisposable
             app.MapMetricsEndpoint();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
             app.MapOpenApi();
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e) when (ListenConflict.From(e, endPoint, grpcEndPoint) is { } conflict)
+            {
+                throw conflict;
+            }
+            finally
+            {
+                starting.Value = false;
+            }
 
             // Kestrel writes the bound end point (the real port for port 0) back into the listen options.
             var grpcAddress = new Uri($"http://{grpcListen!.IPEndPoint!}/");

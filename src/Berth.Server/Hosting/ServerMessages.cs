@@ -43,4 +43,12 @@ public static class ServerMessages
     /// <summary><c>--grpc-listen</c> on the same port as <c>--listen</c>.</summary>
     public static string SameListenPorts(string grpcListen, string listen) =>
         $"--grpc-listen '{grpcListen}' uses the port of --listen '{listen}'; gRPC needs its own HTTP/2 port, e.g. --grpc-listen 127.0.0.1:7071";
+
+    /// <summary>The REST address is taken by another process.</summary>
+    public static string ListenInUse(string address) =>
+        $"--listen {address} is already in use (another berth server?); stop the other server, or pick a free port with --listen 127.0.0.1:PORT (and point clients at it with --server or BERTH_ADDR)";
+
+    /// <summary>The gRPC address is taken by another process.</summary>
+    public static string GrpcListenInUse(string address) =>
+        $"--grpc-listen {address} is already in use (another berth server?); stop the other server, or pick a free port with --grpc-listen 127.0.0.1:PORT (without it the server takes the port after --listen's)";
 }

@@ -17,7 +17,8 @@ namespace Berth.Server.Nodes;
 /// it turns NotReady (<see cref="ClusterEventType.NodeNotReady"/>, once); after a further <see cref="NodeManagerOptions.LostGrace"/>
 /// it is lost (<see cref="ClusterEventType.NodeLost"/>, once, recorded as <see cref="NodeHeartbeat.LostAt"/>) and the
 /// assignments on it that hold room are deleted, one <see cref="ClusterEventType.ReplicaReleased"/> each, so the placement
-/// loop sees those replicas as missing and places them elsewhere. Failed and Stopped assignments hold nothing and are left
+/// loop sees those replicas as missing and places them elsewhere (a <see cref="ReleaseMarker"/> remembers the node, so that
+/// placement is recorded as <see cref="ClusterEventType.Rescheduled"/>). Failed and Stopped assignments hold nothing and are left
 /// to the reconciler. A heartbeat at any point makes the node Ready again (<see cref="ClusterEventType.NodeReady"/>).</para>
 /// <para>Time comes from the injected <see cref="TimeProvider"/>; nothing here runs on its own: the server calls
 /// <see cref="CheckAsync"/> every <see cref="NodeManagerOptions.CheckInterval"/>.</para>
@@ -299,6 +300,7 @@ public sealed class NodeManager
                 }
                 var subject = AssignmentApplier.ReplicaSubject(assignment.Workload, assignment.Replica);
                 operations.Add(TxnOp.Delete(candidate.Key));
+                ReleaseMarker.Add(operations, assignment.Workload, assignment.Replica, nodeName);
                 _events.Append(compares, operations, new ClusterEvent(ClusterEventType.ReplicaReleased, subject, NodeMessages.ReleasedDrain(subject, nodeName), now));
                 releasedKeys.Add(candidate.Key);
                 releasedNames.Add(subject);
@@ -371,6 +373,7 @@ public sealed class NodeManager
                     var subject = AssignmentApplier.ReplicaSubject(stored.Value.Workload, stored.Value.Replica);
                     compares.Add(Compare.ModRevision(stored.Key, CompareOp.Equal, stored.ModRevision));
                     operations.Add(TxnOp.Delete(stored.Key));
+                    ReleaseMarker.Add(operations, stored.Value.Workload, stored.Value.Replica, name);
                     _events.Append(compares, operations, new ClusterEvent(ClusterEventType.ReplicaReleased, subject, NodeMessages.ReleasedLost(subject, name), now));
                     released.Add(subject);
                 }

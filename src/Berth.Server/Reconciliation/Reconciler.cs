@@ -23,7 +23,9 @@ namespace Berth.Server.Reconciliation;
 /// reconciler the retry state and rollout. <i>Stopped/Running</i>: the placer stops them. <i>NodeLost</i>: a replica holding
 /// room on a node whose heartbeat record says lost is released by <see cref="NodeManager.CheckAsync"/> and placed elsewhere.
 /// <i>Running/Missing</i>: a replica with no live assignment is placed; one Pending on a Ready node for longer than
-/// <see cref="ReconcilerOptions.PendingTimeout"/> (its start was lost) is released and placed again. <i>Running/Failed</i>:
+/// <see cref="ReconcilerOptions.PendingTimeout"/> (its start was lost) is released and placed again, and so is one Running on a
+/// Ready node whose agent's inventory (<see cref="NodeInventory"/>, sent with each heartbeat) has lacked it for
+/// <see cref="ReconcilerOptions.MissingGrace"/>. <i>Running/Failed</i>:
 /// a replica whose backoff ran out is handed to <see cref="RetryEngine.DueAsync"/>. <i>Outdated</i>: see the rollout below.</para>
 /// <para><b>Rolling replacement.</b> A replica is outdated when the spec of its <see cref="Assignment.WorkloadRevision"/>
 /// (<see cref="WorkloadHistory"/>) runs differently from the current one (<see cref="WorkloadHistory.SameTemplate"/>: a scale,
@@ -37,7 +39,7 @@ namespace Berth.Server.Reconciliation;
 /// a write that kept losing) sets <see cref="ReconcileOutcome.BackOff"/>, and the <see cref="ReconcileQueue"/> then holds the
 /// workload back with a doubling delay. An agreeing workload writes nothing, so the writes of one pass, seen by the store
 /// watch, lead to one more pass that finds nothing to do.</para>
-/// <para>The Pending clock is kept in memory, per assignment and its mod revision: a restarted server gives Pending
+/// <para>The Pending and Missing clocks are kept in memory, per assignment and its mod revision: a restarted server gives Pending
 /// replicas a full timeout again, which delays a release but never makes one early.</para>
 /// </remarks>
 public sealed class Reconciler
@@ -52,11 +54,16 @@ public sealed class Reconciler
     private readonly ILogger _logger;
     private readonly BerthMetrics? _metrics;
     private readonly ConcurrentDictionary<string, (long ModRevision, DateTimeOffset Since)> _pendingSince = new(StringComparer.Ordinal);
+    private readonly NodeInventory? _inventory;
+    // Running/Missing clock per assignment key: its mod revision, when the node's inventory was first seen without it,
+    // and that inventory's sequence.
+    private readonly ConcurrentDictionary<string, (long ModRevision, DateTimeOffset Since, long Sequence)> _missingSince = new(StringComparer.Ordinal);
 
     /// <summary>Creates the reconciler over the components it hands actions to.</summary>
     /// <param name="options">Interval, workers, deadlines, record bound and backoff; null for the defaults. Validated here.</param>
     /// <param name="time">The clock; null for <paramref name="events"/>' clock.</param>
     /// <param name="metrics">Counts scheduling cycles and retries; null counts nothing.</param>
+    /// <param name="inventory">What each node's agent says it runs (Running/Missing); null never judges a Running replica missing.</param>
     /// <exception cref="ArgumentException">An option is out of range; the message names the config key.</exception>
     public Reconciler(
         IKeyValueStore store,
@@ -67,7 +74,8 @@ public sealed class Reconciler
         ReconcilerOptions? options = null,
         TimeProvider? time = null,
         ILogger<Reconciler>? logger = null,
-        BerthMetrics? metrics = null)
+        BerthMetrics? metrics = null,
+        NodeInventory? inventory = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(events);
@@ -85,6 +93,7 @@ public sealed class Reconciler
         _time = time ?? events.Time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _metrics = metrics;
+        _inventory = inventory;
         Records = new ReconciliationLog(store, Options.RecordsPerWorkload);
     }
 
@@ -146,7 +155,7 @@ public sealed class Reconciler
         }
         foreach (var kv in read.Responses[3].Kvs)
         {
-            if (KeyLayout.TryParseUnschedulable(kv.Key, out var key, out _) || KeyLayout.TryParseRollout(kv.Key, out key))
+            if (KeyLayout.TryParseUnschedulable(kv.Key, out var key, out _) || KeyLayout.TryParseRollout(kv.Key, out key) || KeyLayout.TryParseReleased(kv.Key, out key, out _))
             {
                 Left(key);
             }
@@ -247,6 +256,7 @@ public sealed class Reconciler
         if (spec.DesiredState == DesiredState.Running)
         {
             await PendingTooLongAsync(workload, observed, desired, now, why, records, cancellationToken).ConfigureAwait(false);
+            await MissingFromNodeAsync(workload, observed, desired, now, why, records, cancellationToken).ConfigureAwait(false);
             await RollAsync(workload, observed, desired, now, why, records, cancellationToken).ConfigureAwait(false);
 
             // Running/Failed: a replica whose backoff ran out is the retry engine's to restart.
@@ -272,6 +282,7 @@ public sealed class Reconciler
         else
         {
             ForgetPending(workload, keep: null);
+            ForgetMissing(workload, keep: null);
         }
 
         // The placer: places replicas without a live assignment (missing, released, replaced), removes those above the
@@ -294,6 +305,8 @@ public sealed class Reconciler
             };
             records.Add(record);
         }
+
+        await ForgetReleasesAsync(workload, observed, cancellationToken).ConfigureAwait(false);
 
         if (observed.Rollout is not null || records.Exists(r => r.Action == ReconcileAction.StartRollout))
         {
@@ -341,7 +354,8 @@ public sealed class Reconciler
     private async Task DeletedAsync(WorkloadKey workload, Observation observed, DateTimeOffset now, List<ReconciliationRecord> records, CancellationToken cancellationToken)
     {
         ForgetPending(workload, keep: null);
-        if (observed.Assignments.Count == 0 && observed.Retries.Count == 0 && observed.Rollout is null && !observed.HasSummaries)
+        ForgetMissing(workload, keep: null);
+        if (observed.Assignments.Count == 0 && observed.Retries.Count == 0 && observed.Rollout is null && !observed.HasSummaries && observed.Released.Count == 0)
         {
             return;
         }
@@ -357,7 +371,7 @@ public sealed class Reconciler
                     removed ? ReconcileResult.Changed : ReconcileResult.Failed, removed ? outcome.Node ?? "" : outcome.Detail));
             }
         }
-        if (observed.Retries.Count > 0 || observed.Rollout is not null)
+        if (observed.Retries.Count > 0 || observed.Rollout is not null || observed.Released.Count > 0)
         {
             // Compared on the workload being absent, so a re-create in between keeps its fresh retry state.
             var compares = new List<Compare> { Compare.Missing(KeyLayout.Workload(workload)) };
@@ -366,6 +380,10 @@ public sealed class Reconciler
             if (observed.Rollout is not null)
             {
                 operations.Add(TxnOp.Delete(KeyLayout.Rollout(workload)));
+            }
+            if (observed.Released.Count > 0)
+            {
+                operations.Add(TxnOp.Delete(KeyRange.Prefix(KeyLayout.ReleasedOf(workload))));
             }
             var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
             records.Add(Record(now, workload, null, ReconcileCase.Deleted, ReconcilerMessages.Leftovers(observed.Retries.Count, observed.Rollout is not null), ReconcilerMessages.Gone,
@@ -402,24 +420,89 @@ public sealed class Reconciler
                 continue;
             }
             var subject = AssignmentApplier.ReplicaSubject(workload, replica);
-            var compares = new List<Compare>
-            {
-                Compare.ModRevision(KeyLayout.Workload(workload), CompareOp.Equal, observed.Workload!.Value.ModRevision),
-                Compare.ModRevision(assignment.Key, CompareOp.Equal, assignment.ModRevision),
-            };
-            var operations = new List<TxnOp> { TxnOp.Delete(assignment.Key) };
-            _events.Append(compares, operations, new ClusterEvent(ClusterEventType.ReplicaReleased, subject,
-                ReconcilerMessages.PendingTooLong(subject, assignment.Value.Node, Options.PendingTimeout), now));
-            var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
-            why[replica] = ReconcileCase.RunningMissing;
-            records.Add(Record(now, workload, replica, ReconcileCase.RunningMissing, Observed(assignment.Value), desired, ReconcileAction.Release,
-                commit.Succeeded ? ReconcileResult.Changed : ReconcileResult.Failed, commit.Succeeded ? ReconcilerMessages.PendingTooLong(subject, assignment.Value.Node, Options.PendingTimeout) : ReconcilerMessages.Raced));
-            if (commit.Succeeded)
+            if (await ReleaseAsync(workload, observed, assignment, ReconcilerMessages.PendingTooLong(subject, assignment.Value.Node, Options.PendingTimeout),
+                desired, now, why, records, cancellationToken).ConfigureAwait(false))
             {
                 _pendingSince.TryRemove(assignment.Key, out _);
             }
         }
         ForgetPending(workload, pendingKeys);
+    }
+
+    // Running/Missing: a Running assignment on a Ready node whose agent's inventory has lacked it for MissingGrace is
+    // not running there (the agent restarted without it, or its process vanished unreported): release it so the placer
+    // places it again, as a Pending that never started is. Two inventories taken after the clock started must lack it,
+    // so an inventory that was on its way while the replica started cannot release it; a node without an inventory
+    // (an older agent, or no beat since this server started) is never judged.
+    private async Task MissingFromNodeAsync(
+        WorkloadKey workload,
+        Observation observed,
+        string desired,
+        DateTimeOffset now,
+        Dictionary<int, ReconcileCase> why,
+        List<ReconciliationRecord> records,
+        CancellationToken cancellationToken)
+    {
+        if (_inventory is null)
+        {
+            return;
+        }
+        var missingKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (replica, assignment) in observed.Assignments)
+        {
+            if (assignment.Value.State != AssignmentState.Running || why.ContainsKey(replica) || !observed.IsReady(assignment.Value.Node)
+                || _inventory.Latest(assignment.Value.Node) is not { } report
+                || report.Holds(new RunningReplica(workload, replica, assignment.Value.WorkloadRevision)))
+            {
+                continue;
+            }
+            missingKeys.Add(assignment.Key);
+            var since = _missingSince.AddOrUpdate(
+                assignment.Key,
+                _ => (assignment.ModRevision, now, report.Sequence),
+                (_, old) => old.ModRevision == assignment.ModRevision ? old : (assignment.ModRevision, now, report.Sequence));
+            if (now - since.Since < Options.MissingGrace || report.Sequence - since.Sequence < 2)
+            {
+                continue;
+            }
+            var subject = AssignmentApplier.ReplicaSubject(workload, replica);
+            if (await ReleaseAsync(workload, observed, assignment, ReconcilerMessages.MissingFromNode(subject, assignment.Value.Node, Options.MissingGrace),
+                desired, now, why, records, cancellationToken).ConfigureAwait(false))
+            {
+                _missingSince.TryRemove(assignment.Key, out _);
+            }
+        }
+        ForgetMissing(workload, missingKeys);
+    }
+
+    // Deletes the assignment (compared on it and on the workload) with a ReplicaReleased event, so the placer places
+    // the replica again, and records it as Running/Missing. True when it committed.
+    private async Task<bool> ReleaseAsync(
+        WorkloadKey workload,
+        Observation observed,
+        Stored<Assignment> assignment,
+        string reason,
+        string desired,
+        DateTimeOffset now,
+        Dictionary<int, ReconcileCase> why,
+        List<ReconciliationRecord> records,
+        CancellationToken cancellationToken)
+    {
+        int replica = assignment.Value.Replica;
+        var subject = AssignmentApplier.ReplicaSubject(workload, replica);
+        var compares = new List<Compare>
+        {
+            Compare.ModRevision(KeyLayout.Workload(workload), CompareOp.Equal, observed.Workload!.Value.ModRevision),
+            Compare.ModRevision(assignment.Key, CompareOp.Equal, assignment.ModRevision),
+        };
+        var operations = new List<TxnOp> { TxnOp.Delete(assignment.Key) };
+        ReleaseMarker.Add(operations, workload, replica, assignment.Value.Node);
+        _events.Append(compares, operations, new ClusterEvent(ClusterEventType.ReplicaReleased, subject, reason, now));
+        var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
+        why[replica] = ReconcileCase.RunningMissing;
+        records.Add(Record(now, workload, replica, ReconcileCase.RunningMissing, Observed(assignment.Value), desired, ReconcileAction.Release,
+            commit.Succeeded ? ReconcileResult.Changed : ReconcileResult.Failed, commit.Succeeded ? reason : ReconcilerMessages.Raced));
+        return commit.Succeeded;
     }
 
     // Rolling replacement (see the class remarks): start the rollout once per revision, then take down what may go now.
@@ -583,6 +666,37 @@ public sealed class Reconciler
         }
     }
 
+    // A release marker of a replica the workload no longer wants (scaled away) would never be consumed by a placement:
+    // delete it, so a later scale-up is not reported as a move from a node left long ago.
+    private async Task ForgetReleasesAsync(WorkloadKey workload, Observation observed, CancellationToken cancellationToken)
+    {
+        var stale = new List<TxnOp>();
+        foreach (var (replica, key) in observed.Released)
+        {
+            if (replica >= observed.Workload!.Value.Value.Replicas)
+            {
+                stale.Add(TxnOp.Delete(key));
+            }
+        }
+        if (stale.Count > 0)
+        {
+            // Compared on the workload, so a scale-up in between keeps its markers.
+            await _store.TxnAsync([Compare.ModRevision(KeyLayout.Workload(workload), CompareOp.Equal, observed.Workload!.Value.ModRevision)], stale, [], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void ForgetMissing(WorkloadKey workload, HashSet<string>? keep)
+    {
+        var prefix = KeyLayout.AssignmentsOf(workload);
+        foreach (var key in _missingSince.Keys)
+        {
+            if (key.StartsWith(prefix, StringComparison.Ordinal) && (keep is null || !keep.Contains(key)))
+            {
+                _missingSince.TryRemove(key, out _);
+            }
+        }
+    }
+
     private async Task WriteAsync(WorkloadKey workload, List<ReconciliationRecord> records, CancellationToken cancellationToken)
     {
         if (records.Count == 0)
@@ -647,6 +761,7 @@ public sealed class Reconciler
         }
         Stored<RolloutState>? rollout = null;
         bool summaries = false;
+        var released = new Dictionary<int, string>();
         foreach (var kv in read.Responses[5].Kvs)
         {
             if (KeyLayout.TryParseRollout(kv.Key, out var key) && key == workload)
@@ -657,8 +772,12 @@ public sealed class Reconciler
             {
                 summaries = true;
             }
+            else if (KeyLayout.TryParseReleased(kv.Key, out key, out int releasedReplica) && key == workload)
+            {
+                released[releasedReplica] = kv.Key;
+            }
         }
-        return new Observation(spec, assignments, ready, lost, retries, rollout, summaries);
+        return new Observation(spec, assignments, ready, lost, retries, rollout, summaries, released);
     }
 
     private static string Observed(Assignment assignment) => ReconcilerMessages.Assigned(assignment.State, assignment.Node, assignment.WorkloadRevision);
@@ -695,7 +814,8 @@ public sealed class Reconciler
         HashSet<string> LostNodes,
         Dictionary<int, RetryState> Retries,
         Stored<RolloutState>? Rollout,
-        bool HasSummaries)
+        bool HasSummaries,
+        Dictionary<int, string> Released)
     {
         public bool IsLost(string node) => LostNodes.Contains(node);
 

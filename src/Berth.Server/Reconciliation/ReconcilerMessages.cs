@@ -41,6 +41,10 @@ public static class ReconcilerMessages
     public static string PendingTooLong(string replica, string node, TimeSpan timeout) =>
         $"replica {replica} was not reported running on node {node} within {timeout}; released to be placed again";
 
+    /// <summary>Event message: a Running assignment released because its node's agent does not hold it.</summary>
+    public static string MissingFromNode(string replica, string node, TimeSpan grace) =>
+        $"replica {replica} is Running in the store but node {node} has not reported running it for {grace}; released to be started again";
+
     /// <summary>Record detail: a replica released from a lost node.</summary>
     public static string ReleasedFromLost(IReadOnlyList<string> lostNodes) => $"released from lost node {string.Join(", ", lostNodes)}";
 

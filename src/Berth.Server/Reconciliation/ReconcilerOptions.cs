@@ -22,6 +22,13 @@ public sealed record ReconcilerOptions
     /// </summary>
     public TimeSpan PendingTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// <c>Reconciler:MissingGrace</c>: how long an assignment may be Running on a Ready node whose agent's inventory does
+    /// not hold it before it is released and placed again (Running/Missing). Default 15 s: agents beat every 2 s, so this
+    /// is several inventories that all lack the replica plus a margin for a start that raced a heartbeat.
+    /// </summary>
+    public TimeSpan MissingGrace { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary><c>Reconciler:RecordsPerWorkload</c>: how many reconciliation records are kept per workload; older ones are deleted with each new one. Default 20.</summary>
     public int RecordsPerWorkload { get; init; } = 20;
 
@@ -37,6 +44,7 @@ public sealed record ReconcilerOptions
     {
         Positive(nameof(Interval), Interval);
         Positive(nameof(PendingTimeout), PendingTimeout);
+        Positive(nameof(MissingGrace), MissingGrace);
         Positive(nameof(BackoffInitial), BackoffInitial);
         if (BackoffMax < BackoffInitial)
         {

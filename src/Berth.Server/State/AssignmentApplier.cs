@@ -14,7 +14,9 @@ namespace Berth.Server.State;
 /// <para>The commit compares, each against the revision the plan (or the applier's own read) saw: the workload key; each
 /// target node key; each target node's allocation guard (<see cref="KeyLayout.Allocation"/>); each victim's
 /// assignment; and each replica's own assignment key. It then writes the assignments, bumps the allocation guards,
-/// deletes the victims' assignments and appends one event per change, all at one revision.</para>
+/// deletes the victims' assignments and appends one event per change, all at one revision. A replica placed again after
+/// a release is <see cref="ClusterEventType.Rescheduled"/> when its <see cref="ReleaseMarker"/> names another node, and
+/// the marker goes in the same commit.</para>
 /// <para>Room is checked at apply time from the stored assignments (requests against allocatable), not from the
 /// plan's snapshot. The check and the commit are two store calls; the allocation guard closes the gap: every apply
 /// that places on a node rewrites the node's guard, so of two plans that both passed the check for the last space,
@@ -63,6 +65,8 @@ public sealed class AssignmentApplier
             reads.Add(TxnOp.Get(KeyLayout.Node(node)));
             reads.Add(TxnOp.Get(KeyLayout.Allocation(node)));
         }
+        // Last, so the positions above stay as they are: where released replicas ran (ReleaseMarker).
+        reads.Add(TxnOp.Get(KeyRange.Prefix(KeyLayout.ReleasedOf(plan.Workload))));
         var read = await _store.TxnAsync([], reads, [], cancellationToken).ConfigureAwait(false);
 
         var workloadKv = read.Responses[0].Single;
@@ -99,6 +103,15 @@ public sealed class AssignmentApplier
             if (current != victim.AssignmentModRevision)
             {
                 return ApplyResult.Stale(read.Revision, StaleReason.VictimChanged, StateMessages.VictimChanged(key, victim.AssignmentModRevision, current));
+            }
+        }
+
+        var released = new Dictionary<int, KeyValue>();
+        foreach (var kv in read.Responses[^1].Kvs)
+        {
+            if (KeyLayout.TryParseReleased(kv.Key, out var markerWorkload, out int markerReplica) && markerWorkload == plan.Workload)
+            {
+                released[markerReplica] = kv;
             }
         }
 
@@ -158,9 +171,19 @@ public sealed class AssignmentApplier
             var assignment = new Assignment(plan.Workload, replica.Replica, replica.Node, plan.WorkloadModRevision, requests, [.. replica.Devices], replica.Explanation, AssignmentState.Pending);
             operations.Add(TxnOp.Put(key, StateSerializer.Serialize(assignment)));
             var subject = ReplicaSubject(plan.Workload, replica.Replica);
-            var moved = assignments.TryGetValue(key, out var previous) && previous.Value.HoldsResources && previous.Value.Node != replica.Node;
-            _events.Append(compares, operations, moved
-                ? _events.Create(ClusterEventType.Rescheduled, subject, StateMessages.Rescheduled(subject, previous.Value.Node, replica.Node, replica.Explanation))
+            string? from = assignments.TryGetValue(key, out var previous) && previous.Value.HoldsResources && previous.Value.Node != replica.Node ? previous.Value.Node : null;
+            if (released.TryGetValue(replica.Replica, out var marker))
+            {
+                // Released from a node (lost, drained, never started there): placed again, it moved unless it is back on that node.
+                operations.Add(TxnOp.Delete(marker.Key));
+                var releasedFrom = ReleaseMarker.NodeOf(marker);
+                if (from is null && !(previous.Value?.HoldsResources ?? false) && releasedFrom != replica.Node)
+                {
+                    from = releasedFrom;
+                }
+            }
+            _events.Append(compares, operations, from is not null
+                ? _events.Create(ClusterEventType.Rescheduled, subject, StateMessages.Rescheduled(subject, from, replica.Node, replica.Explanation))
                 : _events.Create(ClusterEventType.WorkloadScheduled, subject, StateMessages.Scheduled(subject, replica.Node, replica.Explanation)));
         }
         foreach (var node in targetNodes)

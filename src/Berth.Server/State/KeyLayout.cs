@@ -111,6 +111,35 @@ public static class KeyLayout
 
     private const string UnschedulableSegment = "/unschedulable/";
 
+    /// <summary><c>/reconciliation/{namespace}/{name}/released/{replica}</c>: the node a replica was released from, until it is placed again (<see cref="ReleaseMarker"/>).</summary>
+    public static string Released(WorkloadKey workload, int replica) =>
+        ReleasedOf(workload) + ValidReplica(replica).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary><c>/reconciliation/{namespace}/{name}/released/</c>: the prefix of every release marker of one workload.</summary>
+    public static string ReleasedOf(WorkloadKey workload) => Reconciliation(workload) + ReleasedSegment;
+
+    /// <summary>Reads workload and replica from <c>/reconciliation/{namespace}/{name}/released/{replica}</c>.</summary>
+    public static bool TryParseReleased(string key, out WorkloadKey workload, out int replica)
+    {
+        workload = default;
+        replica = -1;
+        if (!TryRest(key, ReconciliationPrefix, out var rest))
+        {
+            return false;
+        }
+        var parts = rest.Split('/');
+        if (parts.Length != 4 || parts[2] != "released"
+            || !TryParseReplicaKey(ReconciliationPrefix, ReconciliationPrefix + parts[0] + "/" + parts[1] + "/" + parts[3], out workload, out replica))
+        {
+            workload = default;
+            replica = -1;
+            return false;
+        }
+        return true;
+    }
+
+    private const string ReleasedSegment = "/released/";
+
     /// <summary>Prefix of reconciliation records.</summary>
     public const string ReconciliationRecordsPrefix = ReconciliationPrefix + "records/";
 

@@ -5,6 +5,7 @@ using Berth.Server.Nodes;
 using Berth.Server.Placement;
 using Berth.Server.State;
 using Berth.Server.Tests.Fixtures;
+using Berth.Store;
 
 namespace Berth.Server.Tests.ControlLoop;
 
@@ -64,6 +65,12 @@ public sealed class NodeLossTests
         Assert.Single(types, ClusterEventType.NodeNotReady);
         Assert.Single(types, ClusterEventType.NodeLost);
         Assert.Contains(ClusterEventType.ReplicaReleased, types);
-        Assert.Equal(4, types.Count(t => t == ClusterEventType.WorkloadScheduled));
+        Assert.Equal(3, types.Count(t => t == ClusterEventType.WorkloadScheduled));
+        // The replica placed again moved: its event names the lost node and the new one.
+        var moved = Assert.Single(await events.ReadAfterAsync(0, 0), e => e.Type == ClusterEventType.Rescheduled);
+        var replica = after.Assignments.Single(a => a.Value.Node != before.Assignments.Single(b => b.Value.Replica == a.Value.Replica).Value.Node).Value;
+        Assert.Equal($"default/web/{replica.Replica}", moved.Subject);
+        Assert.StartsWith($"replica default/web/{replica.Replica} moved from node n3 to node {replica.Node}: ", moved.Message, StringComparison.Ordinal);
+        Assert.Empty((await state.Store.RangeAsync(KeyRange.Prefix(KeyLayout.ReleasedOf(WorkloadKey.Of(web))))).Kvs);
     }
 }

@@ -23,7 +23,8 @@ public sealed class ReconcilerHarness : IAsyncDisposable
         Nodes = new NodeManager(State.Store, Events, time: Clock);
         Retries = new RetryEngine(State.Store, Events, time: Clock);
         Placer = new WorkloadPlacer(State.Store, Events);
-        Reconciler = new Reconciler(State.Store, Events, Placer, Retries, Nodes, options, Clock);
+        Inventory = new NodeInventory();
+        Reconciler = new Reconciler(State.Store, Events, Placer, Retries, Nodes, options, Clock, inventory: Inventory);
     }
 
     public StateHarness State { get; }
@@ -41,6 +42,16 @@ public sealed class ReconcilerHarness : IAsyncDisposable
     public WorkloadPlacer Placer { get; }
 
     public Reconciler Reconciler { get; }
+
+    /// <summary>The agents' inventories as their heartbeats left them.</summary>
+    public NodeInventory Inventory { get; }
+
+    /// <summary>The agent of <paramref name="node"/> beats, saying it holds <paramref name="replicas"/> (workload, replica, workload revision).</summary>
+    public async Task HeartbeatAsync(string node, params (WorkloadSpec Workload, int Replica, long Revision)[] replicas)
+    {
+        await Nodes.HeartbeatAsync(node);
+        Inventory.Record(node, replicas.Select(r => new RunningReplica(WorkloadKey.Of(r.Workload), r.Replica, r.Revision)), Clock.GetUtcNow());
+    }
 
     /// <summary>Registers Ready nodes n1..n<paramref name="count"/> with 4 cpu each.</summary>
     public async Task RegisterNodesAsync(int count)

@@ -10,6 +10,9 @@ namespace Berth.Cli.Commands.Agent;
 /// </summary>
 public static class AgentCommand
 {
+    /// <summary>The hidden option that makes an agent stop when its standard input closes (<see cref="ParentWatch"/>).</summary>
+    public const string ExitWithStdinOption = "--exit-with-stdin";
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -30,6 +33,8 @@ public static class AgentCommand
         };
         var heartbeatInterval = DurationOption.Create("--heartbeat-interval", "How often the agent heartbeats; keep it well inside the server's --heartbeat-grace (default 2s)");
         var pollInterval = DurationOption.Create("--poll-interval", "How often the agent reads the replicas placed on it (default 1s)");
+        // For berth dev's children: stop (and stop the replicas) when stdin closes, i.e. when the parent died (ParentWatch).
+        var exitWithStdin = new Option<bool>(ExitWithStdinOption) { Description = "Stop when standard input closes (used by berth dev)", Hidden = true };
         var command = new Command("agent", "Run a node agent: register this machine, heartbeat, run the replicas placed on it")
         {
             server,
@@ -38,6 +43,7 @@ public static class AgentCommand
             capacity,
             heartbeatInterval,
             pollInterval,
+            exitWithStdin,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -59,7 +65,8 @@ public static class AgentCommand
                 error.WriteLine($"error: {e.Message}");
                 return Task.FromResult(Program.UsageError);
             }
-            return RunAsync(options, parseResult.InvocationConfiguration.Output, cancellationToken);
+            return RunAsync(options, parseResult.InvocationConfiguration.Output, error, cancellationToken,
+                parseResult.GetValue(exitWithStdin) ? Console.OpenStandardInput() : null);
         });
         return command;
     }
@@ -107,14 +114,50 @@ public static class AgentCommand
         return pairs;
     }
 
-    /// <summary>Runs the agent until <paramref name="cancellationToken"/> (Ctrl+C); its replicas are stopped on the way out.</summary>
-    public static async Task<int> RunAsync(AgentOptions options, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the agent until <paramref name="cancellationToken"/> (Ctrl+C); its replicas are stopped on the way out. A server
+    /// that cannot be reached at start is one line on <paramref name="error"/> and exit code 2 (a mistyped --server or a
+    /// server not started yet); once joined, the agent keeps reconnecting through server restarts.
+    /// </summary>
+    /// <param name="parentStdin">When given, the agent stops once this stream closes (<see cref="ParentWatch"/>).</param>
+    public static async Task<int> RunAsync(AgentOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken, Stream? parentStdin = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(error);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parentGone = Task.CompletedTask;
+        if (parentStdin is not null)
+        {
+            parentGone = WatchParentAsync(parentStdin, stop);
+        }
         using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
         await using var agent = new AgentLoop(options, loggers: loggers);
-        var capacity = string.Join(",", agent.Capacity.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
-        await output.WriteLineAsync($"berth agent {options.NodeName} → {options.Server} ({capacity}); press Ctrl+C to stop").ConfigureAwait(false);
-        await agent.RunAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (await agent.ProbeServerAsync(stop.Token).ConfigureAwait(false) is { } unreachable)
+            {
+                await error.WriteLineAsync($"error: {AgentMessages.ServerUnreachable(options.Server.ToString(), unreachable)}").ConfigureAwait(false);
+                return Program.UsageError;
+            }
+            var capacity = string.Join(",", agent.Capacity.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+            await output.WriteLineAsync($"berth agent {options.NodeName} → {options.Server} ({capacity}); press Ctrl+C to stop").ConfigureAwait(false);
+            await agent.RunAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Ctrl+C or the parent died before the agent joined: nothing runs yet.
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await parentGone.ConfigureAwait(false);
+        }
         return 0;
+    }
+
+    private static async Task WatchParentAsync(Stream stdin, CancellationTokenSource stop)
+    {
+        await ParentWatch.StdinClosedAsync(stdin, stop.Token).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
     }
 }

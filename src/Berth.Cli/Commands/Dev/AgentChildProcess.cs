@@ -47,7 +47,9 @@ public sealed class AgentChildProcess : IDisposable
         var info = executable.StartInfo(new[] { "agent" }.Concat(arguments));
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
-        // The agent reads nothing; a redirected stdin keeps it from competing with the terminal.
+        // The agent reads nothing from it, and a redirected stdin keeps it from competing with the terminal; this process
+        // holds the pipe's only write end, so it closes when berth dev dies in any way and the agent (started with
+        // --exit-with-stdin) stops.
         info.RedirectStandardInput = true;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new AgentChildProcess(name, process, output);

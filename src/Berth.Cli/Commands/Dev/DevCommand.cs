@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Berth.Cli.Commands.Agent;
 using Berth.Cli.Commands.Client;
 using Berth.Core.Labels;
 using Berth.Server.Api;
@@ -239,6 +240,8 @@ public static class DevCommand
         "--name", name,
         "--labels", $"{WellKnownLabels.Zone}={zone}",
         "--capacity", DevOptions.AgentCapacity,
+        // Its stdin pipe closes when berth dev dies, even by SIGKILL: the agent then stops with its replicas.
+        AgentCommand.ExitWithStdinOption,
     ];
 
     private static async Task<bool> WaitUntilReadyAsync(Uri address, IReadOnlyList<AgentChildProcess> agents, TimeSpan timeout, TextWriter error, CancellationToken cancellationToken)
