@@ -370,21 +370,23 @@ public sealed class EtcdStore : IKeyValueStore
                             : Math.Max(next, EtcdRevisions.ToStore(response.Header.Revision) + 1);
                     }
                 }
-                catch (RpcException ex) when (!stop.IsCancellationRequested && IsTransient(ex.StatusCode))
-                {
-                    // The stream broke (etcd restarted, connection cut, member lost its leader): open a new one below.
-                }
-                catch (RpcException ex) when (!stop.IsCancellationRequested)
+                catch (RpcException ex) when (!stop.IsCancellationRequested && !IsTransient(ex.StatusCode))
                 {
                     throw new StoreUnavailableException(StoreMessages.EtcdRefused(_endpoints, $"a watch on {range}", ex.StatusCode.ToString(), ex.Status.Detail), ex);
+                }
+                catch (Exception ex) when (!stop.IsCancellationRequested && ex is not StoreException)
+                {
+                    // The stream broke (etcd restarted, connection cut, member lost its leader); depending on when, the
+                    // transport reports that as an RpcException, an I/O error or a cancelled HTTP request. Open a new one below.
                 }
 
                 await Task.Delay(delay, stop).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
             }
         }
-        catch (Exception ex) when (stop.IsCancellationRequested && ex is OperationCanceledException or RpcException)
+        catch (Exception) when (stop.IsCancellationRequested)
         {
+            // Stopped by the reader or by disposal (then the channel may already be gone: any exception means "stopped").
             end = _closing.IsCancellationRequested ? new StoreUnavailableException(StoreMessages.StoreClosed(_endpoints)) : null;
         }
         catch (Exception ex)
