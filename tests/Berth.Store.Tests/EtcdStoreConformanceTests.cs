@@ -147,6 +147,17 @@ public sealed class EtcdStoreConformanceTests : StoreConformanceTests, IAsyncLif
         Assert.Contains("Check that etcd is running", write.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ConnectAsync_NothingListening_ThrowsStoreUnavailableNamingTheEndpoint()
+    {
+        var endpoint = $"127.0.0.1:{EtcdServer.FreePort()}";
+        var options = new EtcdStoreOptions { Endpoints = [endpoint], RequestTimeout = TimeSpan.FromSeconds(2) };
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => EtcdStore.ConnectAsync(options));
+
+        Assert.Contains(endpoint, error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<bool> TryPutAsync(IKeyValueStore store, string key, string value)
     {
         try

@@ -455,9 +455,9 @@ public sealed class EtcdStore : IKeyValueStore
         {
             return await call(DateTime.UtcNow + _options.RequestTimeout, linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _closing.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && !cancellationToken.IsCancellationRequested && _closing.IsCancellationRequested)
         {
-            throw new StoreUnavailableException(StoreMessages.StoreClosed(_endpoints));
+            throw new StoreUnavailableException(StoreMessages.StoreClosed(_endpoints), ex);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
         {
