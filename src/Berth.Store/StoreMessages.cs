@@ -41,6 +41,9 @@ internal static class StoreMessages
     public static string EtcdRequestTooLarge(string endpoints, string detail) =>
         $"etcd at {endpoints} refused the transaction as too large ({detail}); split it into smaller transactions or raise etcd's --max-request-bytes.";
 
+    public static string EtcdTooManyOperations(string endpoints, int operations, string detail) =>
+        $"etcd at {endpoints} refused a transaction of {operations} operations ({detail}); etcd allows 128 per transaction unless started with a larger --max-txn-ops, so split the work into smaller transactions.";
+
     public static string EtcdRefused(string endpoints, string operation, string status, string detail) =>
         $"etcd at {endpoints} refused {operation} ({status}: {detail}); this is not a transient failure, check etcd's configuration (authentication, version 3.4 or newer).";
 

@@ -148,6 +148,18 @@ public sealed class EtcdStoreConformanceTests : StoreConformanceTests, IAsyncLif
     }
 
     [Fact]
+    public async Task TxnAsync_MoreOperationsThanEtcdAllows_ThrowsInvalidTransactionAndAppliesNothing()
+    {
+        await using var store = NewStore();
+        var puts = Enumerable.Range(0, 129).Select(i => (TxnOp)TxnOp.Put($"/many/{i}", Bytes("x"))).ToList();
+
+        var error = await Assert.ThrowsAsync<InvalidTransactionException>(() => store.TxnAsync([], puts, []));
+
+        Assert.Contains("--max-txn-ops", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, (await store.RangeAsync(KeyRange.Prefix(""))).Count);
+    }
+
+    [Fact]
     public async Task ConnectAsync_NothingListening_ThrowsStoreUnavailableNamingTheEndpoint()
     {
         var endpoint = $"127.0.0.1:{EtcdServer.FreePort()}";

@@ -149,6 +149,10 @@ public sealed class EtcdStore : IKeyValueStore
         {
             throw new LeaseNotFoundException(await MissingLeaseAsync(success.Concat(failure), cancellationToken).ConfigureAwait(false));
         }
+        catch (StoreUnavailableException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.InvalidArgument } rpc && rpc.Status.Detail.Contains("too many operations", StringComparison.Ordinal))
+        {
+            throw new InvalidTransactionException(StoreMessages.EtcdTooManyOperations(_endpoints, Math.Max(success.Count, failure.Count), rpc.Status.Detail));
+        }
 
         var branch = response.Succeeded ? success : failure;
         var revision = EtcdRevisions.ToStore(response.Header.Revision);
