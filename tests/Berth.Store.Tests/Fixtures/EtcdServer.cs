@@ -48,9 +48,11 @@ public sealed class EtcdServer : IAsyncDisposable
     /// <summary>Starts a fresh etcd (empty data directory, revision 1 in etcd's numbering) and waits until it serves.</summary>
     public static async Task<EtcdServer> StartAsync()
     {
-        var binary = BinaryPath ?? throw new InvalidOperationException(
-            "etcd is not on PATH but CI=true: the etcd store tests must run in CI. Install it (apt-get install -y etcd-server), as .ci/run does.");
-        _ = binary;
+        if (BinaryPath is null)
+        {
+            throw new InvalidOperationException("etcd is not on PATH but CI=true: the etcd store tests must run in CI. Install it (apt-get install -y etcd-server), as .ci/run does.");
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var server = new EtcdServer(Directory.CreateTempSubdirectory("berth-etcd-").FullName, FreePort(), FreePort());
