@@ -50,6 +50,8 @@ public interface IKeyValueStore : IAsyncDisposable
     /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is cancelled and
     /// <see cref="StoreUnavailableException"/> when the store is closed. Registration happens on the first
     /// <c>MoveNextAsync</c>, which throws <see cref="RevisionCompactedException"/> if <paramref name="fromRevision"/> was compacted.
+    /// A backend that re-opens a broken stream itself (etcd) ends a running watch with <see cref="RevisionCompactedException"/>
+    /// when the revision it must resume from was compacted while it was disconnected: re-read the state and watch again.
     /// </summary>
     IAsyncEnumerable<WatchEvent> WatchAsync(KeyRange range, long fromRevision = 0, CancellationToken cancellationToken = default);
 

@@ -28,4 +28,25 @@ internal static class StoreMessages
 
     public static string TtlNotPositive(TimeSpan ttl) =>
         $"Lease TTL must be positive, got {ttl}; pass e.g. TimeSpan.FromSeconds(10).";
+
+    public static string EtcdConnectionStringInvalid(string value, string problem) =>
+        $"Store address \"{value}\" is not a valid etcd address: {problem}. Use etcd://host:port[,host:port...], e.g. etcd://127.0.0.1:2379,10.0.0.2:2379.";
+
+    public static string EtcdUnavailable(string endpoints, string operation, string status, string detail) =>
+        $"etcd at {endpoints} did not complete {operation} ({status}: {detail}). Check that etcd is running and reachable at these addresses and that the cluster has a leader (etcdctl endpoint status); a write that timed out may or may not have been applied, so re-read before retrying it.";
+
+    public static string EtcdNoSpace(string endpoints, string detail) =>
+        $"etcd at {endpoints} refused the write because its database is full ({detail}). Compact old revisions, defragment (etcdctl defrag) and disarm the NOSPACE alarm (etcdctl alarm disarm), or raise --quota-backend-bytes.";
+
+    public static string EtcdRequestTooLarge(string endpoints, string detail) =>
+        $"etcd at {endpoints} refused the transaction as too large ({detail}); split it into smaller transactions or raise etcd's --max-request-bytes.";
+
+    public static string EtcdTooManyOperations(string endpoints, int operations, string detail) =>
+        $"etcd at {endpoints} refused a transaction of {operations} operations ({detail}); etcd allows 128 per transaction unless started with a larger --max-txn-ops, so split the work into smaller transactions.";
+
+    public static string EtcdRefused(string endpoints, string operation, string status, string detail) =>
+        $"etcd at {endpoints} refused {operation} ({status}: {detail}); this is not a transient failure, check etcd's configuration (authentication, version 3.4 or newer).";
+
+    public static string EtcdWatchCancelled(string endpoints, KeyRange range, string reason) =>
+        $"etcd at {endpoints} cancelled the watch on {range} ({reason}); start a new watch from the last revision seen.";
 }

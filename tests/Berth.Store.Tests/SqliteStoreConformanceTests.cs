@@ -4,7 +4,7 @@ using Berth.Store.Sqlite;
 namespace Berth.Store.Tests;
 
 /// <summary>The conformance suite on a real database file, plus what only the SQLite backend promises (reopen, file locking).</summary>
-public sealed class SqliteStoreConformanceTests : StoreConformanceTests, IDisposable
+public sealed class SqliteStoreConformanceTests : ClockDrivenStoreConformanceTests, IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("berth-store-").FullName;
 

@@ -19,9 +19,9 @@ public abstract class StoreConformanceTests
 
     protected static string Text(KeyValue kv) => Encoding.UTF8.GetString(kv.Value.Span);
 
-    private static string[] Keys(IEnumerable<KeyValue> kvs) => kvs.Select(kv => kv.Key).ToArray();
+    protected static string[] Keys(IEnumerable<KeyValue> kvs) => kvs.Select(kv => kv.Key).ToArray();
 
-    private IKeyValueStore NewStore() => CreateStore(Clock);
+    protected IKeyValueStore NewStore() => CreateStore(Clock);
 
     [Fact]
     public async Task GetAsync_AfterPut_ReturnsValueWithRevisions()
@@ -439,38 +439,6 @@ public abstract class StoreConformanceTests
     }
 
     [Fact]
-    public async Task LeaseExpiry_ClockPassesTtl_DeletesKeysAndEmitsDeleteEvents()
-    {
-        await using var store = NewStore();
-        var lease = await store.GrantLeaseAsync(TimeSpan.FromSeconds(10));
-        await store.PutAsync("/nodes/n1", "alive", lease.Id);   // 1
-        await store.PutAsync("/nodes/n2", "alive", lease.Id);   // 2
-        await store.PutAsync("/nodes/n3", "no lease");          // 3
-        await using var events = store.WatchPrefixAsync("/nodes/").GetAsyncEnumerator();
-        var deletes = events.TakeAsync(2);
-
-        Clock.Advance(TimeSpan.FromSeconds(9));
-        Assert.NotNull(await store.GetAsync("/nodes/n1"));
-        Clock.Advance(TimeSpan.FromSeconds(2));   // the store's lease timer fires inside Advance
-
-        Assert.Equal(["delete /nodes/n1@4", "delete /nodes/n2@4"], (await deletes).Select(Watching.Describe));
-        Assert.Equal(["/nodes/n3"], Keys((await store.RangeAsync(KeyRange.Prefix("/nodes/"))).Kvs));
-        await Assert.ThrowsAsync<LeaseNotFoundException>(() => store.KeepAliveAsync(lease.Id));
-    }
-
-    [Fact]
-    public async Task LeaseExpiry_ReadRightAfterDeadline_NeverSeesExpiredKey()
-    {
-        await using var store = NewStore();
-        var lease = await store.GrantLeaseAsync(TimeSpan.FromMilliseconds(10_500));
-        await store.PutAsync("/a", "x", lease.Id);
-
-        Clock.Advance(TimeSpan.FromMilliseconds(10_500));   // deadline reached between two timer ticks
-
-        Assert.Null(await store.GetAsync("/a"));
-    }
-
-    [Fact]
     public async Task RevokeLeaseAsync_LeaseWithKeys_DeletesThemAtOneRevision()
     {
         await using var store = NewStore();
@@ -485,23 +453,6 @@ public abstract class StoreConformanceTests
         Assert.Equal(["/l/b"], Keys(left.Kvs));
         Assert.Equal(4, left.Revision);
         await Assert.ThrowsAsync<LeaseNotFoundException>(() => store.RevokeLeaseAsync(lease.Id));
-    }
-
-    [Fact]
-    public async Task KeepAliveAsync_BeforeDeadline_ExtendsLease()
-    {
-        await using var store = NewStore();
-        var lease = await store.GrantLeaseAsync(TimeSpan.FromSeconds(10));
-        await store.PutAsync("/a", "x", lease.Id);
-
-        Clock.Advance(TimeSpan.FromSeconds(8));
-        var renewed = await store.KeepAliveAsync(lease.Id);
-        Clock.Advance(TimeSpan.FromSeconds(8));
-
-        Assert.Equal(Clock.GetUtcNow().AddSeconds(2), renewed.ExpiresAt);
-        Assert.Equal(lease.Id, (await store.GetAsync("/a"))!.Lease);
-        Clock.Advance(TimeSpan.FromSeconds(3));
-        Assert.Null(await store.GetAsync("/a"));
     }
 
     [Fact]

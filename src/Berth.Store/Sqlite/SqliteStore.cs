@@ -150,8 +150,8 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
             KeyRange.ThrowIfEmptyKey(compare.Key, nameof(compares));
         }
 
-        ValidateBranch(success);
-        ValidateBranch(failure);
+        TxnBranchRules.Validate(success);
+        TxnBranchRules.Validate(failure);
         return Run("transaction", cancellationToken, () => Write(events =>
         {
             var succeeded = true;
@@ -333,34 +333,6 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
     {
         Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private static void ValidateBranch(IReadOnlyList<TxnOp> ops)
-    {
-        ArgumentNullException.ThrowIfNull(ops);
-        var puts = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var op in ops)
-        {
-            ArgumentNullException.ThrowIfNull(op);
-            if (op is PutOp put && !puts.TryAdd(put.Key, Encoding.UTF8.GetBytes(put.Key)))
-            {
-                throw new InvalidTransactionException(StoreMessages.DuplicatePut(put.Key));
-            }
-        }
-
-        foreach (var op in ops)
-        {
-            if (op is DeleteOp delete)
-            {
-                foreach (var (key, bytes) in puts)
-                {
-                    if (delete.Range.Contains(bytes))
-                    {
-                        throw new InvalidTransactionException(StoreMessages.PutInsideDelete(key, delete.Range));
-                    }
-                }
-            }
-        }
     }
 
     private static bool Holds(Compare compare, KeyValue? kv)
