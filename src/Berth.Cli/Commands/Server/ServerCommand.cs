@@ -5,7 +5,7 @@ using Berth.Store;
 
 namespace Berth.Cli.Commands.Server;
 
-/// <summary><c>berth server [--listen 127.0.0.1:7070] [--data ./berth-data]</c>: runs a control plane until Ctrl+C.</summary>
+/// <summary><c>berth server [--listen 127.0.0.1:7070] [--data ./berth-data | --store etcd://127.0.0.1:2379]</c>: runs a control plane until Ctrl+C.</summary>
 public static class ServerCommand
 {
     /// <summary>Builds the command.</summary>
