@@ -25,6 +25,32 @@ public sealed class ServerCommandTests
     }
 
     [Fact]
+    public void Server_EtcdNotAnswering_ExitsWithUsageErrorInOneLineNamingStore()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "berth-cli-" + Guid.NewGuid().ToString("N"));
+        // Bound but not listening: connections are refused, and no other process can take the port meanwhile.
+        using var silent = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        silent.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var store = $"etcd://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndPoint!).Port}";
+
+        var (code, _, error) = Run("server", "--store", store, "--listen", "127.0.0.1:0", "--data", data);
+
+        Assert.Equal(Program.UsageError, code);
+        Assert.StartsWith($"error: --store '{store}': etcd did not answer", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(data));
+    }
+
+    [Fact]
+    public void Server_NonLoopbackEtcd_ExitsWithUsageErrorAndSaysWhy()
+    {
+        var (code, _, error) = Run("server", "--store", "etcd://10.0.0.2:2379", "--listen", "127.0.0.1:0");
+
+        Assert.Equal(Program.UsageError, code);
+        Assert.Equal($"error: {ServerMessages.StoreNotLoopback("etcd://10.0.0.2:2379", "10.0.0.2:2379")}", error.Trim());
+    }
+
+    [Fact]
     public void Server_MalformedListen_ExitsWithUsageError()
     {
         var (code, _, error) = Run("server", "--listen", "127.0.0.1");

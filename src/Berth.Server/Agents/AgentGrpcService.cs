@@ -170,14 +170,15 @@ internal sealed class AgentGrpcService(
     {
         try
         {
-            await foreach (var _ in store.WatchPrefixAsync(prefix, fromRevision, ct).ConfigureAwait(false))
+            // Compacted history: the wake-up re-reads the whole set (the re-list), and the watch goes on from now.
+            await foreach (var _ in ResumingWatch.WatchPrefixAsync(store, prefix, fromRevision, _ => changed.TryWrite(true), ct).ConfigureAwait(false))
             {
                 changed.TryWrite(true);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or StoreException)
         {
-            // Cancelled with the stream, or the watch broke (e.g. compacted): resends keep the agent current.
+            // Cancelled with the stream, or the store failed: resends keep the agent current.
         }
     }
 

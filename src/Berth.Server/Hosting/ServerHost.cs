@@ -7,6 +7,7 @@ using Berth.Server.Observability;
 using Berth.Server.Placement;
 using Berth.Server.State;
 using Berth.Store;
+using Berth.Store.Etcd;
 using Berth.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -28,10 +29,10 @@ namespace Berth.Server.Hosting;
 public sealed class ServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly SqliteStore _store;
+    private readonly IKeyValueStore _store;
     private bool _disposed;
 
-    private ServerHost(WebApplication app, SqliteStore store, ServerOptions options, Uri address, Uri grpcAddress)
+    private ServerHost(WebApplication app, IKeyValueStore store, ServerOptions options, Uri address, Uri grpcAddress)
     {
         _app = app;
         _store = store;
@@ -80,16 +81,26 @@ public sealed class ServerHost : IAsyncDisposable
         var endPoint = options.ListenEndPoint();
         var grpcEndPoint = options.GrpcListenEndPoint();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
-        try
+        IKeyValueStore store;
+        if (options.UsesEtcd)
         {
-            Directory.CreateDirectory(dataDirectory);
+            // The state lives in etcd; --data is not created, and the content root is only a place to stand.
+            store = await ConnectEtcdAsync(options, cancellationToken).ConfigureAwait(false);
+            dataDirectory = Directory.GetCurrentDirectory();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        else
         {
-            throw new ServerOptionsException(ServerMessages.DataDirectoryFailed(options.DataDirectory, e.Message));
-        }
+            try
+            {
+                Directory.CreateDirectory(dataDirectory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                throw new ServerOptionsException(ServerMessages.DataDirectoryFailed(options.DataDirectory, e.Message));
+            }
 
-        var store = SqliteStore.Open(new SqliteStoreOptions { DataSource = Path.Combine(dataDirectory, ServerOptions.DatabaseFileName) });
+            store = SqliteStore.Open(new SqliteStoreOptions { DataSource = Path.Combine(dataDirectory, ServerOptions.DatabaseFileName) });
+        }
         WebApplication? app = null;
         try
         {
@@ -194,7 +205,7 @@ public sealed class ServerHost : IAsyncDisposable
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             var address = new Uri(addresses.First(a => new Uri(a).Port != grpcAddress.Port).Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
             app.Services.GetRequiredService<BoundAddresses>().Grpc = grpcAddress;
-            ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), dataDirectory);
+            ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), options.UsesEtcd ? options.Store!.Trim() : dataDirectory);
             return new ServerHost(app, store, options, address, grpcAddress);
         }
         catch
@@ -205,6 +216,23 @@ public sealed class ServerHost : IAsyncDisposable
             }
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    // One line naming --store when etcd does not answer, instead of the store's advice about writes that may have applied.
+    private static async Task<IKeyValueStore> ConnectEtcdAsync(ServerOptions options, CancellationToken cancellationToken)
+    {
+        var etcd = options.EtcdStore();
+        try
+        {
+            return await EtcdStore.ConnectAsync(etcd, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            var problem = e.InnerException is Grpc.Core.RpcException rpc
+                ? $"{rpc.StatusCode}: {rpc.Status.DebugException?.Message ?? rpc.Status.Detail}"
+                : e.InnerException?.Message ?? e.Message;
+            throw new StoreUnavailableException(ServerMessages.StoreUnreachable(options.Store!.Trim(), problem), e);
         }
     }
 

@@ -51,4 +51,20 @@ public static class ServerMessages
     /// <summary>The gRPC address is taken by another process.</summary>
     public static string GrpcListenInUse(string address) =>
         $"--grpc-listen {address} is already in use (another berth server?); stop the other server, or pick a free port with --grpc-listen 127.0.0.1:PORT (without it the server takes the port after --listen's)";
+
+    /// <summary>A <c>--store</c> that is not an etcd address.</summary>
+    public static string StoreNotEtcd(string value) =>
+        $"--store '{value}' is not an etcd address; give etcd://host:port[,host:port...], e.g. --store etcd://127.0.0.1:2379, or leave --store out to use the embedded store in --data";
+
+    /// <summary>A malformed etcd <c>--store</c>.</summary>
+    public static string BadStore(string value, string problem) =>
+        $"--store '{value}' cannot be used: {problem}";
+
+    /// <summary>An etcd <c>--store</c> endpoint that is not loopback.</summary>
+    public static string StoreNotLoopback(string value, string endpoint) =>
+        $"--store '{value}': endpoint {endpoint} is not a loopback address; the connection to etcd has no TLS or authentication yet, so the server only talks to an etcd on 127.0.0.1, [::1] or localhost";
+
+    /// <summary>The etcd named by <c>--store</c> did not answer.</summary>
+    public static string StoreUnreachable(string value, string problem) =>
+        $"--store '{value}': etcd did not answer ({problem}); check that etcd runs there, or leave --store out to use the embedded store in --data";
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Berth.Server.Nodes;
 using Berth.Server.Placement;
+using Berth.Store.Etcd;
 
 namespace Berth.Server.Hosting;
 
@@ -147,11 +148,57 @@ public sealed record ServerOptions
         return new IPEndPoint(address, port);
     }
 
+    /// <summary>
+    /// <c>--store</c>: where the cluster state lives. Null (the default): the embedded SQLite store in
+    /// <see cref="DataDirectory"/>. <c>etcd://host:port[,host:port…]</c>: an etcd cluster, loopback only like
+    /// <see cref="Listen"/> while the connection to it has no TLS.
+    /// </summary>
+    public string? Store { get; init; }
+
+    /// <summary>True when <see cref="Store"/> names an etcd cluster rather than the embedded store.</summary>
+    public bool UsesEtcd => EtcdStoreOptions.IsEtcdAddress(Store?.Trim());
+
+    /// <summary>Parses and checks <see cref="Store"/> as an etcd address: well-formed, and every endpoint loopback while TLS is not configured.</summary>
+    /// <exception cref="ServerOptionsException"><see cref="Store"/> is set but not a usable etcd address; the message names <c>--store</c>.</exception>
+    public EtcdStoreOptions EtcdStore()
+    {
+        var text = Store?.Trim() ?? "";
+        if (!EtcdStoreOptions.IsEtcdAddress(text))
+        {
+            throw new ServerOptionsException(ServerMessages.StoreNotEtcd(Store ?? ""));
+        }
+        EtcdStoreOptions parsed;
+        try
+        {
+            parsed = EtcdStoreOptions.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            // The parser's message already names the value and the form; the parameter name means nothing on a command line.
+            throw new ServerOptionsException(ServerMessages.BadStore(Store!, e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)));
+        }
+        foreach (var endpoint in parsed.Endpoints)
+        {
+            var host = endpoint[..endpoint.LastIndexOf(':')];
+            bool loopback = string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+                || IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+            if (!loopback && !TlsConfigured)
+            {
+                throw new ServerOptionsException(ServerMessages.StoreNotLoopback(Store!, endpoint));
+            }
+        }
+        return parsed;
+    }
+
     /// <summary>Throws when a setting is out of range; the message names the option.</summary>
     /// <exception cref="ServerOptionsException">A setting is out of range.</exception>
     public void Validate()
     {
         _ = ListenEndPoint();
+        if (Store is not null)
+        {
+            _ = EtcdStore();
+        }
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             throw new ServerOptionsException(ServerMessages.EmptyDataDirectory);

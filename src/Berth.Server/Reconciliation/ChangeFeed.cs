@@ -6,18 +6,20 @@ namespace Berth.Server.Reconciliation;
 /// <summary>
 /// The reconciler's event-driven half: watches <c>/workloads/</c>, <c>/assignments/</c> and <c>/nodes/</c> from a revision
 /// and says which workload changed. A node change can make any workload placeable (or not), so it is reported on its
-/// own and answered with a sweep of every workload.
+/// own and answered with a sweep of every workload. A watch whose history was compacted asks for the same sweep (it
+/// cannot tell what it missed) and carries on from the store's current revision.
 /// </summary>
 public static class ChangeFeed
 {
     /// <summary>
-    /// Follows the three prefixes from <paramref name="fromRevision"/> until cancelled; ends by throwing when a watch ends
-    /// (history compacted, store closed), and the caller sweeps and follows again from a fresh revision.
+    /// Follows the three prefixes from <paramref name="fromRevision"/> until cancelled. Compacted history is answered
+    /// with <paramref name="nodeChanged"/> (sweep everything) and the watch goes on from the current revision; any other
+    /// end of a watch (store closed or unreachable) ends this by throwing, and the caller sweeps and follows again.
     /// </summary>
     /// <param name="store">The store to watch.</param>
     /// <param name="fromRevision">The first revision to report (the revision a sweep read at, plus one).</param>
     /// <param name="workloadChanged">Called for each change of a workload or one of its assignments.</param>
-    /// <param name="nodeChanged">Called for each change of a node record.</param>
+    /// <param name="nodeChanged">Called for each change of a node record, and when a watch lost history to compaction.</param>
     /// <param name="cancellationToken">Ends the watches.</param>
     public static async Task RunAsync(
         IKeyValueStore store,
@@ -32,21 +34,21 @@ public static class ChangeFeed
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watches = new[]
         {
-            FollowAsync(store, KeyLayout.WorkloadsPrefix, fromRevision, key =>
+            FollowAsync(store, KeyLayout.WorkloadsPrefix, fromRevision, nodeChanged, key =>
             {
                 if (KeyLayout.TryParseWorkload(key, out var workload))
                 {
                     workloadChanged(workload);
                 }
             }, stop.Token),
-            FollowAsync(store, KeyLayout.AssignmentsPrefix, fromRevision, key =>
+            FollowAsync(store, KeyLayout.AssignmentsPrefix, fromRevision, nodeChanged, key =>
             {
                 if (KeyLayout.TryParseAssignment(key, out var workload, out _))
                 {
                     workloadChanged(workload);
                 }
             }, stop.Token),
-            FollowAsync(store, KeyLayout.NodesPrefix, fromRevision, _ => nodeChanged(), stop.Token),
+            FollowAsync(store, KeyLayout.NodesPrefix, fromRevision, nodeChanged, _ => nodeChanged(), stop.Token),
         };
         var first = await Task.WhenAny(watches).ConfigureAwait(false);
         // One watch ending ends all: the caller restarts them together from one revision.
@@ -56,9 +58,9 @@ public static class ChangeFeed
         await first.ConfigureAwait(false);
     }
 
-    private static async Task FollowAsync(IKeyValueStore store, string prefix, long fromRevision, Action<string> changed, CancellationToken cancellationToken)
+    private static async Task FollowAsync(IKeyValueStore store, string prefix, long fromRevision, Action sweep, Action<string> changed, CancellationToken cancellationToken)
     {
-        await foreach (var change in store.WatchPrefixAsync(prefix, fromRevision, cancellationToken).ConfigureAwait(false))
+        await foreach (var change in ResumingWatch.WatchPrefixAsync(store, prefix, fromRevision, _ => sweep(), cancellationToken).ConfigureAwait(false))
         {
             changed(change.Kv.Key);
         }

@@ -42,13 +42,33 @@ public sealed class ChangeFeedTests
     }
 
     [Fact]
-    public async Task Run_FromACompactedRevision_Throws()
+    public async Task Run_FromACompactedRevision_AsksForASweepAndFollowsFromNow()
     {
         await using var state = new StateHarness();
         await state.PutAsync(StateFixtures.Workload());
         long revision = await state.PutAsync(StateFixtures.Workload());
         await state.Store.CompactAsync(revision);
+        var changed = new ConcurrentQueue<WorkloadKey>();
+        int sweeps = 0;
+        using var stop = new CancellationTokenSource();
+        var feed = ChangeFeed.RunAsync(state.Store, 1, changed.Enqueue, () => Interlocked.Increment(ref sweeps), stop.Token);
 
-        await Assert.ThrowsAsync<RevisionCompactedException>(() => ChangeFeed.RunAsync(state.Store, 1, _ => { }, () => { }, CancellationToken.None).WaitAsync(WaitLimit));
+        // One sweep request per prefix watch (workloads, assignments, nodes), each having lost its history.
+        var deadline = DateTime.UtcNow + WaitLimit;
+        while (Volatile.Read(ref sweeps) < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+        var web = StateFixtures.Workload("web");
+        await state.PutAsync(web);
+        while (changed.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => feed);
+
+        Assert.Equal(3, Volatile.Read(ref sweeps));
+        Assert.Equal([WorkloadKey.Of(web).ToString()], changed.Select(k => k.ToString()));
     }
 }

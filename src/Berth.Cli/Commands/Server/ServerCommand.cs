@@ -5,7 +5,7 @@ using Berth.Store;
 
 namespace Berth.Cli.Commands.Server;
 
-/// <summary><c>berth server [--listen 127.0.0.1:7070] [--data ./berth-data]</c>: runs a control plane until Ctrl+C.</summary>
+/// <summary><c>berth server [--listen 127.0.0.1:7070] [--data ./berth-data | --store etcd://127.0.0.1:2379]</c>: runs a control plane until Ctrl+C.</summary>
 public static class ServerCommand
 {
     /// <summary>Builds the command.</summary>
@@ -25,6 +25,10 @@ public static class ServerCommand
             Description = $"Data directory; the store is {ServerOptions.DatabaseFileName} inside it (created if missing)",
             DefaultValueFactory = _ => ServerOptions.DefaultDataDirectory,
         };
+        var store = new Option<string?>("--store")
+        {
+            Description = "Where the cluster state lives: etcd://host:port[,host:port...] (loopback only until TLS exists); default: the embedded store in --data",
+        };
         var heartbeatGrace = DurationOption.Create("--heartbeat-grace", "Silence after which a node turns NotReady (default 15s)");
         var lostGrace = DurationOption.Create("--lost-grace", "Further silence after which a NotReady node's replicas are placed elsewhere (default 15s)");
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
@@ -34,6 +38,7 @@ public static class ServerCommand
             heartbeatGrace,
             lostGrace,
             grpcListen,
+            store,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -41,6 +46,7 @@ public static class ServerCommand
                 Listen = parseResult.GetRequiredValue(listen),
                 DataDirectory = parseResult.GetRequiredValue(data),
                 GrpcListen = parseResult.GetValue(grpcListen),
+                Store = parseResult.GetValue(store),
                 Nodes = NodeOptions(parseResult.GetValue(heartbeatGrace), parseResult.GetValue(lostGrace)),
             },
             parseResult.InvocationConfiguration.Output,
