@@ -14,7 +14,6 @@ namespace Berth.Server.Tests.Api;
 /// <summary>The REST API over a real Kestrel on 127.0.0.1 with a free port and a temporary data directory.</summary>
 public sealed class BerthApiTests : IAsyncLifetime
 {
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(20);
 
     private readonly string _data = Path.Combine(Path.GetTempPath(), "berth-api-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -80,21 +79,7 @@ public sealed class BerthApiTests : IAsyncLifetime
 
     private Task<long> StoreRevisionAsync() => RequestWrites.RevisionAsync(Host.Store);
 
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + WaitLimit;
-        T value = await read();
-        while (!done(value))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"timed out after {WaitLimit} waiting for {what}");
-            }
-            await Task.Delay(50);
-            value = await read();
-        }
-        return value;
-    }
+    private static Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what) => RunningServer.WaitForAsync(read, done, what);
 
     private static NodeSpec Node(string name) =>
         new(name, new Dictionary<string, string> { [WellKnownLabels.Hostname] = name }, [],

@@ -14,7 +14,6 @@ namespace Berth.Server.Tests.Api;
 /// <summary>The operator verbs (scale, stop, start, cordon, uncordon, drain, plan) over a real Kestrel on 127.0.0.1:0.</summary>
 public sealed class OperatorApiTests : IAsyncLifetime
 {
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(20);
 
     private readonly string _data = Path.Combine(Path.GetTempPath(), "berth-ops-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -86,18 +85,7 @@ public sealed class OperatorApiTests : IAsyncLifetime
 
     private Task<long> StoreRevisionAsync() => RequestWrites.RevisionAsync(Host.Store);
 
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + WaitLimit;
-        T value = await read();
-        while (!done(value))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out after {WaitLimit} waiting for {what}");
-            await Task.Delay(50);
-            value = await read();
-        }
-        return value;
-    }
+    private static Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what) => RunningServer.WaitForAsync(read, done, what);
 
     private async Task<JsonElement[]> AssignmentsAsync() =>
         [.. (await GetAsync("v1/assignments")).Body.EnumerateArray().Select(a => a.GetProperty("assignment"))];
