@@ -14,7 +14,6 @@ namespace Berth.Server.Tests.Api;
 /// <summary>The REST API over a real Kestrel on 127.0.0.1 with a free port and a temporary data directory.</summary>
 public sealed class BerthApiTests : IAsyncLifetime
 {
-
     private readonly string _data = Path.Combine(Path.GetTempPath(), "berth-api-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private ServerHost? _host;

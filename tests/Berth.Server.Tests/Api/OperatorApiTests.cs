@@ -14,7 +14,6 @@ namespace Berth.Server.Tests.Api;
 /// <summary>The operator verbs (scale, stop, start, cordon, uncordon, drain, plan) over a real Kestrel on 127.0.0.1:0.</summary>
 public sealed class OperatorApiTests : IAsyncLifetime
 {
-
     private readonly string _data = Path.Combine(Path.GetTempPath(), "berth-ops-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private ServerHost? _host;
