@@ -15,4 +15,6 @@ internal sealed record ControlPlaneResult(
     [property: JsonPropertyName("loopPasses")] double LoopPasses,
     [property: JsonPropertyName("loopPassMs")] double LoopPassMs,
     [property: JsonPropertyName("schedulingCycles")] double SchedulingCycles,
-    [property: JsonPropertyName("schedulingCycleMs")] double SchedulingCycleMs);
+    [property: JsonPropertyName("schedulingCycleMs")] double SchedulingCycleMs,
+    [property: JsonPropertyName("stateReadMs")] double StateReadMs,
+    [property: JsonPropertyName("commitMs")] double CommitMs);

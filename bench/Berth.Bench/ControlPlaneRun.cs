@@ -22,6 +22,8 @@ namespace Berth.Bench;
 /// </summary>
 internal static class ControlPlaneRun
 {
+    private static readonly string Committed = $"{BerthMetrics.StoreTransactionsTotal}{{result=\"{BerthMetrics.CommittedResult}\"}}";
+
     /// <summary>How long one run may take before it is reported as failed.</summary>
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
@@ -73,19 +75,37 @@ internal static class ControlPlaneRun
             }
             watch.Stop();
 
+            // The placer's commit makes a replica count; the reconcile records and the end of the pass follow it. Wait
+            // for the counters to settle so the transactions are those of the whole apply, not of a moment in it.
             var after = await ScrapeAsync(http);
+            while (true)
+            {
+                await Task.Delay(200);
+                var next = await ScrapeAsync(http);
+                bool settled = next.GetValueOrDefault(Committed) == after.GetValueOrDefault(Committed)
+                    && next.GetValueOrDefault(BerthMetrics.ControlLoopPassSeconds + "_count") > before.GetValueOrDefault(BerthMetrics.ControlLoopPassSeconds + "_count");
+                after = next;
+                if (settled)
+                {
+                    break;
+                }
+            }
             double Delta(string series) => after.GetValueOrDefault(series) - before.GetValueOrDefault(series);
+            double stateReadMs = await StateReadLatencyAsync(host.Store);
+            double commitMs = await CommitLatencyAsync(host.Store);
             double passes = Delta(BerthMetrics.ControlLoopPassSeconds + "_count");
             double cycles = Delta(BerthMetrics.SchedulingCycleSeconds + "_count");
             double seconds = watch.Elapsed.TotalSeconds;
             return new ControlPlaneResult(
                 nodes, workloads, total, Math.Round(seconds, 3), Math.Round(total / seconds, 1), Math.Round(applyMs, 1),
-                Delta($"{BerthMetrics.StoreTransactionsTotal}{{result=\"{BerthMetrics.CommittedResult}\"}}"),
+                Delta(Committed),
                 Delta($"{BerthMetrics.StoreTransactionsTotal}{{result=\"{BerthMetrics.ConflictResult}\"}}"),
                 passes,
                 Math.Round(Delta(BerthMetrics.ControlLoopPassSeconds + "_sum") * 1000, 1),
                 cycles,
-                Math.Round(Delta(BerthMetrics.SchedulingCycleSeconds + "_sum") * 1000, 1));
+                Math.Round(Delta(BerthMetrics.SchedulingCycleSeconds + "_sum") * 1000, 1),
+                Math.Round(stateReadMs, 2),
+                Math.Round(commitMs, 2));
         }
         finally
         {
@@ -125,6 +145,44 @@ internal static class ControlPlaneRun
         {
             throw new InvalidOperationException($"apply answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
+    }
+
+    /// <summary>
+    /// Median time of one read of the whole cluster state with its scheduling snapshot, once the run is over (every
+    /// node, workload and assignment): what the placer reads at each step of each workload's pass.
+    /// </summary>
+    private static async Task<double> StateReadLatencyAsync(IKeyValueStore store)
+    {
+        const int Reads = 11;
+        var reader = new ClusterStateReader(store);
+        var times = new double[Reads];
+        for (int i = 0; i < Reads; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await reader.ReadAsync();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[Reads / 2];
+    }
+
+    /// <summary>
+    /// Median time of one small put transaction on the run's store, once the run is over: the floor under every commit
+    /// the placer makes (the store's own cost, without the API, the scheduler or the loop).
+    /// </summary>
+    private static async Task<double> CommitLatencyAsync(IKeyValueStore store)
+    {
+        const int Commits = 51;
+        var times = new double[Commits];
+        var value = new byte[256];
+        for (int i = 0; i < Commits; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await store.TxnAsync([], [TxnOp.Put($"/bench/commit/{i}", value)], []);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[Commits / 2];
     }
 
     private static async Task<long> CountAsync(IKeyValueStore store) =>

@@ -103,7 +103,7 @@ internal static class Program
         {
             var result = ControlPlaneRun.RunAsync(nodes, workloads, replicas, applyEach).GetAwaiter().GetResult();
             Console.Error.WriteLine($"run {run + 1}: {result.Replicas} replicas in {result.Seconds:F3} s = {result.ReplicasPerSecond:F0}/s; "
-                + $"apply {result.ApplyMs:F0} ms; {result.StoreTransactions} store transactions ({result.StoreConflicts} conflicts); "
+                + $"apply {result.ApplyMs:F0} ms; {result.StoreTransactions} store transactions ({result.StoreConflicts} conflicts, {result.CommitMs:F2} ms a small commit, {result.StateReadMs:F1} ms a full state read); "
                 + $"{result.LoopPasses} loop passes ({result.LoopPassMs:F0} ms); {result.SchedulingCycles} scheduling cycles ({result.SchedulingCycleMs:F0} ms)");
             results.Add(result);
         }
