@@ -6,8 +6,10 @@ namespace Berth.Bench;
 
 /// <summary>
 /// Entry point: <c>throughput --scenario NAME [--nodes N] [--pods M] [--init K] [--parallelism P] [--no-warmup]</c>,
-/// <c>memory [--nodes N] [--pods M] [--parallelism P]</c>, <c>micro [BenchmarkDotNet arguments]</c>, <c>list</c>.
-/// Human progress goes to stderr; throughput and memory print exactly one JSON line, last, on stdout.
+/// <c>memory [--nodes N] [--pods M] [--parallelism P]</c>,
+/// <c>control-plane [--nodes N] [--workloads W] [--replicas R] [--runs K] [--apply-each] [--no-warmup]</c>,
+/// <c>micro [BenchmarkDotNet arguments]</c>, <c>list</c>.
+/// Human progress goes to stderr; throughput, memory and control-plane print exactly one JSON line, last, on stdout.
 /// </summary>
 internal static class Program
 {
@@ -16,6 +18,7 @@ internal static class Program
         usage:
           throughput --scenario NAME [--nodes N] [--pods M] [--init K] [--parallelism P] [--no-warmup]
           memory [--nodes 10000] [--pods 100000] [--parallelism P]
+          control-plane [--nodes 100] [--workloads 50] [--replicas 20] [--runs 5] [--apply-each] [--no-warmup]
           micro [BenchmarkDotNet arguments, e.g. --filter *]
           list
         """;
@@ -33,6 +36,7 @@ internal static class Program
             {
                 "throughput" => Throughput(args[1..]),
                 "memory" => Memory(args[1..]),
+                "control-plane" => ControlPlane(args[1..]),
                 "micro" => Micro(args[1..]),
                 "list" => List(),
                 _ => Fail($"unknown mode '{args[0]}'"),
@@ -78,6 +82,42 @@ internal static class Program
         return 0;
     }
 
+    private static int ControlPlane(string[] args)
+    {
+        var options = Parse(args);
+        int nodes = Int(options, "nodes", 100);
+        int workloads = Int(options, "workloads", 50);
+        int replicas = Int(options, "replicas", 20);
+        int runs = Int(options, "runs", 5);
+        bool applyEach = options.ContainsKey("apply-each");
+        string apply = applyEach ? "one request per workload" : "one request with every document";
+        Console.Error.WriteLine($"machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}, "
+            + $"server GC {System.Runtime.GCSettings.IsServerGC}; {nodes} nodes, {workloads} workloads x {replicas} replicas, apply as {apply}");
+        if (!options.ContainsKey("no-warmup"))
+        {
+            // Not reported: the first server in the process pays for JIT compilation of the API, loop and store.
+            ControlPlaneRun.RunAsync(nodes, workloads, replicas, applyEach).GetAwaiter().GetResult();
+        }
+        var results = new List<ControlPlaneResult>();
+        for (int run = 0; run < runs; run++)
+        {
+            var result = ControlPlaneRun.RunAsync(nodes, workloads, replicas, applyEach).GetAwaiter().GetResult();
+            Console.Error.WriteLine($"run {run + 1}: {result.Replicas} replicas in {result.Seconds:F3} s = {result.ReplicasPerSecond:F0}/s; "
+                + $"apply {result.ApplyMs:F0} ms; {result.StoreTransactions} store transactions ({result.StoreConflicts} conflicts, {result.CommitMs:F2} ms a small commit, {result.StateReadMs:F1} ms a full state read); "
+                + $"{result.LoopPasses} loop passes ({result.LoopPassMs:F0} ms); {result.SchedulingCycles} scheduling cycles ({result.SchedulingCycleMs:F0} ms)");
+            results.Add(result);
+        }
+        var rates = results.Select(r => r.ReplicasPerSecond).Order().ToArray();
+        var transactions = results.Select(r => r.StoreTransactions).Order().ToArray();
+        Console.Out.WriteLine(JsonSerializer.Serialize(new ControlPlaneSummary(
+            "control-plane", apply, nodes, workloads * replicas,
+            Median(rates), rates[0], rates[^1], Median(transactions), results)));
+        return 0;
+    }
+
+    private static double Median(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+
     private static int Micro(string[] args)
     {
         BenchmarkSwitcher.FromTypes([typeof(SchedulingBenchmarks)]).Run(args);
@@ -103,7 +143,7 @@ internal static class Program
                 throw new ArgumentException($"unexpected argument '{args[i]}'");
             }
             string key = args[i][2..];
-            bool isFlag = key == "no-warmup";
+            bool isFlag = key is "no-warmup" or "apply-each";
             if (!isFlag && i + 1 >= args.Length)
             {
                 throw new ArgumentException($"--{key} needs a value");
