@@ -125,22 +125,28 @@ public sealed class AgentLoop : IAsyncDisposable
     /// <returns>Null when the server answered; otherwise why it could not be reached, one line.</returns>
     public async Task<string?> ProbeServerAsync(CancellationToken cancellationToken)
     {
+        var (address, error) = await ProbeAsync(_http, _options.Server, cancellationToken).ConfigureAwait(false);
+        GrpcAddress = address ?? GrpcAddress;
+        return error;
+    }
+
+    internal static async Task<(Uri? Address, string? Error)> ProbeAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
+    {
         try
         {
-            GrpcAddress = await ResolveGrpcAddressAsync(cancellationToken).ConfigureAwait(false);
-            return null;
+            return (await ResolveGrpcAddressAsync(http, server, cancellationToken).ConfigureAwait(false), null);
         }
         catch (HttpRequestException e)
         {
-            return e.HttpRequestError == HttpRequestError.ConnectionError && e.InnerException is { } inner ? inner.Message : e.Message;
+            return (null, e.HttpRequestError == HttpRequestError.ConnectionError && e.InnerException is { } inner ? inner.Message : e.Message);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"no answer within {_http.Timeout.TotalSeconds:0} s";
+            return (null, $"no answer within {http.Timeout.TotalSeconds:0} s");
         }
         catch (Exception e) when (e is JsonException or NotSupportedException)
         {
-            return e.Message;
+            return (null, e.Message);
         }
     }
 
@@ -148,12 +154,7 @@ public sealed class AgentLoop : IAsyncDisposable
     {
         var grpcAddress = await ResolveGrpcAddressAsync(cancellationToken).ConfigureAwait(false);
         GrpcAddress = grpcAddress;
-        using var channel = GrpcChannel.ForAddress(grpcAddress, new GrpcChannelOptions
-        {
-            // Cleartext HTTP/2 (h2c) on loopback; the server's gRPC port speaks nothing else.
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, ConnectTimeout = TimeSpan.FromSeconds(5) },
-            DisposeHttpClient = true,
-        });
+        using var channel = OpenChannel(grpcAddress);
         var client = new AgentService.AgentServiceClient(channel);
         var registration = new RegisterRequest { Name = _options.NodeName };
         registration.Labels.Add(new Dictionary<string, string>(_options.Labels));
@@ -185,9 +186,19 @@ public sealed class AgentLoop : IAsyncDisposable
         }
     }
 
-    private async Task<Uri> ResolveGrpcAddressAsync(CancellationToken ct)
+    // Cleartext HTTP/2 (h2c) on loopback; the server's gRPC port speaks nothing else. Several connections, as one carries
+    // only as many concurrent calls (streams) as the server allows.
+    internal static GrpcChannel OpenChannel(Uri grpcAddress) => GrpcChannel.ForAddress(grpcAddress, new GrpcChannelOptions
     {
-        using var response = await _http.GetAsync(new Uri(_options.Server, "v1/info"), ct).ConfigureAwait(false);
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, ConnectTimeout = TimeSpan.FromSeconds(5) },
+        DisposeHttpClient = true,
+    });
+
+    private Task<Uri> ResolveGrpcAddressAsync(CancellationToken ct) => ResolveGrpcAddressAsync(_http, _options.Server, ct);
+
+    internal static async Task<Uri> ResolveGrpcAddressAsync(HttpClient http, Uri server, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(new Uri(server, "v1/info"), ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             string message;
@@ -204,7 +215,7 @@ public sealed class AgentLoop : IAsyncDisposable
         var info = await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.WireServerInfo, ct).ConfigureAwait(false);
         if (info is null || !Uri.TryCreate(info.GrpcAddress, UriKind.Absolute, out var address))
         {
-            throw new HttpRequestException(AgentMessages.NoGrpcAddress(_options.Server.ToString(), info?.GrpcAddress));
+            throw new HttpRequestException(AgentMessages.NoGrpcAddress(server.ToString(), info?.GrpcAddress));
         }
         return address;
     }
@@ -376,7 +387,7 @@ public sealed class AgentLoop : IAsyncDisposable
         return taken;
     }
 
-    private static List<DesiredReplica> ToDesired(AssignmentSet set)
+    internal static List<DesiredReplica> ToDesired(AssignmentSet set)
     {
         var desired = new List<DesiredReplica>(set.Assignments.Count);
         foreach (var item in set.Assignments)
@@ -390,8 +401,8 @@ public sealed class AgentLoop : IAsyncDisposable
         return desired;
     }
 
-    private static DateTime Deadline() => DateTime.UtcNow.AddSeconds(10);
+    internal static DateTime Deadline() => DateTime.UtcNow.AddSeconds(10);
 
-    private static bool IsTransient(Exception e) =>
+    internal static bool IsTransient(Exception e) =>
         e is RpcException or HttpRequestException or JsonException or TaskCanceledException or IOException or InvalidOperationException;
 }

@@ -41,4 +41,15 @@ public static class AgentMessages
     /// <summary>The server could not be reached when the agent started.</summary>
     public static string ServerUnreachable(string server, string reason) =>
         $"cannot reach the berth server at {server} ({reason}); start it first (berth server or berth dev), or pass its REST address with --server, e.g. --server http://127.0.0.1:7070";
+
+    /// <summary>Hollow nodes started without <c>--capacity</c>.</summary>
+    public static string SimulateNeedsCapacity(int count) =>
+        $"--simulate {count} needs --capacity: hollow nodes have no machine to measure; give e.g. --capacity cpu=4,memory=8Gi,pods=110";
+
+    /// <summary>A zone count hollow nodes cannot spread over.</summary>
+    public static string InvalidSimulateZones(int zones) =>
+        $"--simulate-zones must be between 0 (no zone label) and 26 (zone-a to zone-z), got {zones}";
+
+    /// <summary><c>--simulate-zones</c> without <c>--simulate</c>.</summary>
+    public const string ZonesWithoutSimulate = "--simulate-zones only applies to hollow nodes; add --simulate N";
 }
