@@ -116,6 +116,11 @@ public sealed class HollowNodes : IDisposable
     /// <summary>How many Running reports the server answered.</summary>
     public long ReportsSent => Interlocked.Read(ref _reports);
 
+    /// <summary>Asks the server once for its gRPC address, so a command can refuse to start against a server that is not there.</summary>
+    /// <returns>Null when the server answered; otherwise why it could not be reached, one line.</returns>
+    public async Task<string?> ProbeServerAsync(CancellationToken cancellationToken) =>
+        (await AgentLoop.ProbeAsync(_http, _options.Server, cancellationToken).ConfigureAwait(false)).Error;
+
     /// <summary>Runs every node until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using Berth.Agent;
+using Berth.Agent.Simulation;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Cli.Commands.Agent;
 
 /// <summary>
 /// <c>berth agent --server URL --name N [--labels k=v,...] [--capacity cpu=4,memory=8Gi]</c>: registers this machine
-/// as a node, heartbeats, and runs the replicas placed on it as processes until Ctrl+C (which stops them).
+/// as a node, heartbeats, and runs the replicas placed on it as processes until Ctrl+C (which stops them). With
+/// <c>--simulate N</c> it registers N hollow nodes instead (<see cref="HollowNodes"/>).
 /// </summary>
 public static class AgentCommand
 {
@@ -35,6 +37,14 @@ public static class AgentCommand
         var pollInterval = DurationOption.Create("--poll-interval", "How often the agent reads the replicas placed on it (default 1s)");
         // For berth dev's children: stop (and stop the replicas) when stdin closes, i.e. when the parent died (ParentWatch).
         var exitWithStdin = new Option<bool>(ExitWithStdinOption) { Description = "Stop when standard input closes (used by berth dev)", Hidden = true };
+        var simulate = new Option<int?>("--simulate")
+        {
+            Description = "Register this many hollow nodes named {--name}-0000 onwards that acknowledge replicas without running them (needs --capacity)",
+        };
+        var simulateZones = new Option<int?>("--simulate-zones")
+        {
+            Description = "With --simulate: spread the nodes round-robin over this many zones (topology.kubernetes.io/zone=zone-a, zone-b ...)",
+        };
         var command = new Command("agent", "Run a node agent: register this machine, heartbeat, run the replicas placed on it")
         {
             server,
@@ -44,6 +54,8 @@ public static class AgentCommand
             heartbeatInterval,
             pollInterval,
             exitWithStdin,
+            simulate,
+            simulateZones,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -59,11 +71,16 @@ public static class AgentCommand
                     parseResult.GetValue(heartbeatInterval),
                     parseResult.GetValue(pollInterval));
                 options.Validate();
+                ValidateSimulation(options, parseResult.GetValue(simulate), parseResult.GetValue(simulateZones));
             }
             catch (ArgumentException e)
             {
                 error.WriteLine($"error: {e.Message}");
                 return Task.FromResult(Program.UsageError);
+            }
+            if (parseResult.GetValue(simulate) is { } count)
+            {
+                return RunHollowAsync(options, count, parseResult.GetValue(simulateZones) ?? 0, parseResult.InvocationConfiguration.Output, error, cancellationToken);
             }
             return RunAsync(options, parseResult.InvocationConfiguration.Output, error, cancellationToken,
                 parseResult.GetValue(exitWithStdin) ? Console.OpenStandardInput() : null);
@@ -91,6 +108,51 @@ public static class AgentCommand
             HeartbeatInterval = heartbeatInterval ?? options.HeartbeatInterval,
             PollInterval = pollInterval ?? options.PollInterval,
         };
+    }
+
+    /// <summary>Checks <c>--simulate</c> and <c>--simulate-zones</c> (both null: a real agent, nothing to check).</summary>
+    /// <exception cref="ArgumentException">A value cannot be used, or <c>--capacity</c> is missing; the message names the option.</exception>
+    public static void ValidateSimulation(AgentOptions options, int? simulate, int? zones)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (simulate is { } count)
+        {
+            HollowNodes.Validate(options, count, zones ?? 0);
+        }
+        else if (zones is not null)
+        {
+            throw new ArgumentException(AgentMessages.ZonesWithoutSimulate);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="count"/> hollow nodes until <paramref name="cancellationToken"/> (Ctrl+C). A server that cannot
+    /// be reached at start is one line on <paramref name="error"/> and exit code 2, as for a real agent.
+    /// </summary>
+    public static async Task<int> RunHollowAsync(AgentOptions options, int count, int zones, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
+        using var nodes = new HollowNodes(options, count, zones, loggers: loggers);
+        try
+        {
+            if (await nodes.ProbeServerAsync(cancellationToken).ConfigureAwait(false) is { } unreachable)
+            {
+                await error.WriteLineAsync($"error: {AgentMessages.ServerUnreachable(options.Server.ToString(), unreachable)}").ConfigureAwait(false);
+                return Program.UsageError;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+        var names = nodes.NodeNames;
+        var capacity = string.Join(",", nodes.Capacity.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        await output.WriteLineAsync($"berth agent: {count} hollow nodes {names[0]}..{names[^1]} → {options.Server} ({capacity} each); press Ctrl+C to stop").ConfigureAwait(false);
+        await nodes.RunAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
     }
 
     /// <summary>Parses <c>k=v,k=v</c> (empty or null: none).</summary>
