@@ -59,7 +59,10 @@ public sealed class HollowNodes : IDisposable
         _ownsHttp = http is null;
         _http = http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<HollowNodes>();
-        _capacity = MachineCapacity.Apply(new Dictionary<string, string>(), options.CapacityOverride);
+        // pods as a real agent has it unless given: a node without a pods entry would fit no replica at all.
+        _capacity = MachineCapacity.Apply(
+            new Dictionary<string, string> { [Core.Resources.ResourceNames.Pods] = MachineCapacity.DefaultPods.ToString(CultureInfo.InvariantCulture) },
+            options.CapacityOverride);
         int width = Math.Max(4, (count - 1).ToString(CultureInfo.InvariantCulture).Length);
         _nodes = new Node[count];
         for (int i = 0; i < count; i++)
@@ -101,7 +104,7 @@ public sealed class HollowNodes : IDisposable
     /// <summary>The nodes' names, in order.</summary>
     public IReadOnlyList<string> NodeNames => Array.ConvertAll(_nodes, n => n.Name);
 
-    /// <summary>What every node registers as allocatable (<see cref="AgentOptions.CapacityOverride"/>).</summary>
+    /// <summary>What every node registers as allocatable: <see cref="AgentOptions.CapacityOverride"/>, with pods = <see cref="MachineCapacity.DefaultPods"/> unless given.</summary>
     public IReadOnlyDictionary<string, string> Capacity => _capacity;
 
     /// <summary>How many nodes the server has accepted (and not lost since).</summary>
