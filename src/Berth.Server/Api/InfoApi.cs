@@ -26,7 +26,7 @@ public static class InfoApi
             ? Results.Json(new ServerInfo(Version, grpc.ToString()), ApiJson.Info<ServerInfo>())
             : Results.Json(new ApiError(ApiMessages.StillStarting), ApiJson.Info<ApiError>(), statusCode: StatusCodes.Status503ServiceUnavailable))
             .WithName("GetServerInfo").WithTags("Server")
-            .WithSummary("The server's version and the address of its agent protocol (gRPC), which agents ask for before they register.")
+            .WithSummary("The server's version and the address of its gRPC endpoint (agent protocol and public API), which agents ask for before they register.")
             .Produces<ServerInfo>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
         return app;

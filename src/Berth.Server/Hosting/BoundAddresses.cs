@@ -6,6 +6,6 @@ namespace Berth.Server.Hosting;
 /// </summary>
 public sealed class BoundAddresses
 {
-    /// <summary>The gRPC (agent protocol) address, e.g. <c>http://127.0.0.1:7071/</c>; null until the server started.</summary>
+    /// <summary>The gRPC address (agent protocol and public API), e.g. <c>http://127.0.0.1:7071/</c>; null until the server started.</summary>
     public Uri? Grpc { get; set; }
 }

@@ -47,7 +47,7 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The bound API address, e.g. <c>http://127.0.0.1:7070/</c> (with the real port when <c>--listen</c> gave 0).</summary>
     public Uri Address { get; }
 
-    /// <summary>The bound gRPC address of the agent protocol (HTTP/2 only), e.g. <c>http://127.0.0.1:7071/</c> (with the real port when <c>--grpc-listen</c> gave 0).</summary>
+    /// <summary>The bound gRPC address of the agent protocol and the public API (HTTP/2 only), e.g. <c>http://127.0.0.1:7071/</c> (with the real port when <c>--grpc-listen</c> gave 0).</summary>
     public Uri GrpcAddress { get; }
 
     /// <summary>What replicas wrote, as their agents pushed it (in memory).</summary>
@@ -116,7 +116,7 @@ public sealed class ServerHost : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(endPoint);
-                // gRPC needs HTTP/2; without TLS (no ALPN) a port speaks one protocol, so the agent protocol gets its own.
+                // gRPC needs HTTP/2; without TLS (no ALPN) a port speaks one protocol, so gRPC (agent protocol and public API) gets its own.
                 kestrel.Listen(grpcEndPoint, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http2;

@@ -60,7 +60,7 @@ public sealed record ServerOptions
     public const string DefaultGrpcListen = "127.0.0.1:7071";
 
     /// <summary>
-    /// <c>--grpc-listen</c>: <c>host:port</c> of the agent protocol (gRPC, HTTP/2 only, no TLS), loopback only like
+    /// <c>--grpc-listen</c>: <c>host:port</c> of gRPC — the agent protocol and the public API (HTTP/2 only, no TLS), loopback only like
     /// <see cref="Listen"/>; port 0 picks a free port. A second endpoint because Kestrel cannot serve cleartext HTTP/1.1
     /// and HTTP/2 on one port (telling them apart needs TLS's ALPN). Null (the default): <see cref="Listen"/>'s host and
     /// the port after its port (<see cref="DefaultGrpcListen"/> for the default <c>--listen</c>), or port 0 when

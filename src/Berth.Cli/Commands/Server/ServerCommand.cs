@@ -18,7 +18,7 @@ public static class ServerCommand
         };
         var grpcListen = new Option<string?>("--grpc-listen")
         {
-            Description = $"Address of the agent protocol (gRPC over HTTP/2), host:port (loopback only); default: the port after --listen's ({ServerOptions.DefaultGrpcListen})",
+            Description = $"Address of gRPC (agent protocol and public API, HTTP/2), host:port (loopback only); default: the port after --listen's ({ServerOptions.DefaultGrpcListen})",
         };
         var data = new Option<string>("--data")
         {
