@@ -5,6 +5,22 @@ namespace Berth.Store;
 /// <summary>The branch rules every backend enforces before it sends or applies anything (see <see cref="IKeyValueStore"/>: when a write is refused).</summary>
 internal static class TxnBranchRules
 {
+    /// <summary>
+    /// Checks a whole transaction before anything is sent or applied: no null or empty-keyed compare, and both branches
+    /// valid by <see cref="Validate(IReadOnlyList{TxnOp})"/>.
+    /// </summary>
+    public static void Validate(IReadOnlyList<Compare> compares, IReadOnlyList<TxnOp> success, IReadOnlyList<TxnOp> failure)
+    {
+        ArgumentNullException.ThrowIfNull(compares);
+        foreach (var compare in compares)
+        {
+            ArgumentNullException.ThrowIfNull(compare);
+            KeyRange.ThrowIfEmptyKey(compare.Key, nameof(compares));
+        }
+        Validate(success);
+        Validate(failure);
+    }
+
     /// <summary>Throws <see cref="InvalidTransactionException"/> when a key is put twice or put inside a range the same branch deletes.</summary>
     public static void Validate(IReadOnlyList<TxnOp> ops)
     {

@@ -114,15 +114,7 @@ public sealed class EtcdStore : IKeyValueStore
     /// <inheritdoc/>
     public async Task<TxnResult> TxnAsync(IReadOnlyList<Compare> compares, IReadOnlyList<TxnOp> success, IReadOnlyList<TxnOp> failure, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(compares);
-        foreach (var compare in compares)
-        {
-            ArgumentNullException.ThrowIfNull(compare);
-            KeyRange.ThrowIfEmptyKey(compare.Key, nameof(compares));
-        }
-
-        TxnBranchRules.Validate(success);
-        TxnBranchRules.Validate(failure);
+        TxnBranchRules.Validate(compares, success, failure);
         var request = new TxnRequest();
         foreach (var compare in compares)
         {

@@ -143,15 +143,7 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
     /// <inheritdoc/>
     public Task<TxnResult> TxnAsync(IReadOnlyList<Compare> compares, IReadOnlyList<TxnOp> success, IReadOnlyList<TxnOp> failure, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(compares);
-        foreach (var compare in compares)
-        {
-            ArgumentNullException.ThrowIfNull(compare);
-            KeyRange.ThrowIfEmptyKey(compare.Key, nameof(compares));
-        }
-
-        TxnBranchRules.Validate(success);
-        TxnBranchRules.Validate(failure);
+        TxnBranchRules.Validate(compares, success, failure);
         return Run("transaction", cancellationToken, () => Write(events =>
         {
             var succeeded = true;
