@@ -11,12 +11,6 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Control loop pass failed; retrying after {Interval}")]
     public static partial void PassFailed(ILogger logger, Exception exception, TimeSpan interval);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Placement of {WorkloadId} gave up after {StaleRetries} stale plans")]
-    public static partial void PlacementGaveUp(ILogger logger, string workloadId, int staleRetries);
-
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Placed {WorkloadId} replica {Replica} on {NodeId}")]
-    public static partial void Placed(ILogger logger, string workloadId, int replica, string nodeId);
-
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Reconciling {WorkloadId} failed; it backs off")]
     public static partial void ReconcileFailed(ILogger logger, Exception exception, string workloadId);
 

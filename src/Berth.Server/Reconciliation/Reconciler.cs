@@ -654,14 +654,19 @@ public sealed class Reconciler
         return outdated;
     }
 
-    private void ForgetPending(WorkloadKey workload, HashSet<string>? keep)
+    private void ForgetPending(WorkloadKey workload, HashSet<string>? keep) => Forget(_pendingSince, workload, keep);
+
+    private void ForgetMissing(WorkloadKey workload, HashSet<string>? keep) => Forget(_missingSince, workload, keep);
+
+    // Drops a workload's clocks (Pending since, missing since) except those of the assignments in keep (all when null).
+    private static void Forget<TSince>(ConcurrentDictionary<string, TSince> clocks, WorkloadKey workload, HashSet<string>? keep)
     {
         var prefix = KeyLayout.AssignmentsOf(workload);
-        foreach (var key in _pendingSince.Keys)
+        foreach (var key in clocks.Keys)
         {
             if (key.StartsWith(prefix, StringComparison.Ordinal) && (keep is null || !keep.Contains(key)))
             {
-                _pendingSince.TryRemove(key, out _);
+                clocks.TryRemove(key, out _);
             }
         }
     }
@@ -682,18 +687,6 @@ public sealed class Reconciler
         {
             // Compared on the workload, so a scale-up in between keeps its markers.
             await _store.TxnAsync([Compare.ModRevision(KeyLayout.Workload(workload), CompareOp.Equal, observed.Workload!.Value.ModRevision)], stale, [], cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private void ForgetMissing(WorkloadKey workload, HashSet<string>? keep)
-    {
-        var prefix = KeyLayout.AssignmentsOf(workload);
-        foreach (var key in _missingSince.Keys)
-        {
-            if (key.StartsWith(prefix, StringComparison.Ordinal) && (keep is null || !keep.Contains(key)))
-            {
-                _missingSince.TryRemove(key, out _);
-            }
         }
     }
 
