@@ -26,5 +26,5 @@ internal static class ApiFaultCodes
 
     /// <summary>The REST answer to a refused request: <c>{"error": "..."}</c> with <see cref="HttpStatus"/>.</summary>
     public static IResult HttpAnswer(ApiRequestException refused) =>
-        Results.Json(new ApiError(refused.Message), ApiJson.Info<ApiError>(), statusCode: HttpStatus(refused.Fault));
+        ApiJson.Error(HttpStatus(refused.Fault), refused.Message);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Berth.Server.State;
+using Microsoft.AspNetCore.Http;
 
 namespace Berth.Server.Api;
 
@@ -15,6 +16,12 @@ public static class ApiJson
 
     /// <summary>The metadata of <typeparamref name="T"/> under <see cref="Options"/>.</summary>
     public static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+
+    /// <summary>An answer with <paramref name="value"/> as its JSON body.</summary>
+    public static IResult Json<T>(T value, int status = StatusCodes.Status200OK) => Results.Json(value, Info<T>(), statusCode: status);
+
+    /// <summary>An error answer: <c>{"error": message}</c> with <paramref name="status"/>.</summary>
+    public static IResult Error(int status, string message) => Json(new ApiError(message), status);
 
     private static JsonSerializerOptions CreateOptions()
     {

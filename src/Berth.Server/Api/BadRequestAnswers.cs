@@ -33,7 +33,7 @@ public static class BadRequestAnswers
                     ? ApiMessages.RequestBodyTooLarge(limit)
                     : ApiMessages.BadRequest(e.Message);
                 context.Response.Clear();
-                await Results.Json(new ApiError(message), ApiJson.Info<ApiError>(), statusCode: e.StatusCode).ExecuteAsync(context);
+                await ApiJson.Error(e.StatusCode, message).ExecuteAsync(context);
             }
         });
     }

@@ -5,6 +5,7 @@ using Berth.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using static Berth.Server.Api.ApiJson;
 
 namespace Berth.Server.Api;
 
@@ -179,8 +180,5 @@ public static class BerthApi
         }
     }
 
-    private static IResult Error(int status, string message) => Json(new ApiError(message), status);
 
-    private static IResult Json<T>(T value, int status = StatusCodes.Status200OK) =>
-        Results.Json(value, ApiJson.Info<T>(), statusCode: status);
 }

@@ -23,8 +23,8 @@ public static class InfoApi
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/v1/info", (BoundAddresses addresses) => addresses.Grpc is { } grpc
-            ? Results.Json(new ServerInfo(Version, grpc.ToString()), ApiJson.Info<ServerInfo>())
-            : Results.Json(new ApiError(ApiMessages.StillStarting), ApiJson.Info<ApiError>(), statusCode: StatusCodes.Status503ServiceUnavailable))
+            ? ApiJson.Json(new ServerInfo(Version, grpc.ToString()))
+            : ApiJson.Error(StatusCodes.Status503ServiceUnavailable, ApiMessages.StillStarting))
             .WithName("GetServerInfo").WithTags("Server")
             .WithSummary("The server's version and the address of its gRPC endpoint (agent protocol and public API), which agents ask for before they register.")
             .Produces<ServerInfo>(StatusCodes.Status200OK)

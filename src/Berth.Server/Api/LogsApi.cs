@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using static Berth.Server.Api.ApiJson;
 
 namespace Berth.Server.Api;
 
@@ -69,10 +70,9 @@ public static class LogsApi
         }
         return EventStream.IsRequested(request)
             ? new FollowResult(workload, index, tail)
-            : Results.Json(new ReplicaLogsResponse(workload.ToString(), index, logs.Tail(workload, index, tail)), ApiJson.Info<ReplicaLogsResponse>());
+            : Json(new ReplicaLogsResponse(workload.ToString(), index, logs.Tail(workload, index, tail)));
     }
 
-    private static IResult Error(int status, string message) => Results.Json(new ApiError(message), ApiJson.Info<ApiError>(), statusCode: status);
 
     private sealed class FollowResult(WorkloadKey workload, int replica, int tail) : IResult
     {

@@ -14,7 +14,7 @@ internal static class ManifestBody
         // (the same number) catches chunked bodies while they are read.
         if (request.ContentLength > options.MaxRequestBodyBytes)
         {
-            return (null, OperatorApi.Error(StatusCodes.Status413PayloadTooLarge, ApiMessages.BodyTooLarge(options.MaxRequestBodyBytes)));
+            return (null, ApiJson.Error(StatusCodes.Status413PayloadTooLarge, ApiMessages.BodyTooLarge(options.MaxRequestBodyBytes)));
         }
         string text;
         try
@@ -24,15 +24,15 @@ internal static class ManifestBody
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, OperatorApi.Error(StatusCodes.Status413PayloadTooLarge, ApiMessages.BodyTooLarge(options.MaxRequestBodyBytes)));
+            return (null, ApiJson.Error(StatusCodes.Status413PayloadTooLarge, ApiMessages.BodyTooLarge(options.MaxRequestBodyBytes)));
         }
         catch (DecoderFallbackException)
         {
-            return (null, OperatorApi.Error(StatusCodes.Status400BadRequest, ApiMessages.BodyNotText));
+            return (null, ApiJson.Error(StatusCodes.Status400BadRequest, ApiMessages.BodyNotText));
         }
         if (!allowEmpty && string.IsNullOrWhiteSpace(text))
         {
-            return (null, OperatorApi.Error(StatusCodes.Status400BadRequest, ApiMessages.EmptyBody));
+            return (null, ApiJson.Error(StatusCodes.Status400BadRequest, ApiMessages.EmptyBody));
         }
         return (text, null);
     }

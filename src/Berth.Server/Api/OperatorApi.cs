@@ -5,6 +5,7 @@ using Berth.Server.Placement;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using static Berth.Server.Api.ApiJson;
 
 namespace Berth.Server.Api;
 
@@ -86,9 +87,6 @@ internal static class OperatorApi
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
     }
 
-    /// <summary>An error answer.</summary>
-    public static IResult Error(int status, string message) => Json(new ApiError(message), status);
-
     private static async Task<IResult> ScaleAsync(string ns, string name, HttpRequest request, ApiOperations operations, ServerOptions options, CancellationToken ct)
     {
         var (text, error) = await ManifestBody.ReadAsync(request, options, allowEmpty: true, ct);
@@ -156,6 +154,4 @@ internal static class OperatorApi
         return await AnswerAsync(() => operations.PlanAsync(text!, ct));
     }
 
-    private static IResult Json<T>(T value, int status = StatusCodes.Status200OK) =>
-        Results.Json(value, ApiJson.Info<T>(), statusCode: status);
 }
