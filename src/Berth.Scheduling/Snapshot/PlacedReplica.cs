@@ -5,14 +5,21 @@ namespace Berth.Scheduling.Snapshot;
 /// <summary>A replica that holds resources on a node.</summary>
 public sealed class PlacedReplica
 {
-    internal PlacedReplica(string name, ReplicaInfo info, ReplicaGroup group, int node, DateTimeOffset? startTime)
+    internal PlacedReplica(string name, ReplicaInfo info, ReplicaGroup group, int node, DateTimeOffset? startTime, long sequence)
     {
+        Sequence = sequence;
         Name = name;
         Info = info;
         Group = group;
         Node = node;
         StartTime = startTime;
     }
+
+    /// <summary>
+    /// When it was placed, in the snapshot's order of placements. A node's replicas and a group's replicas are each kept
+    /// in this order, which lets a copy of the snapshot rebuild both lists without a map from old objects to new.
+    /// </summary>
+    internal long Sequence { get; }
 
     /// <summary>The replica's name, e.g. <c>web-0</c>.</summary>
     public string Name { get; }

@@ -8,13 +8,24 @@ namespace Berth.Scheduling.Snapshot;
 /// </summary>
 public sealed class ReplicaGroup
 {
-    private readonly Dictionary<int, int> _countByNode = [];
-    private readonly List<PlacedReplica> _replicas = [];
+    private readonly Dictionary<int, int> _countByNode;
+    private readonly List<PlacedReplica> _replicas;
 
     internal ReplicaGroup(int index, ReplicaInfo info)
     {
         Index = index;
         Info = info;
+        _countByNode = [];
+        _replicas = [];
+    }
+
+    /// <summary>An empty group at the same position, for a copy of the snapshot, with room for the source's replicas and counts.</summary>
+    internal ReplicaGroup(ReplicaGroup source)
+    {
+        Index = source.Index;
+        Info = source.Info;
+        _countByNode = new Dictionary<int, int>(source._countByNode);
+        _replicas = new List<PlacedReplica>(source._replicas.Count);
     }
 
     /// <summary>The group's position in the snapshot.</summary>
@@ -39,6 +50,9 @@ public sealed class ReplicaGroup
     public int Count => _replicas.Count;
 
     internal void Add(PlacedReplica replica) => Insert(replica, -1);
+
+    /// <summary>Appends a copied replica; the counts were copied with the group.</summary>
+    internal void AddCopied(PlacedReplica replica) => _replicas.Add(replica);
 
     /// <summary>Adds at a list position (the end when -1).</summary>
     internal void Insert(PlacedReplica replica, int position)
