@@ -167,6 +167,13 @@ public class SchedulerWhyNotTests
             {
                 workload.OnNode($"n{random.Next(nodes.Length)}");
             }
+            else if (random.Next(6) == 0)
+            {
+                // Node affinity on metadata.name: NodeAffinity's PreFilter names the only nodes to filter, and refuses
+                // the rest before earlier filters see them.
+                var named = new LabelRequirement(NodeSelectorTerm.NodeNameField, SelectorOperator.In, [$"n{random.Next(nodes.Length)}", $"n{random.Next(nodes.Length)}"]);
+                workload.NodeAffinity(new Berth.Core.Specs.NodeAffinity(new NodeSelector([new NodeSelectorTerm([], [named])]), []));
+            }
             if (random.Next(3) == 0)
             {
                 workload.Tolerate("dedicated", "gpu", TaintEffect.NoSchedule);
