@@ -285,6 +285,15 @@ public sealed class AssignmentApplier : IDisposable
                 continue;
             }
             var previous = _cache.Assignment(plan.Workload, replica.Replica);
+            long known = previous?.ModRevision ?? 0;
+            if (known > plan.SnapshotRevision)
+            {
+                // Placed (or changed) since the plan's view: placing it from that view could place it twice.
+                p.Refuse(replica.Replica, StaleReason.AssignmentChanged, StateMessages.AssignmentChanged(key, replica.AssignmentModRevision, known));
+                continue;
+            }
+            // What the planner read is at least as new as what the cache knows (the cache may lag the store): the
+            // commit compares against it.
             var lifted = master.Lift(key);
             if (_scheduler.WhyNot(master.Snapshot, info, node, replica.Replica) is { } why)
             {
@@ -301,7 +310,7 @@ public sealed class AssignmentApplier : IDisposable
                 p.Refuse(replica.Replica, StaleReason.NodeFull, StateMessages.NoLongerFits(replica.Node, StateMessages.DevicesTaken));
                 continue;
             }
-            p.Taken.Add(new Taken(replica, key, previous, lifted, _cache.AllocationGuard(replica.Node)));
+            p.Taken.Add(new Taken(replica, key, previous, replica.AssignmentModRevision >= 0 ? replica.AssignmentModRevision : known, lifted, _cache.AllocationGuard(replica.Node)));
         }
 
         if (plan.Evictions.Count > 0 && p.Rejected.Count > 0)
@@ -421,7 +430,7 @@ public sealed class AssignmentApplier : IDisposable
                 Guard(new Guard(KeyLayout.Node(replica.Node), replica.NodeModRevision, GuardKind.Node, null, replica.Node, null));
                 Guard(new Guard(KeyLayout.Allocation(replica.Node), unit.Taken.GuardRevision, GuardKind.Allocation, null, replica.Node, null));
             }
-            long ownExpected = replica.AssignmentModRevision >= 0 ? replica.AssignmentModRevision : unit.Taken.Previous?.ModRevision ?? 0;
+            long ownExpected = unit.Taken.Expected;
             bool ownIsVictim = p.Victims.Exists(v => v.Key == unit.Taken.Key);
             if (!ownIsVictim)
             {
@@ -561,8 +570,10 @@ public sealed class AssignmentApplier : IDisposable
 
     private sealed record Victim(PlannedEviction Eviction, string Key, Stored<Assignment> Assignment, SnapshotMirror.Lifted? Lifted);
 
-    private sealed class Taken(PlannedReplica replica, string key, Stored<Assignment>? previous, SnapshotMirror.Lifted? lifted, long guardRevision)
+    private sealed class Taken(PlannedReplica replica, string key, Stored<Assignment>? previous, long expected, SnapshotMirror.Lifted? lifted, long guardRevision)
     {
+        public long Expected { get; } = expected;
+
         public PlannedReplica Replica { get; } = replica;
 
         public string Key { get; } = key;
