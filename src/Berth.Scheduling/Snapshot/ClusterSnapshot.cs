@@ -34,6 +34,9 @@ public sealed class ClusterSnapshot
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _namespaceLabels;
     private readonly DisruptionBudget[] _disruptionBudgets;
 
+    // Columns made by Create; later ones only count requests of resources no node advertises, and each copy adds its own.
+    private readonly int _builtColumnCount;
+
     private ClusterSnapshot(IReadOnlyList<NodeSpec> nodes, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels, IReadOnlyList<DisruptionBudget>? disruptionBudgets)
     {
         _disruptionBudgets = disruptionBudgets is null ? [] : [.. disruptionBudgets];
@@ -74,6 +77,7 @@ public sealed class ClusterSnapshot
             }
         }
 
+        _builtColumnCount = _resources.Count;
         for (int i = 0; i < n; i++)
         {
             var node = nodes[i];
@@ -122,6 +126,7 @@ public sealed class ClusterSnapshot
         _disruptionBudgets = source._disruptionBudgets;
         AnyPreferNoScheduleTaint = source.AnyPreferNoScheduleTaint;
         Version = source.Version;
+        _builtColumnCount = source._builtColumnCount;
 
         // Changed by placements: copied, as flat arrays where they are flat.
         _resources = new List<ResourceColumn>(source._resources.Count);
@@ -302,7 +307,9 @@ public sealed class ClusterSnapshot
         {
             names[i] = requests[i].Name;
             amounts[i] = requests[i].Amount;
-            columns[i] = _resourceByName.TryGetValue(requests[i].Name, out var c) ? c.Index : -1;
+            // Only columns every copy has at the same index, so the compiled replica serves them all; a column added
+            // for a placed replica's unadvertised resource has no allocatable anywhere, which -1 says as well.
+            columns[i] = _resourceByName.TryGetValue(requests[i].Name, out var c) && c.Index < _builtColumnCount ? c.Index : -1;
         }
         var nonZero = ReplicaResources.NonZeroRequests(workload);
         return new ReplicaInfo(workload, columns, amounts, names,

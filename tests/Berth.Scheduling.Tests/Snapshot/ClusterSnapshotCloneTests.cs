@@ -190,8 +190,27 @@ public class ClusterSnapshotCloneTests
         Assert.NotNull(clone.Resource("example.com/fpga"));
         Assert.Null(original.Resource("example.com/fpga"));
         Assert.Equal(1, clone.Resource("example.com/fpga")!.Requested(0));
+        // The original adds another such column first, so the two copies number their added columns differently.
+        original.Place(original.Compile(Workload("asic").Requests(("example.com/asic", "1"))), 2, "asic-0");
         original.Place(odd, 1, "odd-1");
         Assert.Equal(0, clone.Resource("example.com/fpga")!.Requested(1));
+        Assert.Equal(1, original.Resource("example.com/fpga")!.Requested(1));
+    }
+
+    [Fact]
+    public void Compile_OnCopyWithAddedColumn_ReplicaServesTheOriginalToo()
+    {
+        var original = ThreeNodes();
+        var clone = original.Clone();
+        clone.Place(clone.Compile(Workload("odd").Requests(("example.com/fpga", "1"))), 0, "odd-0");
+
+        var again = clone.Compile(Workload("odd2").Requests(("cpu", "100m"), ("example.com/fpga", "1")));
+
+        using var scheduler = new Scheduler(BuiltInProfiles.Default with { PostFilters = [] });
+        Assert.Equal("NodeResourcesFit: Insufficient example.com/fpga", scheduler.WhyNot(original, again, 2));
+        Assert.Equal("NodeResourcesFit: Insufficient example.com/fpga", scheduler.WhyNot(clone, again, 2));
+        Assert.Equal(scheduler.Schedule(original, again).Diagnostics.Summary, scheduler.Schedule(clone, again).Diagnostics.Summary);
+        original.Place(again, 1, "odd2-0");
         Assert.Equal(1, original.Resource("example.com/fpga")!.Requested(1));
     }
 
