@@ -34,6 +34,9 @@ public sealed class ClusterSnapshot
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _namespaceLabels;
     private readonly DisruptionBudget[] _disruptionBudgets;
 
+    // Columns made by Create; later ones only count requests of resources no node advertises, and each copy adds its own.
+    private readonly int _builtColumnCount;
+
     private ClusterSnapshot(IReadOnlyList<NodeSpec> nodes, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels, IReadOnlyList<DisruptionBudget>? disruptionBudgets)
     {
         _disruptionBudgets = disruptionBudgets is null ? [] : [.. disruptionBudgets];
@@ -74,6 +77,7 @@ public sealed class ClusterSnapshot
             }
         }
 
+        _builtColumnCount = _resources.Count;
         for (int i = 0; i < n; i++)
         {
             var node = nodes[i];
@@ -122,6 +126,7 @@ public sealed class ClusterSnapshot
         _disruptionBudgets = source._disruptionBudgets;
         AnyPreferNoScheduleTaint = source.AnyPreferNoScheduleTaint;
         Version = source.Version;
+        _builtColumnCount = source._builtColumnCount;
 
         // Changed by placements: copied, as flat arrays where they are flat.
         _resources = new List<ResourceColumn>(source._resources.Count);
@@ -134,12 +139,12 @@ public sealed class ClusterSnapshot
         _nonZeroMemory = (long[])source._nonZeroMemory.Clone();
         Gpus = source.Gpus.Copy();
 
-        // Replicas and groups are new objects (a replica points at its group), in the same orders, with the same indexes.
+        // Placed replicas never change, so both copies hold the same objects; only the lists and counts are their own.
         int n = _nodes.Length;
         _replicasOn = new List<PlacedReplica>[n];
         for (int node = 0; node < n; node++)
         {
-            _replicasOn[node] = new List<PlacedReplica>(source._replicasOn[node].Count);
+            _replicasOn[node] = new List<PlacedReplica>(source._replicasOn[node]);
         }
         _groups = new List<ReplicaGroup>(source._groups.Count);
         _groupOf = new Dictionary<ReplicaInfo, ReplicaGroup>(source._groupOf.Count, ReferenceEqualityComparer.Instance);
@@ -148,35 +153,8 @@ public sealed class ClusterSnapshot
             var group = new ReplicaGroup(sourceGroup);
             _groups.Add(group);
             _groupOf[group.Info] = group;
-            foreach (var replica in sourceGroup.Replicas)
-            {
-                var copy = new PlacedReplica(replica.Name, replica.Info, group, replica.Node, replica.StartTime, replica.Sequence)
-                {
-                    // Device lists are never changed in place: shared.
-                    Devices = replica.Devices,
-                };
-                group.AddCopied(copy);
-                _replicasOn[replica.Node].Add(copy);
-            }
-        }
-        // Walking group by group gives each node its replicas grouped by workload; both lists of the source are in
-        // placement order (see PlacedReplica.Sequence), so putting each node's list back in that order restores it.
-        // Nodes usually receive workloads in group order already, so the check below mostly finds nothing to sort.
-        foreach (var onNode in _replicasOn)
-        {
-            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(onNode);
-            for (int i = 1; i < span.Length; i++)
-            {
-                if (span[i - 1].Sequence > span[i].Sequence)
-                {
-                    span.Sort(BySequence);
-                    break;
-                }
-            }
         }
     }
-
-    private static readonly Comparison<PlacedReplica> BySequence = static (a, b) => a.Sequence.CompareTo(b.Sequence);
 
     /// <summary>Builds a snapshot of the given nodes, with no replicas placed.</summary>
     /// <param name="namespaceLabels">Labels per namespace, for namespace selectors in affinity terms.</param>
@@ -195,14 +173,16 @@ public sealed class ClusterSnapshot
     /// <para>
     /// What never changes once a snapshot is built is shared: node specs, taints, label columns (whose node sets built
     /// on demand are published atomically), dense allocatable amounts, namespace labels, disruption budgets, and the
-    /// compiled <see cref="ReplicaInfo"/> and device lists of placed replicas. Requested amounts, free GPU shares and the
-    /// per-node and per-workload replica lists are copied, so the cost is O(nodes + placed replicas).
+    /// compiled <see cref="ReplicaInfo"/> and the placed replicas themselves (a <see cref="PlacedReplica"/> never changes).
+    /// Requested amounts, free GPU shares, the per-node and per-workload replica lists (references, copied in bulk) and
+    /// the per-workload counts are copied, so the cost is O(nodes + placed replicas) with no object per replica.
     /// </para>
     /// <para>
-    /// The copy holds its own <see cref="PlacedReplica"/> and <see cref="ReplicaGroup"/> objects, at the same group
-    /// indexes and in the same list orders. <see cref="Remove"/> and <see cref="Find"/> accept a replica of either
-    /// snapshot: they match it by node, namespace and name. A <see cref="ReplicaInfo"/> compiled on one is valid on the
-    /// other. The copy starts at this snapshot's <see cref="Version"/>; each then counts its own changes.
+    /// A replica placed before the copy is the same object in both, so either removes it by reference. A replica placed
+    /// on one copy afterwards and then on another (a plan applied) is a different object in each: <see cref="Remove"/>
+    /// and <see cref="Find"/> then match it by node, namespace and name. The copy has its own <see cref="ReplicaGroup"/>
+    /// objects at the same indexes. A <see cref="ReplicaInfo"/> compiled on one is valid on the other. The copy starts
+    /// at this snapshot's <see cref="Version"/>; each then counts its own changes.
     /// </para>
     /// <para>
     /// Safe to call from any thread, also several at once, while nothing changes this snapshot: no
@@ -213,8 +193,8 @@ public sealed class ClusterSnapshot
     public ClusterSnapshot Clone() => new(this);
 
     /// <summary>
-    /// This snapshot's replica with the node, namespace and name of <paramref name="replica"/> (which may come from a
-    /// copy, see <see cref="Clone"/>), or null when none is placed here.
+    /// This snapshot's replica with the node, namespace and name of <paramref name="replica"/> (which may have been
+    /// placed on another copy, see <see cref="Clone"/>), or null when none is placed here.
     /// </summary>
     public PlacedReplica? Find(PlacedReplica replica)
     {
@@ -327,7 +307,9 @@ public sealed class ClusterSnapshot
         {
             names[i] = requests[i].Name;
             amounts[i] = requests[i].Amount;
-            columns[i] = _resourceByName.TryGetValue(requests[i].Name, out var c) ? c.Index : -1;
+            // Only columns every copy has at the same index, so the compiled replica serves them all; a column added
+            // for a placed replica's unadvertised resource has no allocatable anywhere, which -1 says as well.
+            columns[i] = _resourceByName.TryGetValue(requests[i].Name, out var c) && c.Index < _builtColumnCount ? c.Index : -1;
         }
         var nonZero = ReplicaResources.NonZeroRequests(workload);
         return new ReplicaInfo(workload, columns, amounts, names,
@@ -349,15 +331,14 @@ public sealed class ClusterSnapshot
             _groups.Add(group);
             _groupOf[replica] = group;
         }
-        // The new Version doubles as the placement's sequence: later placements have higher ones.
-        Version++;
-        var placed = new PlacedReplica(name, replica, group, node, startTime, Version);
+        var placed = new PlacedReplica(name, replica, node, startTime);
         ApplyRequests(replica, node, +1);
         // Replicas already running (a scenario's placed entries) may sit where devices are short; they hold none then.
         placed.Devices = devices is null ? Gpus.Assign(node, replica.GpuMilli)
             : Gpus.TryTake(node, replica.GpuMilli, devices) ? [.. devices] : [];
         group.Add(placed);
         _replicasOn[node].Add(placed);
+        Version++;
         return placed;
     }
 
@@ -369,7 +350,7 @@ public sealed class ClusterSnapshot
         _replicasOn[replica.Node].Remove(replica);
         ApplyRequests(replica.Info, replica.Node, -1);
         Gpus.Release(replica.Node, replica.Info.GpuMilli, replica.Devices);
-        replica.Group.Remove(replica);
+        _groupOf[replica.Info].Remove(replica);
         Version++;
     }
 
@@ -390,7 +371,7 @@ public sealed class ClusterSnapshot
         onNode.RemoveAt(nodePosition);
         ApplyRequests(replica.Info, replica.Node, -1);
         Gpus.Release(replica.Node, replica.Info.GpuMilli, replica.Devices);
-        int groupPosition = replica.Group.Remove(replica);
+        int groupPosition = _groupOf[replica.Info].Remove(replica);
         Version++;
         return (nodePosition, groupPosition);
     }
@@ -406,7 +387,7 @@ public sealed class ClusterSnapshot
         ApplyRequests(replica.Info, replica.Node, +1);
         // The same devices again: a simulation puts replicas back in the reverse order it took them off.
         Gpus.Retake(replica.Node, replica.Info.GpuMilli, replica.Devices);
-        replica.Group.Insert(replica, groupPosition);
+        _groupOf[replica.Info].Insert(replica, groupPosition);
         Version++;
     }
 

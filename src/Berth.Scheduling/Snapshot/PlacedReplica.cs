@@ -3,23 +3,19 @@ using Berth.Scheduling.Framework;
 namespace Berth.Scheduling.Snapshot;
 
 /// <summary>A replica that holds resources on a node.</summary>
+/// <remarks>
+/// Never changed once placed, so copies of a snapshot (<see cref="ClusterSnapshot.Clone"/>) share it: it names no
+/// per-snapshot object, and the snapshot finds its group from <see cref="Info"/>.
+/// </remarks>
 public sealed class PlacedReplica
 {
-    internal PlacedReplica(string name, ReplicaInfo info, ReplicaGroup group, int node, DateTimeOffset? startTime, long sequence)
+    internal PlacedReplica(string name, ReplicaInfo info, int node, DateTimeOffset? startTime)
     {
-        Sequence = sequence;
         Name = name;
         Info = info;
-        Group = group;
         Node = node;
         StartTime = startTime;
     }
-
-    /// <summary>
-    /// When it was placed, in the snapshot's order of placements. A node's replicas and a group's replicas are each kept
-    /// in this order, which lets a copy of the snapshot rebuild both lists without a map from old objects to new.
-    /// </summary>
-    internal long Sequence { get; }
 
     /// <summary>The replica's name, e.g. <c>web-0</c>.</summary>
     public string Name { get; }
@@ -29,9 +25,6 @@ public sealed class PlacedReplica
 
     /// <summary>Its workload, compiled.</summary>
     public ReplicaInfo Info { get; }
-
-    /// <summary>The group of placed replicas of the same workload.</summary>
-    public ReplicaGroup Group { get; }
 
     /// <summary>The node index it runs on.</summary>
     public int Node { get; }

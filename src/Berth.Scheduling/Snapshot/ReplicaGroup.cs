@@ -19,13 +19,13 @@ public sealed class ReplicaGroup
         _replicas = [];
     }
 
-    /// <summary>An empty group at the same position, for a copy of the snapshot, with room for the source's replicas and counts.</summary>
+    /// <summary>A copy at the same position with the same replicas (shared: they never change) and its own lists.</summary>
     internal ReplicaGroup(ReplicaGroup source)
     {
         Index = source.Index;
         Info = source.Info;
         _countByNode = new Dictionary<int, int>(source._countByNode);
-        _replicas = new List<PlacedReplica>(source._replicas.Count);
+        _replicas = new List<PlacedReplica>(source._replicas);
     }
 
     /// <summary>The group's position in the snapshot.</summary>
@@ -50,9 +50,6 @@ public sealed class ReplicaGroup
     public int Count => _replicas.Count;
 
     internal void Add(PlacedReplica replica) => Insert(replica, -1);
-
-    /// <summary>Appends a copied replica; the counts were copied with the group.</summary>
-    internal void AddCopied(PlacedReplica replica) => _replicas.Add(replica);
 
     /// <summary>Adds at a list position (the end when -1).</summary>
     internal void Insert(PlacedReplica replica, int position)

@@ -104,7 +104,7 @@ public class ClusterSnapshotCloneTests
     }
 
     [Fact]
-    public void Remove_ReplicaOfOriginalOnClone_RemovesTheCloneCounterpart()
+    public void Remove_ReplicaPlacedBeforeTheCopy_RemovesItFromThatSnapshotOnly()
     {
         var original = ThreeNodes();
         var web = original.Compile(Web());
@@ -114,31 +114,48 @@ public class ClusterSnapshotCloneTests
         clone.Remove(placed);
 
         Assert.Empty(clone.ReplicasOn(2));
+        Assert.Equal(0, clone.Groups[0].Count);
         Assert.Equal(0, clone.Cpu.Requested(2));
         Assert.Equal(1000, clone.Gpus.Free(2, 0));
         Assert.Same(placed, original.Find(placed));
+        Assert.Equal(1, original.Groups[0].Count);
         Assert.Equal(1000, original.Cpu.Requested(2));
+        Assert.Equal(0, original.Gpus.Free(2, 0));
     }
 
     [Fact]
-    public void Find_ReplicaOfClone_ReturnsOwnObjectOrNullWhenGone()
+    public void Remove_ReplicaPlacedOnBothCopiesSeparately_MatchesItByName()
     {
         var original = ThreeNodes();
         var web = original.Compile(Web());
-        var placed = original.Place(web, 1, "web-0");
         var clone = original.Clone();
-        var counterpart = clone.Find(placed);
+        // A plan made on the copy, then applied to the original: two objects for one replica.
+        var planned = clone.Place(web, 1, "web-0");
+        var applied = original.Place(web, 1, "web-0");
 
-        Assert.NotNull(counterpart);
-        Assert.NotSame(placed, counterpart);
-        Assert.Same(placed, original.Find(counterpart));
-        Assert.Same(clone.Groups[0], counterpart.Group);
+        Assert.Same(applied, original.Find(planned));
+        Assert.Same(planned, clone.Find(applied));
+        original.Remove(planned);
 
-        original.Remove(counterpart);
+        Assert.Null(original.Find(planned));
+        Assert.Empty(original.ReplicasOn(1));
+        Assert.Equal(0, original.Cpu.Requested(1));
+        Assert.Same(planned, clone.Find(planned));
+        Assert.Throws<InvalidOperationException>(() => original.Remove(applied));
+    }
 
-        Assert.Null(original.Find(counterpart));
-        Assert.Same(counterpart, clone.Find(placed));
-        Assert.Throws<InvalidOperationException>(() => original.Remove(placed));
+    [Fact]
+    public void Find_ReplicaOnAnotherNodeOrNamespace_ReturnsNull()
+    {
+        var original = ThreeNodes();
+        var placed = original.Place(original.Compile(Web()), 0, "web-0");
+        var clone = original.Clone();
+        var elsewhere = clone.Place(clone.Compile(Workload("web").InNamespace("other")), 0, "web-0");
+        var otherNode = clone.Place(clone.Compile(Web()), 1, "web-0");
+
+        Assert.Null(original.Find(elsewhere));
+        Assert.Null(original.Find(otherNode));
+        Assert.Same(placed, clone.Find(placed));
     }
 
     [Fact]
@@ -173,8 +190,27 @@ public class ClusterSnapshotCloneTests
         Assert.NotNull(clone.Resource("example.com/fpga"));
         Assert.Null(original.Resource("example.com/fpga"));
         Assert.Equal(1, clone.Resource("example.com/fpga")!.Requested(0));
+        // The original adds another such column first, so the two copies number their added columns differently.
+        original.Place(original.Compile(Workload("asic").Requests(("example.com/asic", "1"))), 2, "asic-0");
         original.Place(odd, 1, "odd-1");
         Assert.Equal(0, clone.Resource("example.com/fpga")!.Requested(1));
+        Assert.Equal(1, original.Resource("example.com/fpga")!.Requested(1));
+    }
+
+    [Fact]
+    public void Compile_OnCopyWithAddedColumn_ReplicaServesTheOriginalToo()
+    {
+        var original = ThreeNodes();
+        var clone = original.Clone();
+        clone.Place(clone.Compile(Workload("odd").Requests(("example.com/fpga", "1"))), 0, "odd-0");
+
+        var again = clone.Compile(Workload("odd2").Requests(("cpu", "100m"), ("example.com/fpga", "1")));
+
+        using var scheduler = new Scheduler(BuiltInProfiles.Default with { PostFilters = [] });
+        Assert.Equal("NodeResourcesFit: Insufficient example.com/fpga", scheduler.WhyNot(original, again, 2));
+        Assert.Equal("NodeResourcesFit: Insufficient example.com/fpga", scheduler.WhyNot(clone, again, 2));
+        Assert.Equal(scheduler.Schedule(original, again).Diagnostics.Summary, scheduler.Schedule(clone, again).Diagnostics.Summary);
+        original.Place(again, 1, "odd2-0");
         Assert.Equal(1, original.Resource("example.com/fpga")!.Requested(1));
     }
 
