@@ -23,7 +23,7 @@ internal static class Program
           micro [BenchmarkDotNet arguments, e.g. --filter *]
           list
           scale [--nodes 5000] [--workloads 1000] [--replicas 100] [--concurrency 8] [--timeout 600]
-                [--store etcd://host:port | --etcd [--max-txn-ops N]] [--direct-nodes] [--heartbeat 5] [--spread-every 3] [--zones 3]
+                [--store etcd://host:port | --etcd [--max-txn-ops N]] [--direct-nodes] [--heartbeat 5] [--spread-every 3] [--zones 3] [--server-log]
         """;
 
     public static int Main(string[] args)

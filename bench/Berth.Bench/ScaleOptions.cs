@@ -7,7 +7,7 @@ internal sealed record ScaleOptions
 {
     /// <summary>The options' usage lines, for the bench's usage text.</summary>
     public const string Usage =
-        "scale [--nodes 5000] [--workloads 1000] [--replicas 100] [--concurrency 8] [--timeout 600] [--store etcd://host:port | --etcd [--max-txn-ops N]] [--direct-nodes] [--heartbeat 5] [--spread-every 3]";
+        "scale [--nodes 5000] [--workloads 1000] [--replicas 100] [--concurrency 8] [--timeout 600] [--store etcd://host:port | --etcd [--max-txn-ops N]] [--direct-nodes] [--heartbeat 5] [--spread-every 3] [--zones 3] [--server-log]";
 
     /// <summary>Simulated nodes.</summary>
     public int Nodes { get; init; } = 5000;
@@ -30,8 +30,19 @@ internal sealed record ScaleOptions
     /// <summary><c>--etcd</c>: start a throwaway etcd for the run.</summary>
     public bool StartEtcd { get; init; }
 
-    /// <summary><c>--max-txn-ops</c> for the throwaway etcd; 0 keeps etcd's default of 128.</summary>
+    /// <summary><c>--max-txn-ops</c> for the throwaway etcd; 0 (not given): <see cref="NeededTxnOps"/>.</summary>
     public int EtcdMaxTxnOps { get; init; }
+
+    /// <summary>
+    /// The <c>--max-txn-ops</c> the throwaway etcd gets when none is given: at least 1024, and 4 per replica of a
+    /// workload plus a margin. The placer commits a workload's whole plan in one transaction with about four compares
+    /// (workload, node, allocation guard, own key, event key) or writes (assignment, event, guard) per replica, so
+    /// etcd's default of 128 refuses any workload of more than about 30 replicas.
+    /// </summary>
+    public int NeededTxnOps => Math.Max(1024, 4 * Replicas + 64);
+
+    /// <summary>The <c>--max-txn-ops</c> the throwaway etcd runs with.</summary>
+    public int EffectiveTxnOps => EtcdMaxTxnOps > 0 ? EtcdMaxTxnOps : NeededTxnOps;
 
     /// <summary><c>--direct-nodes</c>: register the nodes through the server's NodeManager instead of hollow gRPC nodes.</summary>
     public bool DirectNodes { get; init; }
@@ -44,6 +55,9 @@ internal sealed record ScaleOptions
 
     /// <summary>Zones the nodes are spread over, round-robin.</summary>
     public int Zones { get; init; } = 3;
+
+    /// <summary><c>--server-log</c>: the server's warnings and errors go to stderr (otherwise its logging is off, as in control-plane).</summary>
+    public bool ServerLog { get; init; }
 
     /// <summary>Reads <c>scale</c>'s arguments.</summary>
     /// <exception cref="ArgumentException">An argument is unknown or its value out of range; the message names it.</exception>
@@ -68,6 +82,7 @@ internal sealed record ScaleOptions
                 "--heartbeat" => options with { Heartbeat = TimeSpan.FromSeconds(Positive(name, Value())) },
                 "--spread-every" => options with { SpreadEvery = NonNegative(name, Value()) },
                 "--zones" => options with { Zones = Positive(name, Value()) },
+                "--server-log" => options with { ServerLog = true },
                 _ => throw new ArgumentException($"unknown scale option '{name}'"),
             };
         }

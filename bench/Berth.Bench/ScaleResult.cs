@@ -24,7 +24,7 @@ namespace Berth.Bench;
 /// <param name="ManagedMB">Peak managed heap of this process sampled in the window, in MiB.</param>
 /// <param name="EtcdCpuSeconds">CPU time of the throwaway etcd in the window; 0 otherwise.</param>
 /// <param name="EtcdVersion">The throwaway etcd's version line; empty otherwise.</param>
-/// <param name="EtcdMaxTxnOps">The throwaway etcd's <c>--max-txn-ops</c> (128 when not given); 0 when no etcd was started.</param>
+/// <param name="EtcdMaxTxnOps">The throwaway etcd's <c>--max-txn-ops</c>; 0 when no etcd was started.</param>
 internal sealed record ScaleResult(
     [property: JsonPropertyName("mode")] string Mode,
     [property: JsonPropertyName("store")] string Store,

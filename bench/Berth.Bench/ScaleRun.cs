@@ -47,9 +47,9 @@ internal static class ScaleRun
             string? store = options.Store;
             if (options.StartEtcd)
             {
-                etcd = await ThrowawayEtcd.StartAsync(options.EtcdMaxTxnOps);
+                etcd = await ThrowawayEtcd.StartAsync(options.EffectiveTxnOps);
                 store = etcd.StoreAddress;
-                Progress($"etcd: {etcd.Version} on {store}, --max-txn-ops {(options.EtcdMaxTxnOps > 0 ? options.EtcdMaxTxnOps.ToString(CultureInfo.InvariantCulture) : "128 (default)")}");
+                Progress($"etcd: {etcd.Version} on {store}, --max-txn-ops {options.EffectiveTxnOps}");
             }
             var serverOptions = new ServerOptions
             {
@@ -64,7 +64,15 @@ internal static class ScaleRun
                     : new NodeManagerOptions { HeartbeatGrace = TimeSpan.FromSeconds(60), LostGrace = TimeSpan.FromSeconds(60) },
             };
             var serverStart = Stopwatch.StartNew();
-            await using var host = await ServerHost.StartAsync(serverOptions, logging => logging.ClearProviders());
+            await using var host = await ServerHost.StartAsync(serverOptions, logging =>
+            {
+                logging.ClearProviders();
+                if (options.ServerLog)
+                {
+                    // stderr only: stdout carries the one JSON line.
+                    logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+                }
+            });
             using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromMinutes(5) };
             using var stop = new CancellationTokenSource();
             HollowNodes? hollow = null;
@@ -196,7 +204,7 @@ internal static class ScaleRun
             Math.Round(peakManaged / (1024 * 1024), 1),
             Math.Round(etcdCpu.TotalSeconds, 1),
             etcd?.Version ?? "",
-            etcd is null ? 0 : options.EtcdMaxTxnOps > 0 ? options.EtcdMaxTxnOps : 128);
+            etcd is null ? 0 : options.EffectiveTxnOps);
     }
 
     private static AgentOptions HollowOptions(Uri server, TimeSpan heartbeat) => new()
