@@ -158,7 +158,8 @@ internal static class ScaleRun
                 nextProgress += ProgressEvery;
                 int placedNow = counter.Placed;
                 Progress($"{clock.Elapsed.TotalSeconds,6:F0} s: {placedNow}/{total} placed ({placedNow / clock.Elapsed.TotalSeconds:F0}/s)"
-                    + (hollow is null ? "" : $", {hollow.HeartbeatsSent - heartbeatsBefore} heartbeats, {hollow.ReportsSent - reportsBefore} Running reports"));
+                    + (hollow is null ? "" : $", {hollow.HeartbeatsSent - heartbeatsBefore} heartbeats, {hollow.ReportsSent - reportsBefore} Running reports")
+                    + $"; thread pool {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued");
             }
         }
         bool complete = counter.Done.IsCompleted;
@@ -259,7 +260,8 @@ internal static class ScaleRun
             {
                 nextProgress += ProgressEvery;
                 Progress($"{since.Elapsed.TotalSeconds,6:F0} s: {nodes.Kvs.Count} nodes registered, {ready} Ready"
-                    + (hollow is null ? "" : $" ({hollow.RegisteredCount} accepted by the server)"));
+                    + (hollow is null ? "" : $" ({hollow.RegisteredCount} accepted by the server)")
+                    + $"; thread pool {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued");
             }
             await Task.Delay(1000);
         }
