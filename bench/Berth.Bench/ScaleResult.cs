@@ -13,7 +13,7 @@ namespace Berth.Bench;
 /// <param name="Complete">True when every replica was placed before the timeout.</param>
 /// <param name="Seconds">From the first apply to the last placement seen (or to the timeout).</param>
 /// <param name="PlacementsPerSecond"><see cref="Placed"/> / <see cref="Seconds"/>.</param>
-/// <param name="ApplySeconds">From the first apply request until every apply request was answered.</param>
+/// <param name="ApplySeconds">From the first apply request until every apply request was answered; -1 when they were not all answered by the end.</param>
 /// <param name="FirstPlacementSeconds">From the first apply to the first placement seen; -1 when none.</param>
 /// <param name="NodesReadySeconds">From the server's start until every node was registered and Ready.</param>
 /// <param name="StoreTxns">Write transactions the server committed in the measured window (heartbeats and status reports included).</param>
