@@ -13,7 +13,6 @@ namespace Berth.Server.State;
 internal sealed class SnapshotMirror
 {
     private readonly Dictionary<string, PlacedReplica> _placed = new(StringComparer.Ordinal);
-    private readonly Dictionary<PlacedReplica, string> _keyOf = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<WorkloadKey, (long ModRevision, ReplicaInfo Info)> _compiled = [];
     private readonly Dictionary<WorkloadKey, int> _placedPerWorkload = [];
 
@@ -45,7 +44,6 @@ internal sealed class SnapshotMirror
         Generation = generation;
         Sequence = sequence;
         _placed.Clear();
-        _keyOf.Clear();
         _compiled.Clear();
         _placedPerWorkload.Clear();
     }
@@ -99,7 +97,6 @@ internal sealed class SnapshotMirror
         Remove(key);
         var placed = Snapshot.Place(info, node, ClusterState.ReplicaName(workload, replica), devices: devices is { Count: > 0 } ? devices : null);
         _placed[key] = placed;
-        _keyOf[placed] = key;
         _placedPerWorkload[workload] = _placedPerWorkload.GetValueOrDefault(workload) + 1;
         return placed;
     }
@@ -111,7 +108,6 @@ internal sealed class SnapshotMirror
         {
             return;
         }
-        _keyOf.Remove(placed);
         Snapshot.Remove(placed);
         if (KeyLayout.TryParseAssignment(key, out var workload, out _))
         {
@@ -151,7 +147,19 @@ internal sealed class SnapshotMirror
     public PlacedReplica? Placed(string key) => _placed.GetValueOrDefault(key);
 
     /// <summary>The assignment key a placed replica stands for (e.g. a preemption victim), or null.</summary>
-    public string? KeyOf(PlacedReplica replica) => _keyOf.GetValueOrDefault(replica);
+    /// <remarks>A search, not an index: only preemption asks, and an identity-keyed index cost more on every placement
+    /// (a first identity hash of each replica object) than all the searches do.</remarks>
+    public string? KeyOf(PlacedReplica replica)
+    {
+        foreach (var (key, placed) in _placed)
+        {
+            if (ReferenceEquals(placed, replica))
+            {
+                return key;
+            }
+        }
+        return null;
+    }
 
     /// <summary>The node's record mod revision in this generation, by name; 0 when the node is not in it.</summary>
     public long NodeModRevision(string node)
