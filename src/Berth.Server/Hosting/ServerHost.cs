@@ -149,8 +149,10 @@ public sealed class ServerHost : IAsyncDisposable
             // etcd refuses a transaction of more than --max-txn-ops (128 by default) compares or operations; the embedded
             // store has no such limit, so a group commit there takes far more at once.
             var placer = options.UsesEtcd ? options.Placer : options.Placer with { MaxOperationsPerTransaction = EmbeddedStoreOperationsPerTransaction };
+            // Planners already work side by side, one workload each; a planner's own threads would only spin while
+            // the others wait for a core.
             services.AddSingleton(sp => new WorkloadPlacer(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), placer,
-                cache: sp.GetRequiredService<ClusterCache>()));
+                new Berth.Scheduling.Framework.SchedulerOptions(1), sp.GetRequiredService<ClusterCache>()));
             services.AddSingleton(sp => new Retries.RetryEngine(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Retries));
             services.AddSingleton(sp => new WorkloadWriter(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton(sp => new ClusterQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
