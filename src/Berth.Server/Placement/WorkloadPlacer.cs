@@ -106,8 +106,8 @@ public sealed class WorkloadPlacer : IDisposable
         {
             gone[key.ToString()] = key;
         }
-        var summaries = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.ReconciliationPrefix), cancellationToken: cancellationToken).ConfigureAwait(false);
-        foreach (var kv in summaries.Kvs)
+        var summaries = await _store.TxnAsync([], [TxnOp.Get(KeyLayout.BookkeepingRanges[0]), TxnOp.Get(KeyLayout.BookkeepingRanges[1])], [], cancellationToken).ConfigureAwait(false);
+        foreach (var kv in summaries.Responses.SelectMany(r => r.Kvs))
         {
             if (KeyLayout.TryParseUnschedulable(kv.Key, out var key, out _) && !known.Contains(key))
             {

@@ -118,10 +118,11 @@ public sealed class Reconciler
         var read = await _store.TxnAsync(
             [],
             cached
-                ? [TxnOp.Get(KeyRange.Prefix(KeyLayout.RetriesPrefix)), TxnOp.Get(KeyRange.Prefix(KeyLayout.ReconciliationPrefix))]
+                ? [TxnOp.Get(KeyRange.Prefix(KeyLayout.RetriesPrefix)), TxnOp.Get(KeyLayout.BookkeepingRanges[0]), TxnOp.Get(KeyLayout.BookkeepingRanges[1])]
                 : [
                     TxnOp.Get(KeyRange.Prefix(KeyLayout.RetriesPrefix)),
-                    TxnOp.Get(KeyRange.Prefix(KeyLayout.ReconciliationPrefix)),
+                    TxnOp.Get(KeyLayout.BookkeepingRanges[0]),
+                    TxnOp.Get(KeyLayout.BookkeepingRanges[1]),
                     TxnOp.Get(KeyRange.Prefix(KeyLayout.WorkloadsPrefix)),
                     TxnOp.Get(KeyRange.Prefix(KeyLayout.AssignmentsPrefix)),
                 ],
@@ -143,14 +144,14 @@ public sealed class Reconciler
         }
         else
         {
-            foreach (var kv in read.Responses[2].Kvs)
+            foreach (var kv in read.Responses[3].Kvs)
             {
                 if (KeyLayout.TryParseWorkload(kv.Key, out var key))
                 {
                     specs.Add((key, StateSerializer.Read<WorkloadSpec>(kv)));
                 }
             }
-            foreach (var kv in read.Responses[3].Kvs)
+            foreach (var kv in read.Responses[4].Kvs)
             {
                 if (KeyLayout.TryParseAssignment(kv.Key, out var key, out _))
                 {
@@ -184,7 +185,7 @@ public sealed class Reconciler
                 Left(key);
             }
         }
-        foreach (var kv in read.Responses[1].Kvs)
+        foreach (var kv in read.Responses[1].Kvs.Concat(read.Responses[2].Kvs))
         {
             if (KeyLayout.TryParseUnschedulable(kv.Key, out var key, out _) || KeyLayout.TryParseRollout(kv.Key, out key) || KeyLayout.TryParseReleased(kv.Key, out key, out _))
             {

@@ -77,7 +77,8 @@ public sealed class ClusterCache
                 TxnOp.Get(KeyRange.Prefix(KeyLayout.WorkloadsPrefix)),
                 TxnOp.Get(KeyRange.Prefix(KeyLayout.AssignmentsPrefix)),
                 TxnOp.Get(KeyRange.Prefix(KeyLayout.AllocationsPrefix)),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.ReconciliationPrefix)),
+                TxnOp.Get(KeyLayout.BookkeepingRanges[0]),
+                TxnOp.Get(KeyLayout.BookkeepingRanges[1]),
             ],
             [],
             cancellationToken).ConfigureAwait(false);
