@@ -161,7 +161,10 @@ public sealed class ServerHost : IAsyncDisposable
                 sp.GetRequiredService<Retries.RetryEngine>(),
                 sp.GetRequiredService<ControlLoopSignal>(),
                 sp.GetRequiredService<WorkloadHistory>(),
-                sp.GetRequiredService<NodeInventory>()));
+                sp.GetRequiredService<NodeInventory>(),
+                sp.GetRequiredService<HeartbeatBatcher>()));
+            // Heartbeats of many nodes share store transactions (group commit); disposed with the host, after the API.
+            services.AddSingleton(sp => new HeartbeatBatcher(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<NodeManager>()));
             services.AddSingleton(new ReplicaLogs(options.LogLinesPerReplica));
             services.AddSingleton<BoundAddresses>();
             services.AddGrpc();
