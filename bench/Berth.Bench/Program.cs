@@ -8,7 +8,8 @@ namespace Berth.Bench;
 /// Entry point: <c>throughput --scenario NAME [--nodes N] [--pods M] [--init K] [--parallelism P] [--no-warmup]</c>,
 /// <c>memory [--nodes N] [--pods M] [--parallelism P]</c>,
 /// <c>control-plane [--nodes N] [--workloads W] [--replicas R] [--runs K] [--apply-each] [--no-warmup]</c>,
-/// <c>micro [BenchmarkDotNet arguments]</c>, <c>list</c>.
+/// <c>micro [BenchmarkDotNet arguments]</c>, <c>list</c>,
+/// <c>scale [--nodes N] [--workloads W] [--replicas R] [--store etcd://… | --etcd] [--direct-nodes] ...</c> (<see cref="ScaleOptions.Usage"/>).
 /// Human progress goes to stderr; throughput, memory and control-plane print exactly one JSON line, last, on stdout.
 /// </summary>
 internal static class Program
@@ -21,6 +22,8 @@ internal static class Program
           control-plane [--nodes 100] [--workloads 50] [--replicas 20] [--runs 5] [--apply-each] [--no-warmup]
           micro [BenchmarkDotNet arguments, e.g. --filter *]
           list
+          scale [--nodes 5000] [--workloads 1000] [--replicas 100] [--concurrency 8] [--timeout 600]
+                [--store etcd://host:port | --etcd [--max-txn-ops N]] [--direct-nodes] [--heartbeat 5] [--spread-every 3] [--zones 3] [--server-log]
         """;
 
     public static int Main(string[] args)
@@ -39,6 +42,7 @@ internal static class Program
                 "control-plane" => ControlPlane(args[1..]),
                 "micro" => Micro(args[1..]),
                 "list" => List(),
+                "scale" => Scale(args[1..]),
                 _ => Fail($"unknown mode '{args[0]}'"),
             };
         }
@@ -115,12 +119,26 @@ internal static class Program
         return 0;
     }
 
+    private static int Scale(string[] args)
+    {
+        var options = ScaleOptions.Parse(args);
+        Console.Error.WriteLine($"machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}, "
+            + $"server GC {System.Runtime.GCSettings.IsServerGC}; {options.Nodes} {(options.DirectNodes ? "direct" : "hollow")} nodes, "
+            + $"{options.Workloads} workloads x {options.Replicas} replicas, {options.Concurrency} applies in flight, "
+            + $"store {(options.StartEtcd ? "throwaway etcd" : options.Store ?? "embedded")}");
+        var result = ScaleRun.RunAsync(options).GetAwaiter().GetResult();
+        Console.Out.WriteLine(JsonSerializer.Serialize(result));
+        return result.Complete ? 0 : 1;
+    }
+
     private static double Median(double[] sorted) =>
         sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 
     private static int Micro(string[] args)
     {
         BenchmarkSwitcher.FromTypes([typeof(SchedulingBenchmarks)]).Run(args);
+        BenchmarkSwitcher.FromTypes([typeof(ClusterSnapshotCloneBenchmarks)]).Run(args);
+        BenchmarkSwitcher.FromTypes([typeof(WhyNotBenchmarks)]).Run(args);
         return 0;
     }
 
