@@ -210,4 +210,34 @@ public sealed class AgentFailoverTests : IAsyncLifetime
         await _stop.CancelAsync();
         await run.WaitAsync(Eventually.Limit);
     }
+
+    [Fact]
+    public async Task HollowNodes_ServerStops_TheNextServerLearnsTheHeldReplicaRunning()
+    {
+        var first = await StartServerAsync();
+        var second = await StartServerAsync();
+        await ApplyAsync(first);
+        await ApplyAsync(second);
+        using var nodes = new HollowNodes(Options(first.Address, second.Address) with { NodeName = "hollow" }, 1);
+        var run = nodes.RunAsync(_stop.Token);
+        await Eventually.WaitAsync(async () => await AssignmentAsync(first) is { State: "Running" } && nodes.InventoryCount == 1, "the replica to be held on the first server");
+        using (var channel = AgentLoop.OpenChannel(second.GrpcAddress))
+        {
+            var registration = new RegisterRequest { Name = "hollow-0000" };
+            registration.Allocatable.Add(new Dictionary<string, string>(nodes.Capacity));
+            await new AgentService.AgentServiceClient(channel).RegisterAsync(registration);
+        }
+        await Eventually.WaitAsync(async () => await AssignmentAsync(second) is { Node: "hollow-0000", State: "Pending" }, "the second server to place the replica");
+        long reports = nodes.ReportsSent;
+
+        await first.StopAsync();
+
+        await Eventually.WaitAsync(
+            async () => nodes.RegisteredWith(second.Address) == 1 && await AssignmentAsync(second) is { State: "Running" },
+            "the node to move to the second server and report its replica Running there");
+        Assert.Equal(1, nodes.InventoryCount);
+        Assert.Equal(reports + 1, nodes.ReportsSent);
+        await _stop.CancelAsync();
+        await run.WaitAsync(Eventually.Limit);
+    }
 }

@@ -186,9 +186,11 @@ public sealed class HollowNodes : IDisposable
                 rotation.Joined();
                 node.Attach(client, session);
                 using var call = client.WatchAssignments(new WatchAssignmentsRequest { Node = node.Name }, cancellationToken: session.Token);
+                bool first = true;
                 await foreach (var set in call.ResponseStream.ReadAllAsync(session.Token).ConfigureAwait(false))
                 {
-                    await ApplyAsync(node, set, client, session.Token).ConfigureAwait(false);
+                    await ApplyAsync(node, set, client, first, session.Token).ConfigureAwait(false);
+                    first = false;
                 }
                 throw new RpcException(new Status(StatusCode.Unavailable, AgentMessages.StreamEnded));
             }
@@ -245,18 +247,32 @@ public sealed class HollowNodes : IDisposable
     }
 
     // Acknowledges what is new in the set as Running and forgets what left it. A report the server does not answer
-    // stays unacknowledged and is sent again with a later set (the server re-sends sets periodically).
-    private async Task ApplyAsync(Node node, AssignmentSet set, AgentService.AgentServiceClient client, CancellationToken ct)
+    // stays unacknowledged and is sent again with a later set (the server re-sends sets periodically). The first set of
+    // a session also re-reports what the node holds but the server still calls Pending: after a failover, the new
+    // server may not have seen the first report (a repeat is answered AlreadyRunning).
+    private async Task ApplyAsync(Node node, AssignmentSet set, AgentService.AgentServiceClient client, bool firstOfSession, CancellationToken ct)
     {
         var wanted = new Dictionary<(string Workload, int Replica), long>();
+        var pending = new List<KeyValuePair<(string Workload, int Replica), long>>();
         foreach (var replica in AgentLoop.ToDesired(set))
         {
             if (replica.State is DesiredReplicaState.Pending or DesiredReplicaState.Running)
             {
                 wanted[(replica.Workload, replica.Replica)] = replica.WorkloadRevision;
             }
+            if (firstOfSession && replica.State == DesiredReplicaState.Pending)
+            {
+                pending.Add(KeyValuePair.Create((replica.Workload, replica.Replica), replica.WorkloadRevision));
+            }
         }
         var missing = node.Keep(wanted);
+        foreach (var entry in pending)
+        {
+            if (!missing.Contains(entry))
+            {
+                missing.Add(entry);
+            }
+        }
         foreach (var (key, revision) in missing)
         {
             var report = new StatusReport { Node = node.Name, Workload = key.Workload, Replica = key.Replica, State = ReplicaState.Running, WorkloadRevision = revision };

@@ -1,11 +1,9 @@
-using System.Threading.Channels;
 using Berth.Core.Resources;
 using Berth.Server.Api;
 using Berth.Server.Hosting;
 using Berth.Server.Logs;
 using Berth.Server.Nodes;
 using Berth.Server.State;
-using Berth.Store;
 using Berth.Protocol.Agent.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
@@ -18,15 +16,16 @@ namespace Berth.Server.Agents;
 /// NOT_FOUND (register first), INVALID_ARGUMENT or ABORTED (concurrent writes won, call again).
 /// </summary>
 /// <remarks>
-/// WatchAssignments sends the node's whole assignment set at once, then again whenever a key under
-/// <c>/assignments/</c> or <c>/workloads/</c> changes and the node's set is not the one last sent, and in any case
-/// every <see cref="ServerOptions.AssignmentResendInterval"/>, so an agent that missed a message (or a store watch that
-/// ended) heals without reconnecting. The stream ends when the agent goes away or the server stops.
+/// WatchAssignments sends the node's whole assignment set at once, then again whenever the server's
+/// <see cref="NodeAssignmentIndex"/> says this node's set may have changed and it is not the one last sent, and in any
+/// case every <see cref="ServerOptions.AssignmentResendInterval"/>, so an agent that missed a message heals without
+/// reconnecting. Sets come from the index's memory, not from the store, and a change wakes only the streams of the
+/// nodes it concerns. The stream ends when the agent goes away or the server stops.
 /// </remarks>
 internal sealed class AgentGrpcService(
     AgentOperations operations,
     ReplicaLogs logs,
-    IKeyValueStore store,
+    NodeAssignmentIndex index,
     ServerOptions options,
     TimeProvider time,
     IHostApplicationLifetime lifetime) : AgentService.AgentServiceBase
@@ -126,25 +125,25 @@ internal sealed class AgentGrpcService(
         // Stopping the server must end open streams, or graceful shutdown would wait its whole timeout for them.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         var ct = stop.Token;
-        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        var current = await CallAsync(() => operations.AssignmentsAsync(request.Node, ct)).ConfigureAwait(false);
-        // Watching from the revision just read means no change between the read and the watch is missed.
-        var watches = new[]
-        {
-            PumpAsync(KeyLayout.AssignmentsPrefix, current.Revision + 1, changed.Writer, ct),
-            PumpAsync(KeyLayout.WorkloadsPrefix, current.Revision + 1, changed.Writer, ct),
-        };
         try
         {
-            var sent = ToMessage(current);
+            await CallAsync(async () =>
+            {
+                await operations.EnsureRegisteredAsync(request.Node, ct).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+            await index.WaitReadyAsync(ct).ConfigureAwait(false);
+            // The version is read before the set: a change made while the set is built moves it again and wakes the loop.
+            long version = index.Version(request.Node);
+            var sent = ToMessage(await index.SetAsync(request.Node, ct).ConfigureAwait(false));
             await responseStream.WriteAsync(sent, ct).ConfigureAwait(false);
             var lastSend = time.GetUtcNow();
             while (true)
             {
                 var wait = options.AssignmentResendInterval - (time.GetUtcNow() - lastSend);
-                await WaitAsync(changed.Reader, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, ct).ConfigureAwait(false);
-                current = await CallAsync(() => operations.AssignmentsAsync(request.Node, ct)).ConfigureAwait(false);
-                var next = ToMessage(current);
+                await index.WaitForChangeAsync(request.Node, version, wait, time, ct).ConfigureAwait(false);
+                version = index.Version(request.Node);
+                var next = ToMessage(await index.SetAsync(request.Node, ct).ConfigureAwait(false));
                 bool resendDue = time.GetUtcNow() - lastSend >= options.AssignmentResendInterval;
                 if (resendDue || !next.Assignments.Equals(sent.Assignments))
                 {
@@ -157,46 +156,6 @@ internal sealed class AgentGrpcService(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // The agent went away or the server is stopping: the stream simply ends.
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(watches).ConfigureAwait(false);
-        }
-    }
-
-    // Turns store changes under prefix into one pending wake-up; the periodic resend covers a watch that fails.
-    private async Task PumpAsync(string prefix, long fromRevision, ChannelWriter<bool> changed, CancellationToken ct)
-    {
-        try
-        {
-            // Compacted history: the wake-up re-reads the whole set (the re-list), and the watch goes on from now.
-            await foreach (var _ in ResumingWatch.WatchPrefixAsync(store, prefix, fromRevision, _ => changed.TryWrite(true), ct).ConfigureAwait(false))
-            {
-                changed.TryWrite(true);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or StoreException)
-        {
-            // Cancelled with the stream, or the store failed: resends keep the agent current.
-        }
-    }
-
-    private static async Task WaitAsync(ChannelReader<bool> changed, TimeSpan timeout, TimeProvider time, CancellationToken ct)
-    {
-        if (changed.TryRead(out _))
-        {
-            return;
-        }
-        using var timeoutSource = new CancellationTokenSource(timeout, time);
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutSource.Token);
-        try
-        {
-            await changed.ReadAsync(timer.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The resend interval passed without a change.
         }
     }
 

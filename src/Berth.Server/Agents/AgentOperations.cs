@@ -16,12 +16,13 @@ namespace Berth.Server.Agents;
 /// <remarks>
 /// <list type="table">
 /// <item><term><see cref="RegisterAsync"/></term><description><see cref="NodeManager.RegisterAsync"/>, then wakes the control loop (a new node may fit pending replicas).</description></item>
-/// <item><term><see cref="HeartbeatAsync(string, CancellationToken)"/></term><description><see cref="NodeManager.HeartbeatAsync"/>; an unknown node is <see cref="AgentFault.UnknownNode"/>. With an inventory, it is kept in <see cref="NodeInventory"/> for the reconciler's Running/Missing check.</description></item>
+/// <item><term><see cref="HeartbeatAsync(string, CancellationToken)"/></term><description><see cref="NodeManager.HeartbeatAsync"/>, batched with other nodes' beats by the <see cref="HeartbeatBatcher"/> when there is one; an unknown node is <see cref="AgentFault.UnknownNode"/>. With an inventory, it is kept in <see cref="NodeInventory"/> for the reconciler's Running/Missing check.</description></item>
 /// <item><term><see cref="AssignmentsAsync"/></term><description>The node's assignments with the workload spec and revision each was placed with (<see cref="WorkloadHistory"/>), read in one transaction.</description></item>
 /// <item><term><see cref="ReportAsync"/></term><description>Running turns a Pending assignment Running (compared on its mod revision, with a <see cref="ClusterEventType.ReplicaRunning"/> event); Exited goes to <see cref="RetryEngine.ReportExitAsync"/>. Reports about replicas that are gone, moved to another node or of another workload revision are answered with an outcome saying so and write nothing.</description></item>
 /// </list>
 /// </remarks>
 /// <param name="inventory">Where heartbeats' inventories are kept for the reconciler; null keeps none.</param>
+/// <param name="heartbeats">Records heartbeats in batches (group commit); null records each beat alone through <paramref name="nodes"/>.</param>
 public sealed class AgentOperations(
     IKeyValueStore store,
     NodeManager nodes,
@@ -29,7 +30,8 @@ public sealed class AgentOperations(
     RetryEngine retries,
     ControlLoopSignal signal,
     WorkloadHistory history,
-    NodeInventory? inventory = null)
+    NodeInventory? inventory = null,
+    HeartbeatBatcher? heartbeats = null)
 {
     /// <summary>How often a Running report re-reads and retries after a concurrent write.</summary>
     public const int MaxAttempts = 5;
@@ -70,7 +72,9 @@ public sealed class AgentOperations(
         HeartbeatOutcome outcome;
         try
         {
-            outcome = await nodes.HeartbeatAsync(node, cancellationToken).ConfigureAwait(false);
+            outcome = heartbeats is null
+                ? await nodes.HeartbeatAsync(node, cancellationToken).ConfigureAwait(false)
+                : await heartbeats.HeartbeatAsync(node, cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException e)
         {

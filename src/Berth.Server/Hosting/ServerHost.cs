@@ -171,7 +171,10 @@ public sealed class ServerHost : IAsyncDisposable
                 sp.GetRequiredService<Retries.RetryEngine>(),
                 sp.GetRequiredService<ControlLoopSignal>(),
                 sp.GetRequiredService<WorkloadHistory>(),
-                sp.GetRequiredService<NodeInventory>()));
+                sp.GetRequiredService<NodeInventory>(),
+                sp.GetRequiredService<HeartbeatBatcher>()));
+            // Heartbeats of many nodes share store transactions (group commit); disposed with the host, after the API.
+            services.AddSingleton(sp => new HeartbeatBatcher(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<NodeManager>()));
             services.AddSingleton(new ReplicaLogs(options.LogLinesPerReplica));
             services.AddSingleton<BoundAddresses>();
             services.AddGrpc();
@@ -182,6 +185,10 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddGrpc().AddServiceOptions<Api.Grpc.BerthGrpcService>(grpc => grpc.MaxReceiveMessageSize = (int)Math.Min(options.MaxRequestBodyBytes, int.MaxValue));
             services.AddSingleton<ControlLoopService>();
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
+            // Every server (leader or not) keeps the assignments by node in memory for the agents' WatchAssignments streams.
+            services.AddSingleton(sp => new NodeAssignmentIndex(
+                sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<WorkloadHistory>(), sp.GetRequiredService<ILogger<NodeAssignmentIndex>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentIndex>());
 
             app = builder.Build();
             // Routing first, so request metrics are labelled by route pattern rather than by raw path.

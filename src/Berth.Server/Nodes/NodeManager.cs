@@ -50,6 +50,9 @@ public sealed class NodeManager
     /// <summary>The options in force.</summary>
     public NodeManagerOptions Options => _options;
 
+    /// <summary>The clock heartbeats and checks are judged by.</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>
     /// Creates or replaces <c>/nodes/{name}</c> from <paramref name="spec"/>, Ready, with a
     /// <see cref="ClusterEventType.NodeRegistered"/> event; registration counts as a heartbeat. Re-registering keeps the

@@ -30,6 +30,21 @@ public sealed record NodeManagerOptions
     /// </summary>
     public int MaxAttempts { get; init; } = 5;
 
+    /// <summary>
+    /// <c>Nodes:HeartbeatBatchWindow</c>: how long the first heartbeat of a batch waits for others to share its store
+    /// transaction (<see cref="HeartbeatBatcher"/>). Default 100 ms: at 5,000 nodes beating every 2 s a window holds
+    /// 250 beats, so batches fill to <see cref="HeartbeatBatchSize"/>; a beat is recorded at most this much later, far
+    /// inside <see cref="HeartbeatGrace"/>.
+    /// </summary>
+    public TimeSpan HeartbeatBatchWindow { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// <c>Nodes:HeartbeatBatchSize</c>: most nodes whose heartbeats share one transaction, 1 to
+    /// <see cref="HeartbeatBatcher.MaxBatchSize"/> (64: two reads per node stay within etcd's default 128 operations
+    /// per transaction). Default 64.
+    /// </summary>
+    public int HeartbeatBatchSize { get; init; } = HeartbeatBatcher.MaxBatchSize;
+
     /// <summary>Throws when a value is out of range; the message names the config key.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public void Validate()
@@ -45,6 +60,14 @@ public sealed record NodeManagerOptions
         if (CheckInterval <= TimeSpan.Zero || CheckInterval >= HeartbeatGrace || CheckInterval >= LostGrace)
         {
             throw new ArgumentException(NodeMessages.CheckIntervalOutOfRange(SectionName + ":" + nameof(CheckInterval), CheckInterval, HeartbeatGrace, LostGrace));
+        }
+        if (HeartbeatBatchWindow <= TimeSpan.Zero || HeartbeatBatchWindow >= HeartbeatGrace)
+        {
+            throw new ArgumentException(NodeMessages.BatchWindowOutOfRange(SectionName + ":" + nameof(HeartbeatBatchWindow), HeartbeatBatchWindow, HeartbeatGrace));
+        }
+        if (HeartbeatBatchSize is < 1 or > HeartbeatBatcher.MaxBatchSize)
+        {
+            throw new ArgumentException(NodeMessages.BatchSizeOutOfRange(SectionName + ":" + nameof(HeartbeatBatchSize), HeartbeatBatchSize, HeartbeatBatcher.MaxBatchSize));
         }
         if (MaxAttempts < 1)
         {

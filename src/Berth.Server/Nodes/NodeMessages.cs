@@ -49,4 +49,12 @@ public static class NodeMessages
     public static string ReleasedDrain(string replica, string node) => $"replica {replica} released from node {node}: the node is being drained; it will be placed elsewhere";
 
     private static string Seconds(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.#} s");
+
+    /// <summary>A heartbeat batch window not above zero or not below the heartbeat grace.</summary>
+    public static string BatchWindowOutOfRange(string key, TimeSpan value, TimeSpan heartbeatGrace) =>
+        $"{key} is {value}; it must be above zero and well below the heartbeat grace ({heartbeatGrace}), e.g. 00:00:00.100";
+
+    /// <summary>A heartbeat batch size out of range.</summary>
+    public static string BatchSizeOutOfRange(string key, int value, int max) =>
+        $"{key} is {value}; it must be between 1 and {max} (two reads per node keep a batch within etcd's 128 operations per transaction)";
 }
