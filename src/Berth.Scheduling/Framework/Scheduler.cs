@@ -504,13 +504,15 @@ public sealed class Scheduler : IDisposable
             {
                 node -= n;
             }
-            for (int i = 0; i < candidates.Length; i++)
+            // Two plain runs (up to the last node, then from node 0) keep the loop as tight as without a rotation.
+            int beforeWrap = Math.Min(candidates.Length, n - node);
+            for (int i = 0; i < beforeWrap; i++)
             {
-                candidates[i] = node;
-                if (++node == n)
-                {
-                    node = 0;
-                }
+                candidates[i] = node + i;
+            }
+            for (int i = beforeWrap; i < candidates.Length; i++)
+            {
+                candidates[i] = i - beforeWrap;
             }
             count = candidates.Length;
         }

@@ -97,7 +97,7 @@ public sealed class Simulator
         var evaluated = d.NodesEvaluated.ToString(CultureInfo.InvariantCulture);
         // percentageOfNodesToScore stopped the search early: say so, or "of 500" reads as the cluster's size.
         var sampled = d.NodesInCluster is { } all
-            ? $" looked at (of {all.ToString(CultureInfo.InvariantCulture)} nodes: percentageOfNodesToScore)"
+            ? $" (looked at {evaluated} of {all.ToString(CultureInfo.InvariantCulture)} nodes: percentageOfNodesToScore)"
             : "";
         if (d.FeasibleNodes == 1)
         {

@@ -2,6 +2,7 @@ using Berth.Core.Specs;
 using Berth.Scheduling.Framework;
 using Berth.Scheduling.Plugins;
 using Berth.Scheduling.Profiles;
+using Berth.Scheduling.Simulation;
 using Berth.Scheduling.Snapshot;
 using Berth.Scheduling.Tests.Fixtures;
 using static Berth.Scheduling.Tests.Fixtures.NodeBuilder;
@@ -190,5 +191,15 @@ public class SchedulerPercentageOfNodesToScoreTests
         var result = h.Schedule(Workload(), explain: false);
         Assert.Equal(99, result.Diagnostics.NodesEvaluated);
         Assert.Equal(99, result.Diagnostics.FeasibleNodes);
+    }
+
+    [Fact]
+    public void SimulatorReason_SaysHowManyNodesWereLookedAt_WhenTheLimitApplied()
+    {
+        var scenario = new Scenario(Profile(10), Nodes(1000), new Dictionary<string, IReadOnlyDictionary<string, string>>(), [], [],
+            [Workload("web").Requests(("cpu", "1")).Build()]);
+        var placement = Assert.Single(new Simulator().Run(scenario, explain: true).Placements);
+        Assert.StartsWith("100/100 nodes feasible (looked at 100 of 1000 nodes: percentageOfNodesToScore); n0 ", placement.Reason, StringComparison.Ordinal);
+        Assert.Equal(100, placement.Candidates!.Count);
     }
 }
