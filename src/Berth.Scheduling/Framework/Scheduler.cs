@@ -555,8 +555,8 @@ public sealed class Scheduler : IDisposable
     /// The rule, whatever the number of worker ranges: the nodes looked at are the rotated prefix up to and including
     /// the <paramref name="toFind"/>-th feasible node (every node when fewer are feasible), exactly what a one-thread
     /// Kubernetes filter finds. Kubernetes' parallel filter cancels when enough are found, so which nodes it keeps depends
-    /// on thread timing; here workers filter batches of positions and whatever a batch found past the cut is dropped
-    /// (refusals included), so the result depends only on the snapshot and the start index. A batch is
+    /// on thread timing; here workers filter batches of positions and whatever a batch found past the cut is ignored
+    /// (neither counted nor explained), so the result depends only on the snapshot and the start index. A batch is
     /// <paramref name="toFind"/> positions: the first one is enough when every node fits, and when few fit at most one
     /// batch is filtered beyond the cut.
     /// </remarks>
