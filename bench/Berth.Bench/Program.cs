@@ -18,6 +18,7 @@ internal static class Program
         """
         usage:
           throughput --scenario NAME [--nodes N] [--pods M] [--init K] [--parallelism P] [--no-warmup]
+                     [--percentage-of-nodes-to-score N]   (0 = Kubernetes' adaptive default; 100 = every node, the default)
           memory [--nodes 10000] [--pods 100000] [--parallelism P]
           control-plane [--nodes 100] [--workloads 50] [--replicas 20] [--runs 5] [--apply-each] [--no-warmup]
           micro [BenchmarkDotNet arguments, e.g. --filter *]
@@ -62,6 +63,7 @@ internal static class Program
         int pods = Int(options, "pods", scenario.DefaultPods);
         int init = Int(options, "init", scenario.DefaultInit);
         int parallelism = Int(options, "parallelism", Environment.ProcessorCount);
+        int percentage = PercentageOfNodesToScore(options);
         if (scenario.ExtendedResourceNodes && pods > nodes)
         {
             throw new ArgumentException($"extendedresource needs --pods <= --nodes (pod i fits only node i); got {pods} pods for {nodes} nodes");
@@ -70,9 +72,9 @@ internal static class Program
             + $"server GC {System.Runtime.GCSettings.IsServerGC}; scenario mirrors {scenario.KubernetesWorkload} (CI floor {scenario.KubernetesFloor} pods/s)");
         if (!options.ContainsKey("no-warmup"))
         {
-            ThroughputRun.WarmUp(scenario, nodes, init, pods, parallelism);
+            ThroughputRun.WarmUp(scenario, nodes, init, pods, parallelism, percentage);
         }
-        var result = ThroughputRun.Run(scenario, nodes, pods, init, parallelism, quiet: false);
+        var result = ThroughputRun.Run(scenario, nodes, pods, init, parallelism, quiet: false, percentage);
         Console.Error.WriteLine($"target {scenario.TargetPodsPerSecond} pods/s: {(result.PodsPerSecond >= scenario.TargetPodsPerSecond ? "met" : "NOT MET")}");
         Console.Out.WriteLine(JsonSerializer.Serialize(result));
         return 0;
@@ -169,6 +171,20 @@ internal static class Program
             options[key] = isFlag ? "" : args[++i];
         }
         return options;
+    }
+
+    /// <summary>--percentage-of-nodes-to-score: 0 (adaptive) to 100, default 100, as the profile field takes it.</summary>
+    private static int PercentageOfNodesToScore(Dictionary<string, string?> options)
+    {
+        if (!options.TryGetValue("percentage-of-nodes-to-score", out var text))
+        {
+            return 100;
+        }
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value > 100)
+        {
+            throw new ArgumentException($"--percentage-of-nodes-to-score must be 0 (Kubernetes' adaptive default) to 100 (every node), got '{text}'");
+        }
+        return value;
     }
 
     private static int Int(Dictionary<string, string?> options, string key, int fallback)

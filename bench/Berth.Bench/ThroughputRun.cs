@@ -23,19 +23,20 @@ internal static class ThroughputRun
     /// tier-0 code, on-stack replacement and the first tier-1 compilations (a long-running scheduler never does), then
     /// gives the background compiler a moment to install the tier-1 code.
     /// </summary>
-    public static void WarmUp(Scenario scenario, int nodes, int init, int pods, int parallelism)
+    public static void WarmUp(Scenario scenario, int nodes, int init, int pods, int parallelism, int percentageOfNodesToScore = 100)
     {
         int warmNodes = Math.Min(nodes, WarmUpNodes);
         int warmInit = (int)((long)init * warmNodes / nodes);
         int warmPods = Math.Min(pods, WarmUpPods);
         var watch = Stopwatch.StartNew();
-        Run(scenario, warmNodes, warmPods, warmInit, parallelism, quiet: true);
+        Run(scenario, warmNodes, warmPods, warmInit, parallelism, quiet: true, percentageOfNodesToScore);
         Thread.Sleep(300);
         Console.Error.WriteLine($"warm-up: {warmNodes} nodes, {warmInit} init, {warmPods} measured in {watch.Elapsed.TotalSeconds:F1} s");
     }
 
     /// <summary>Builds the cluster, places the init replicas (not timed), then times the measured replicas.</summary>
-    public static ThroughputResult Run(Scenario scenario, int nodes, int pods, int init, int parallelism, bool quiet)
+    /// <param name="percentageOfNodesToScore">The profile's percentageOfNodesToScore: 100 (every node, the default profile's) or 0 to 99.</param>
+    public static ThroughputResult Run(Scenario scenario, int nodes, int pods, int init, int parallelism, bool quiet, int percentageOfNodesToScore = 100)
     {
         void Log(string line)
         {
@@ -46,8 +47,12 @@ internal static class ThroughputRun
         }
 
         var snapshot = ClusterSnapshot.Create(Shapes.Nodes(nodes, scenario.Zones, scenario.ExtendedResourceNodes));
-        using var scheduler = SchedulerFactory.Create(parallelism);
+        using var scheduler = SchedulerFactory.Create(parallelism, percentageOfNodesToScore);
         Log($"{scenario.Name}: {nodes} nodes, profile '{scheduler.Profile.Name}', parallelism {parallelism}");
+        if (percentageOfNodesToScore != 100)
+        {
+            Log($"percentageOfNodesToScore {percentageOfNodesToScore}: {FeasibleNodeSampling.NumFeasibleNodesToFind(percentageOfNodesToScore, nodes)} feasible nodes to find of {nodes}");
+        }
 
         // Init replicas go through the scheduler too, as in scheduler_perf, but outside the clock.
         var initWatch = Stopwatch.StartNew();

@@ -14,6 +14,11 @@ namespace Berth.Scheduling.Framework;
 /// When a post-filter (preemption) ran and found nothing, why, as Kubernetes appends it to its message:
 /// <c>preemption: 0/5 nodes are available: 5 No preemption victims found for incoming pod.</c>
 /// </param>
+/// <param name="NodesInCluster">
+/// Set when the profile's <c>percentageOfNodesToScore</c> stopped filtering before every node was looked at: the
+/// snapshot's node count, while <see cref="NodesEvaluated"/> is how many nodes were looked at (and <see cref="Nodes"/>
+/// lists only those). Null when every node was looked at.
+/// </param>
 public sealed record PlacementDiagnostics(
     int NodesEvaluated,
     int FeasibleNodes,
@@ -23,4 +28,5 @@ public sealed record PlacementDiagnostics(
     IReadOnlyList<NodeScore> TopScores,
     IReadOnlyList<NodeEvaluation>? Nodes,
     string? Summary,
-    string? PostFilterSummary = null);
+    string? PostFilterSummary = null,
+    int? NodesInCluster = null);

@@ -73,6 +73,16 @@ public sealed class Scheduler : IDisposable
     private readonly Action<int> _filterChunk;
     private readonly Action<int> _scoreChunk;
 
+    // percentageOfNodesToScore: where the next cycle's filter starts (Kubernetes' nextStartNodeIndex), and this cycle's
+    // sample. Filter ranges cover positions _positionOffset + _chunkStart[c]..; position p is node (_rotation + p) mod n.
+    private int _nextStartNodeIndex;
+    private int _nodeCount;
+    private int _rotation;
+    private int _positionOffset;
+    private int _processedNodes;
+    private bool _sampled;
+    private readonly int[] _sampledRefused;
+
     /// <summary>Builds the scheduler; throws <see cref="ProfileException"/> naming the profile and plugin when the profile is invalid.</summary>
     public Scheduler(SchedulingProfile profile, PluginRegistry? registry = null, SchedulerOptions? options = null)
     {
@@ -140,6 +150,12 @@ public sealed class Scheduler : IDisposable
         _scoreActive = new bool[_scores.Length];
         _filterChunk = FilterChunk;
         _scoreChunk = ScoreChunk;
+        _sampledRefused = new int[_filters.Length];
+        if (profile.PercentageOfNodesToScore is < FeasibleNodeSampling.Adaptive or > FeasibleNodeSampling.EveryNode)
+        {
+            throw new ProfileException(
+                $"profile '{profile.Name}': percentageOfNodesToScore {profile.PercentageOfNodesToScore} is out of range; use 0 (Kubernetes' adaptive default) or 1 to 100 (100 = every node)");
+        }
 
         T As<T>(ISchedulingPlugin plugin, string role) where T : class =>
             plugin as T ?? throw new ProfileException($"profile '{profile.Name}': plugin '{plugin.Name}' cannot be used as {role}");
@@ -151,6 +167,13 @@ public sealed class Scheduler : IDisposable
     /// <summary>The profile this scheduler runs.</summary>
     public SchedulingProfile Profile => _profile;
 
+    /// <summary>
+    /// Kubernetes' <c>nextStartNodeIndex</c>: the node index (modulo the node count) where the next cycle starts filtering.
+    /// Each cycle advances it by the nodes it looked at, so under <see cref="SchedulingProfile.PercentageOfNodesToScore"/>
+    /// every node gets considered over successive decisions; it stays put while every node is looked at.
+    /// </summary>
+    public int NextStartNodeIndex => _nextStartNodeIndex;
+
     /// <summary>Decides where one replica goes. The snapshot is not changed: the caller commits the plan.</summary>
     /// <param name="explain">Also record every node's evaluation and the reason counts (costs allocation per node).</param>
     public PlacementResult Schedule(ClusterSnapshot snapshot, ReplicaInfo replica, int replicaIndex = 0, bool explain = false)
@@ -161,6 +184,11 @@ public sealed class Scheduler : IDisposable
         _cycle.Replica = replica;
         _cycle.ReplicaIndex = replicaIndex;
         _refusals.Reset(n);
+        _nodeCount = n;
+        _sampled = false;
+        _processedNodes = n;
+        _rotation = 0;
+        _positionOffset = 0;
 
         // 1. PreFilter: plugins prepare per-cycle state once, so Filter touches only flat arrays per node,
         //    and plugins with nothing to check for this replica drop out of the per-node loop entirely.
@@ -194,10 +222,20 @@ public sealed class Scheduler : IDisposable
         }
 
         // 2. Filter in parallel over node ranges: each range runs the filters in profile order, so a node is
-        //    refused by the first filter that fails, as in Kubernetes.
-        PlanChunks(n);
-        RunChunks(_filterChunk);
-        _feasibleCount = CompactFeasible();
+        //    refused by the first filter that fails, as in Kubernetes. Under percentageOfNodesToScore the search stops
+        //    once enough nodes are feasible. A PreFilter's node set is filtered whole: Kubernetes samples within such a
+        //    set, which samples nothing below 100 nodes, and Berth's sets (a pinned node name) are that small.
+        int toFind = _nodeSetFilter < 0 ? FeasibleNodeSampling.NumFeasibleNodesToFind(_profile.PercentageOfNodesToScore, n) : n;
+        if (toFind < n)
+        {
+            _feasibleCount = FilterSample(n, toFind);
+        }
+        else
+        {
+            PlanChunks(n);
+            RunChunks(_filterChunk);
+            _feasibleCount = CompactFeasible();
+        }
 
         // 3. PostFilter (preemption) only when no node fits.
         if (_feasibleCount == 0)
@@ -450,7 +488,8 @@ public sealed class Scheduler : IDisposable
 
     private void FilterChunk(int chunk)
     {
-        int start = _chunkStart[chunk], end = _chunkStart[chunk + 1];
+        // Slots are positions: outside a sample position p holds node p; in a sample, node (_rotation + p) mod n.
+        int start = _positionOffset + _chunkStart[chunk], end = _positionOffset + _chunkStart[chunk + 1];
         var candidates = _candidates.AsSpan(start, end - start);
         for (int f = 0; f < _filters.Length; f++)
         {
@@ -459,9 +498,21 @@ public sealed class Scheduler : IDisposable
         int count;
         if (_nodeSetFilter < 0)
         {
-            for (int i = 0; i < candidates.Length; i++)
+            int n = _nodeCount;
+            int node = start + _rotation;
+            if (node >= n)
             {
-                candidates[i] = start + i;
+                node -= n;
+            }
+            // Two plain runs (up to the last node, then from node 0) keep the loop as tight as without a rotation.
+            int beforeWrap = Math.Min(candidates.Length, n - node);
+            for (int i = 0; i < beforeWrap; i++)
+            {
+                candidates[i] = node + i;
+            }
+            for (int i = beforeWrap; i < candidates.Length; i++)
+            {
+                candidates[i] = i - beforeWrap;
             }
             count = candidates.Length;
         }
@@ -493,6 +544,106 @@ public sealed class Scheduler : IDisposable
             count = kept;
         }
         _chunkKept[chunk] = count;
+    }
+
+    /// <summary>
+    /// Filters nodes in rotated order from <see cref="NextStartNodeIndex"/> until <paramref name="toFind"/> are feasible
+    /// (Kubernetes' early stop), leaves them in <c>_candidates[..count]</c> in node order, and advances the start index by
+    /// the nodes looked at. Returns the feasible count.
+    /// </summary>
+    /// <remarks>
+    /// The rule, whatever the number of worker ranges: the nodes looked at are the rotated prefix up to and including
+    /// the <paramref name="toFind"/>-th feasible node (every node when fewer are feasible), exactly what a one-thread
+    /// Kubernetes filter finds. Kubernetes' parallel filter cancels when enough are found, so which nodes it keeps depends
+    /// on thread timing; here workers filter batches of positions and whatever a batch found past the cut is ignored
+    /// (neither counted nor explained), so the result depends only on the snapshot and the start index. A batch is
+    /// <paramref name="toFind"/> positions: the first one is enough when every node fits, and when few fit at most one
+    /// batch is filtered beyond the cut.
+    /// </remarks>
+    private int FilterSample(int n, int toFind)
+    {
+        _sampled = true;
+        _rotation = _nextStartNodeIndex % n;
+        Array.Clear(_sampledRefused);
+        int found = 0, done = 0, processed = n;
+        while (done < n && processed == n)
+        {
+            int size = Math.Min(toFind, n - done);
+            _positionOffset = done;
+            PlanChunks(size);
+            RunChunks(_filterChunk);
+            for (int c = 0; c < _chunkCount; c++)
+            {
+                int start = done + _chunkStart[c], kept = _chunkKept[c];
+                if (found + kept >= toFind)
+                {
+                    // The cut falls in this range: keep up to the toFind-th feasible node, count refusals before it only.
+                    int take = toFind - found;
+                    int last = _candidates[start + take - 1];
+                    processed = PositionOf(last, n) + 1;
+                    Array.Copy(_candidates, start, _candidates, found, take);
+                    found += take;
+                    CountRefusals(start, processed, n);
+                    break;
+                }
+                if (start != found)
+                {
+                    Array.Copy(_candidates, start, _candidates, found, kept);
+                }
+                found += kept;
+                for (int f = 0; f < _filters.Length; f++)
+                {
+                    _sampledRefused[f] += _chunkRefused[c, f];
+                }
+            }
+            done += size;
+        }
+        _positionOffset = 0;
+        _processedNodes = processed;
+        // Kubernetes: nextStartNodeIndex = (nextStartNodeIndex + processedNodes) % numAllNodes.
+        _nextStartNodeIndex = (_rotation + processed) % n;
+
+        // Rotated order is two ascending runs (from the start index up, then from node 0); turn them into node order,
+        // in place, so ranking, ties and the First and RoundRobin tiebreaks see nodes as without a limit.
+        var feasible = _candidates.AsSpan(0, found);
+        int wrap = 1;
+        while (wrap < found && feasible[wrap] > feasible[wrap - 1])
+        {
+            wrap++;
+        }
+        if (wrap < found)
+        {
+            feasible[..wrap].Reverse();
+            feasible[wrap..].Reverse();
+            feasible.Reverse();
+        }
+        return found;
+    }
+
+    private int PositionOf(int node, int n)
+    {
+        int position = node - _rotation;
+        return position < 0 ? position + n : position;
+    }
+
+    /// <summary>True when this cycle's filter looked at the node (always, unless a percentage limit stopped it early).</summary>
+    private bool WasEvaluated(int node) => !_sampled || PositionOf(node, _nodeCount) < _processedNodes;
+
+    private void CountRefusals(int fromPosition, int toPosition, int n)
+    {
+        for (int p = fromPosition; p < toPosition; p++)
+        {
+            int node = _rotation + p;
+            if (node >= n)
+            {
+                node -= n;
+            }
+            int f = _refusals.RefusingFilter(node);
+            if (f >= 0)
+            {
+                _sampledRefused[f]++;
+            }
+        }
     }
 
     private int CompactFeasible()
@@ -850,9 +1001,16 @@ public sealed class Scheduler : IDisposable
         for (int f = 0; f < _filters.Length; f++)
         {
             int refused = 0;
-            for (int c = 0; c < _chunkCount; c++)
+            if (_sampled)
             {
-                refused += _chunkRefused[c, f];
+                refused = _sampledRefused[f];
+            }
+            else
+            {
+                for (int c = 0; c < _chunkCount; c++)
+                {
+                    refused += _chunkRefused[c, f];
+                }
             }
             if (refused > 0)
             {
@@ -875,7 +1033,10 @@ public sealed class Scheduler : IDisposable
         {
             Summary(n, explain, out reasonCounts, out exhausted, out nodes);
         }
-        return new PlacementDiagnostics(n, _feasibleCount, RefusedByPlugin(n, -1), reasonCounts, exhausted, top, nodes, summary);
+        // Under percentageOfNodesToScore, say how many nodes were looked at and of how many.
+        int? inCluster = _processedNodes < n ? n : null;
+        return new PlacementDiagnostics(_processedNodes, _feasibleCount, RefusedByPlugin(n, -1), reasonCounts, exhausted, top, nodes, summary,
+            NodesInCluster: inCluster);
     }
 
     private static readonly IReadOnlyDictionary<string, int> EmptyCounts = new Dictionary<string, int>();
@@ -890,6 +1051,10 @@ public sealed class Scheduler : IDisposable
         var snapshot = _cycle.Snapshot;
         for (int node = 0; node < n; node++)
         {
+            if (!WasEvaluated(node))
+            {
+                continue;
+            }
             int f = _refusals.RefusingFilter(node);
             if (f < 0)
             {

@@ -95,11 +95,15 @@ public sealed class Simulator
             }
         }
         var evaluated = d.NodesEvaluated.ToString(CultureInfo.InvariantCulture);
+        // percentageOfNodesToScore stopped the search early: say so, or "of 500" reads as the cluster's size.
+        var sampled = d.NodesInCluster is { } all
+            ? $" (looked at {evaluated} of {all.ToString(CultureInfo.InvariantCulture)} nodes: percentageOfNodesToScore)"
+            : "";
         if (d.FeasibleNodes == 1)
         {
-            return $"{result.NodeName} is the only feasible node of {evaluated}";
+            return $"{result.NodeName} is the only feasible node of {evaluated}{sampled}";
         }
-        var feasible = $"{d.FeasibleNodes.ToString(CultureInfo.InvariantCulture)}/{evaluated} nodes feasible";
+        var feasible = $"{d.FeasibleNodes.ToString(CultureInfo.InvariantCulture)}/{evaluated} nodes feasible{sampled}";
         return total is { } t
             ? $"{feasible}; {result.NodeName} scored highest ({t.ToString(CultureInfo.InvariantCulture)})"
             : $"{feasible}; {result.NodeName} chosen";

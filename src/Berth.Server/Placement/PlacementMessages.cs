@@ -30,6 +30,10 @@ public static class PlacementMessages
         ArgumentNullException.ThrowIfNull(result);
         var d = result.Diagnostics;
         var text = string.Create(CultureInfo.InvariantCulture, $"{d.FeasibleNodes}/{d.NodesEvaluated} nodes feasible");
+        if (d.NodesInCluster is { } all)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $" ({d.NodesEvaluated} of {all} nodes looked at: percentageOfNodesToScore)");
+        }
         if (d.TopScores.Count > 0)
         {
             text += string.Create(CultureInfo.InvariantCulture, $", best score {d.TopScores[0].Total}");
