@@ -1,3 +1,4 @@
+using Berth.Scheduling.Framework;
 using Berth.Scheduling.Profiles;
 
 namespace Berth.Server.Placement;
@@ -5,8 +6,13 @@ namespace Berth.Server.Placement;
 /// <summary>How <see cref="WorkloadPlacer"/> places replicas.</summary>
 public sealed record PlacerOptions
 {
-    /// <summary>The scheduling profile every replica is scheduled with; <see cref="BuiltInProfiles.Default"/> unless configured.</summary>
-    public SchedulingProfile Profile { get; init; } = BuiltInProfiles.Default;
+    /// <summary>
+    /// The scheduling profile every replica is scheduled with: unless configured, <see cref="BuiltInProfiles.Default"/>
+    /// with Kubernetes' adaptive <c>percentageOfNodesToScore</c> (every node up to 100 nodes, then a share falling to
+    /// 5 %, with a rotating start so every node is considered over time), as kube-scheduler runs by default. What-if
+    /// simulations keep scoring every node.
+    /// </summary>
+    public SchedulingProfile Profile { get; init; } = BuiltInProfiles.Default with { PercentageOfNodesToScore = FeasibleNodeSampling.Adaptive };
 
     /// <summary>
     /// How many times one pass over a workload reads the state again and plans again after the applier (or a
