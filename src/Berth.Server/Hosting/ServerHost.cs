@@ -217,7 +217,7 @@ public sealed class ServerHost : IAsyncDisposable
             var address = new Uri(addresses.First(a => new Uri(a).Port != grpcAddress.Port).Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
             app.Services.GetRequiredService<BoundAddresses>().Grpc = grpcAddress;
             // The default server id holds the bound API port, so the campaign starts only now.
-            app.Services.GetRequiredService<LeadershipService>().Begin(address, grpcAddress);
+            await app.Services.GetRequiredService<LeadershipService>().BeginAsync(address, grpcAddress, cancellationToken).ConfigureAwait(false);
             ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), options.UsesEtcd ? options.Store!.Trim() : dataDirectory);
             return new ServerHost(app, store, options, address, grpcAddress);
         }

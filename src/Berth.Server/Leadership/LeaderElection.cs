@@ -41,6 +41,7 @@ public sealed class LeaderElection
     private string? _leaderId;
     private long _leaderTerm;
     private long _abandonedLease;
+    private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Creates an election; nothing happens until <see cref="RunAsync"/> campaigns under a server id.</summary>
     /// <param name="store">The shared store.</param>
@@ -92,6 +93,9 @@ public sealed class LeaderElection
             }
         }
     }
+
+    /// <summary>Completes once the first campaign has an outcome: this server leads, or it follows a leader it has seen.</summary>
+    public Task Settled => _settled.Task;
 
     /// <summary>Completes with the term once this server leads (at once if it leads now); the term may already have ended when the caller looks.</summary>
     public Task<LeadershipTerm> WaitForLeadershipAsync(CancellationToken cancellationToken = default)
@@ -362,6 +366,7 @@ public sealed class LeaderElection
         {
             LeadershipLog.Following(_logger, ServerId, id, leader.CreateRevision);
         }
+        _settled.TrySetResult();
     }
 
     private void BeginTerm(LeadershipTerm term)
@@ -375,6 +380,7 @@ public sealed class LeaderElection
         }
         _metrics?.RecordLeader(true);
         LeadershipLog.Elected(_logger, ServerId, term.Revision, LeaseTtl);
+        _settled.TrySetResult();
     }
 
     private void EndTerm(LeadershipTerm term, string reason)

@@ -23,7 +23,14 @@ public static class ServerRegistry
     /// <paramref name="ttl"/> and registering anew when the lease was lost (a store outage longer than the TTL); then
     /// revokes the lease, which removes the record.
     /// </summary>
-    public static async Task RunAsync(IKeyValueStore store, ServerRecord record, TimeSpan ttl, TimeProvider? time = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    /// <param name="store">The shared store.</param>
+    /// <param name="record">What to register.</param>
+    /// <param name="ttl">Time to live of the registration's lease.</param>
+    /// <param name="time">Clock of the renewals.</param>
+    /// <param name="logger">Where failed renewals are logged.</param>
+    /// <param name="registered">Called after each successful registration write.</param>
+    /// <param name="cancellationToken">Deregisters and ends.</param>
+    public static async Task RunAsync(IKeyValueStore store, ServerRecord record, TimeSpan ttl, TimeProvider? time = null, ILogger? logger = null, Action? registered = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(record);
@@ -43,6 +50,7 @@ public static class ServerRegistry
                         var lease = await store.GrantLeaseAsync(ttl, cancellationToken).ConfigureAwait(false);
                         leaseId = lease.Id;
                         await store.PutAsync(key, value, leaseId, cancellationToken).ConfigureAwait(false);
+                        registered?.Invoke();
                     }
                     else
                     {
