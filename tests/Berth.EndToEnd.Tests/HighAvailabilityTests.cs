@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Berth.EndToEnd.Tests.Fixtures;
+using Xunit.Abstractions;
 
 namespace Berth.EndToEnd.Tests;
 
@@ -8,7 +9,7 @@ namespace Berth.EndToEnd.Tests;
 /// Three <c>berth server</c> replicas on one etcd: the leader is killed, then etcd is restarted, and scheduling carries
 /// on with every accepted write kept and no replica placed twice.
 /// </summary>
-public sealed class HighAvailabilityTests
+public sealed class HighAvailabilityTests(ITestOutputHelper output)
 {
     private const int Nodes = 8;
     private const int PodsPerNode = 5;
@@ -33,7 +34,7 @@ public sealed class HighAvailabilityTests
         // The whole scenario is bounded: a hung step fails the test instead of stalling the run.
         FailoverScenarioAsync().WaitAsync(TimeSpan.FromSeconds(120));
 
-    private static async Task FailoverScenarioAsync()
+    private async Task FailoverScenarioAsync()
     {
         await using var cluster = await HaCluster.StartAsync(3, Lease);
         var any = cluster.Servers.Values.First();
@@ -58,11 +59,13 @@ public sealed class HighAvailabilityTests
         var failover = clock.Elapsed;
         Assert.True(failover < Lease + TimeSpan.FromSeconds(2), $"a new leader ({newLeader}) took {failover.TotalSeconds:0.0} s after the leader was killed; the lease is {Lease.TotalSeconds} s");
         Assert.True(newTerm > firstTerm);
+        output.WriteLine($"leader {leaderId} killed; {newLeader} leads (term {newTerm}) after {failover.TotalSeconds:0.00} s (lease {Lease.TotalSeconds} s)");
 
         await ApplyAsync(cluster, accepted, "after", 4);
         await WaitPlacedAsync(cluster, survivor, accepted, "every workload placed after the failover");
 
         // etcd goes away and comes back on the same data and ports: watches resume, leases are renewed or re-won.
+        clock.Restart();
         await cluster.Etcd.RestartAsync();
         await Eventually.WaitAsync(async () =>
         {
@@ -75,6 +78,7 @@ public sealed class HighAvailabilityTests
             }
             return await cluster.LeaderAsync(survivor, 2) is not null;
         }, "every server ready again after etcd restarted");
+        output.WriteLine($"etcd restarted; every server ready with a leader {clock.Elapsed.TotalSeconds:0.00} s after the restart began");
         await ApplyAsync(cluster, accepted, "restarted", 1);
         await WaitPlacedAsync(cluster, survivor, accepted, "every workload placed after etcd restarted");
 
