@@ -67,22 +67,33 @@ public sealed class HighAvailabilityTests(ITestOutputHelper output)
         // etcd goes away and comes back on the same data and ports: watches resume, leases are renewed or re-won.
         clock.Restart();
         await cluster.Etcd.RestartAsync();
-        await Eventually.WaitAsync(async () =>
-        {
-            foreach (var server in cluster.Servers.Values)
-            {
-                if (await cluster.TryGetAsync(server, "readyz") is null)
-                {
-                    return false;
-                }
-            }
-            return await cluster.LeaderAsync(survivor, 2) is not null;
-        }, "every server ready again after etcd restarted");
+        var ready = await ReadyAsync(cluster, survivor, Eventually.Limit);
+        Assert.True(ready, "every server ready again after etcd restarted:\n" + await cluster.DescribeAsync());
         output.WriteLine($"etcd restarted; every server ready with a leader {clock.Elapsed.TotalSeconds:0.00} s after the restart began");
         await ApplyAsync(cluster, accepted, "restarted", 1);
         await WaitPlacedAsync(cluster, survivor, accepted, "every workload placed after etcd restarted");
 
         await AssertConvergedAsync(cluster, accepted);
+    }
+
+    // True once every running server answers /readyz 200 and two servers and a leader are registered, within limit.
+    private static async Task<bool> ReadyAsync(HaCluster cluster, ServerProcess survivor, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
+        {
+            bool ready = true;
+            foreach (var server in cluster.Servers.Values)
+            {
+                ready &= await cluster.TryGetAsync(server, "readyz") is not null;
+            }
+            if (ready && await cluster.LeaderAsync(survivor, 2) is not null)
+            {
+                return true;
+            }
+            await Task.Delay(100);
+        }
+        return false;
     }
 
     // Applies count workloads, alternating over the running servers; every apply that answered 200 is remembered.

@@ -211,7 +211,8 @@ public sealed class LeaderElection
             bool resigning = cancellationToken.IsCancellationRequested;
             if (term is not null)
             {
-                EndTerm(term, resigning ? "the server is stopping" : "");
+                // A resignation is logged as such below, not as a step-down.
+                EndTerm(term, "");
             }
             // A term that ended gives its lease back, which deletes the leader key if it is still ours: resignation, so a
             // follower need not wait out the TTL. A campaign transaction that threw may have applied: its lease goes too.

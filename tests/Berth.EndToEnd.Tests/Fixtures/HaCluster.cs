@@ -143,6 +143,35 @@ internal sealed class HaCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>What each running server answers on /readyz and /v1/servers, and its last output lines, for a failure message.</summary>
+    public async Task<string> DescribeAsync()
+    {
+        var text = new StringBuilder();
+        foreach (var (id, server) in _servers)
+        {
+            string Answer(JsonNode? node) => node?.ToJsonString() ?? "(no 200)";
+            text.AppendLine(CultureInfo.InvariantCulture, $"--- {id} at {server.Address}: readyz {await RawAsync(server, "readyz")}; servers {Answer(await TryGetAsync(server, "v1/servers"))}");
+            foreach (var line in server.Process.Output.Split('\n').TakeLast(40))
+            {
+                text.AppendLine(line);
+            }
+        }
+        return text.ToString();
+    }
+
+    private async Task<string> RawAsync(ServerProcess server, string path)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(server.Address, path));
+            return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return e.Message;
+        }
+    }
+
     /// <summary>Kills every agent, server and etcd, and removes the directories.</summary>
     public async ValueTask DisposeAsync()
     {
