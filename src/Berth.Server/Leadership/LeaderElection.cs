@@ -149,10 +149,12 @@ public sealed class LeaderElection
             {
                 return;
             }
-            catch (Exception e) when (e is StoreException or OperationCanceledException)
+            catch (Exception e)
             {
+                // Not only StoreException: a broken client stream can surface as another type, and the election must
+                // outlive whatever the store's client throws while the store is away.
                 delay = RetryDelay(++failures);
-                LeadershipLog.CampaignFailed(_logger, ServerId, delay, e.Message);
+                LeadershipLog.CampaignFailed(_logger, ServerId, delay, $"{e.GetType().Name}: {e.Message}");
                 try
                 {
                     await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
@@ -240,6 +242,11 @@ public sealed class LeaderElection
         {
             // Shutdown or an outside step-down: the caller ends the term with its own reason.
         }
+        catch (Exception e)
+        {
+            // The keep-alive or the watch broke in a way it does not retry: the lease can no longer be vouched for.
+            reason = $"{e.GetType().Name}: {e.Message}";
+        }
         await Task.WhenAll(keepAlive, watch).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
         if (reason is not null)
         {
@@ -285,7 +292,7 @@ public sealed class LeaderElection
             {
                 nextAttempt = TimeSpan.Zero;
             }
-            catch (StoreException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Try again soon, until the deadline above says the lease may be gone.
                 nextAttempt = interval / 4;
@@ -309,7 +316,7 @@ public sealed class LeaderElection
                         : $"the leader key was rewritten at revision {change.Revision}";
                 }
             }
-            catch (StoreException) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 // The watch broke or lost history: look at the key itself, then watch again from now.
             }
@@ -325,7 +332,7 @@ public sealed class LeaderElection
                     from = now.Revision + 1;
                     break;
                 }
-                catch (StoreException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // The keep-alive deadline bounds how long this can go on.
                     await Task.Delay(LeaseTtl / 10, _time, cancellationToken).ConfigureAwait(false);

@@ -62,9 +62,11 @@ public static class ServerRegistry
                 {
                     leaseId = 0;
                 }
-                catch (StoreException e)
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    LeadershipLog.RegistrationFailed(logger, record.Id, e.Message);
+                    // Whatever the client throws while the store is away (not only StoreException: a broken stream can
+                    // surface as another type), the registration must outlive it.
+                    LeadershipLog.RegistrationFailed(logger, record.Id, $"{e.GetType().Name}: {e.Message}");
                     await Task.Delay(ttl / 10, time, cancellationToken).ConfigureAwait(false);
                 }
             }
