@@ -64,7 +64,20 @@ public sealed class HighAvailabilityTests(ITestOutputHelper output)
         await ApplyAsync(cluster, accepted, "after", 4);
         await WaitPlacedAsync(cluster, survivor, accepted, "every workload placed after the failover");
 
-        // etcd goes away and comes back on the same data and ports: watches resume, leases are renewed or re-won.
+        // etcd goes away for longer than the leader can vouch for its lease, then comes back on the same data and ports:
+        // the leader steps down, watches resume, and a leader is elected again.
+        await cluster.Etcd.KillAsync();
+        await Eventually.WaitAsync(async () =>
+        {
+            foreach (var server in cluster.Servers.Values)
+            {
+                if ((await cluster.TryGetTextAsync(server, "metrics"))?.Contains("\nberth_leader 1", StringComparison.Ordinal) != false)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, "the leader to step down while etcd is away");
         clock.Restart();
         await cluster.Etcd.RestartAsync();
         var ready = await ReadyAsync(cluster, survivor, Eventually.Limit);
@@ -74,6 +87,16 @@ public sealed class HighAvailabilityTests(ITestOutputHelper output)
         await WaitPlacedAsync(cluster, survivor, accepted, "every workload placed after etcd restarted");
 
         await AssertConvergedAsync(cluster, accepted);
+        foreach (var (id, server) in cluster.Servers)
+        {
+            // What each server went through, for the record: step-downs, elections, store outages it rode out.
+            foreach (var line in server.Process.Output.Split('\n').Where(l => l.Contains(" leads ", StringComparison.Ordinal)
+                || l.Contains("stepped down", StringComparison.Ordinal) || l.Contains("could not renew", StringComparison.Ordinal)
+                || l.Contains("cannot reach the store", StringComparison.Ordinal)))
+            {
+                output.WriteLine($"{id}: {line.Trim()}");
+            }
+        }
     }
 
     // True once every running server answers /readyz 200 and two servers and a leader are registered, within limit.

@@ -95,6 +95,20 @@ internal sealed class HaCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>GET <paramref name="path"/> on <paramref name="server"/>: the body as text, or null when it does not answer 200.</summary>
+    public async Task<string?> TryGetTextAsync(ServerProcess server, string path)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(server.Address, path));
+            return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync() : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>GET <paramref name="path"/> on <paramref name="server"/>; fails unless it answers 200.</summary>
     public async Task<JsonNode> GetAsync(ServerProcess server, string path) =>
         await TryGetAsync(server, path) ?? throw new Xunit.Sdk.XunitException($"GET {path} on {server.Address} did not answer 200");
