@@ -341,22 +341,32 @@ public sealed class LeaderElection
         }
     }
 
-    // Follows the leader in kv until its key is deleted; a rewrite by a new leader is followed on.
+    // Follows the leader in kv until its key is deleted; a rewrite by a new leader is followed on. Every two TTLs the
+    // caller reads the key again, so a watch that went silent without failing cannot keep a follower waiting forever.
     private async Task FollowAsync(KeyValue leader, long revision, CancellationToken cancellationToken)
     {
         Observe(leader);
-        await foreach (var change in _store.WatchAsync(KeyRange.Key(KeyLayout.Leader), revision + 1, cancellationToken).ConfigureAwait(false))
+        using var recheck = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        recheck.CancelAfter(LeaseTtl * 2);
+        try
         {
-            if (change.Type == WatchEventType.Delete)
+            await foreach (var change in _store.WatchAsync(KeyRange.Key(KeyLayout.Leader), revision + 1, recheck.Token).ConfigureAwait(false))
             {
-                lock (_gate)
+                if (change.Type == WatchEventType.Delete)
                 {
-                    _leaderId = null;
-                    _leaderTerm = 0;
+                    lock (_gate)
+                    {
+                        _leaderId = null;
+                        _leaderTerm = 0;
+                    }
+                    return;
                 }
-                return;
+                Observe(change.Kv);
             }
-            Observe(change.Kv);
+        }
+        catch (OperationCanceledException) when (recheck.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Time to read the key again.
         }
     }
 
