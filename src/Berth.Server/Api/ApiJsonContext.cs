@@ -30,4 +30,5 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(NodeCordonResponse))]
 [JsonSerializable(typeof(DrainResponse))]
 [JsonSerializable(typeof(Placement.PlanPreview))]
+[JsonSerializable(typeof(ServersResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Berth.Server.Hosting;
+using Berth.Server.Leadership;
 using Berth.Server.State;
 using Berth.Store;
 using Microsoft.AspNetCore.Builder;
@@ -44,7 +45,7 @@ public static class BerthApi
             .Produces<HealthResponse>(StatusCodes.Status200OK);
         app.MapGet("/readyz", ReadyAsync)
             .WithName("Ready").WithTags("Health")
-            .WithSummary("200 once the store answers and the control loop has completed a pass; 503 before.")
+            .WithSummary("200 once the store answers and a leader is elected (on the leader: once its control loop has completed a pass); 503 before. Says this server's role and the leader's id.")
             .Produces<HealthResponse>(StatusCodes.Status200OK)
             .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
 
@@ -90,23 +91,36 @@ public static class BerthApi
             .WithQueryParameter("follow", ApiDocument.BooleanSchema, "true: answer text/event-stream and keep sending events as they commit.")
             .Produces<EventsResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest);
+        v1.MapGet("/servers", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.ServersAsync(ct)))
+            .WithName("ListServers").WithTags("Servers")
+            .WithSummary("Every running server of the control plane with its addresses and role (leader or follower), and the leader's term.")
+            .Produces<ServersResponse>(StatusCodes.Status200OK);
         OperatorApi.Map(v1);
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(IKeyValueStore store, ControlLoopService loop, CancellationToken ct)
+    private static async Task<IResult> ReadyAsync(IKeyValueStore store, ControlLoopService loop, LeaderElection election, CancellationToken ct)
     {
+        KeyValue? leader;
         try
         {
-            await store.GetAsync(KeyLayout.NodesPrefix, ct);
+            leader = await store.GetAsync(KeyLayout.Leader, ct);
         }
         catch (StoreException e)
         {
             return Json(new HealthResponse(ApiMessages.StoreUnavailable(e.Message)), StatusCodes.Status503ServiceUnavailable);
         }
-        return loop.CompletedPasses > 0
-            ? Json(new HealthResponse("ok"))
-            : Json(new HealthResponse("control loop has not completed its first pass"), StatusCodes.Status503ServiceUnavailable);
+        // A follower is ready once some server leads (it serves the API and agents); a leader once its loop made a pass.
+        bool leading = election.IsLeader;
+        var role = leading ? LeadershipMessages.LeaderRole : LeadershipMessages.FollowerRole;
+        var leaderId = leader is null ? null : System.Text.Encoding.UTF8.GetString(leader.Value.Span);
+        if (leaderId is null)
+        {
+            return Json(new HealthResponse(LeadershipMessages.NoLeaderYet) { Role = role }, StatusCodes.Status503ServiceUnavailable);
+        }
+        return !leading || loop.CompletedPasses > 0
+            ? Json(new HealthResponse("ok") { Role = role, Leader = leaderId })
+            : Json(new HealthResponse("control loop has not completed its first pass") { Role = role, Leader = leaderId }, StatusCodes.Status503ServiceUnavailable);
     }
 
     // Apply, get, delete and the events read are ApiOperations (shared with the gRPC API); these handlers only read the

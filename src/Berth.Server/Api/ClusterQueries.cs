@@ -130,4 +130,8 @@ public sealed class ClusterQueries
         var spec = StateSerializer.Read<Berth.Core.Specs.WorkloadSpec>(kv);
         return new WorkloadView(spec.Namespace, spec.Name, kv.ModRevision, spec);
     }
+
+    /// <summary>Every registered server with its role, and the leader and its term.</summary>
+    public Task<ServersResponse> ServersAsync(CancellationToken cancellationToken = default) =>
+        Leadership.ServerRegistry.ListAsync(_store, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Berth.Server.Leadership;
 using Berth.Server.Nodes;
 using Berth.Server.Observability;
 using Berth.Server.Reconciliation;
@@ -20,6 +21,9 @@ namespace Berth.Server.Hosting;
 /// waits until the swept workloads were reconciled, so the first completed pass (readiness) means every workload was
 /// looked at once. A failing pass is logged and retried on the next tick: every step is safe to repeat. Each pass
 /// reports its duration and the cluster counts it left to <see cref="BerthMetrics"/>.
+/// <para>The loop runs only while this server leads (<see cref="LeaderElection"/>): it waits for a term, runs until the
+/// term ends (its pass, queue and watches are cancelled at once) and waits for the next. Its components write through the
+/// <see cref="LeadershipFence"/>, so a write still in flight when the term ends is refused by the store.</para>
 /// </remarks>
 public sealed class ControlLoopService(
     NodeManager nodes,
@@ -29,7 +33,8 @@ public sealed class ControlLoopService(
     ServerOptions options,
     BerthMetrics metrics,
     TimeProvider time,
-    ILogger<ControlLoopService> logger) : BackgroundService
+    ILogger<ControlLoopService> logger,
+    LeaderElection election) : BackgroundService
 {
     private int _passes;
 
@@ -38,6 +43,25 @@ public sealed class ControlLoopService(
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            LeadershipTerm term;
+            try
+            {
+                term = await election.WaitForLeadershipAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Lost);
+            await LeadAsync(leading.Token).ConfigureAwait(false);
+        }
+    }
+
+    // The loop of one term: returns when the term ends or the host stops.
+    private async Task LeadAsync(CancellationToken stoppingToken)
     {
         await using var queue = new ReconcileQueue(
             async (workload, ct) => (await reconciler.ReconcileAsync(workload, ct).ConfigureAwait(false)).BackOff,
@@ -92,6 +116,11 @@ public sealed class ControlLoopService(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                return;
+            }
+            catch (LeadershipLostException)
+            {
+                // The fence ended the term; the token is cancelled by now and the loop waits for the next term.
                 return;
             }
             catch (Exception e)

@@ -1,6 +1,7 @@
 using Berth.Server.Agents;
 using Berth.Server.Api;
 using Berth.Server.Api.Grpc;
+using Berth.Server.Leadership;
 using Berth.Server.Logs;
 using Berth.Server.Nodes;
 using Berth.Server.Observability;
@@ -64,6 +65,9 @@ public sealed class ServerHost : IAsyncDisposable
 
     /// <summary>Wakes the control loop.</summary>
     public ControlLoopSignal Signal => _app.Services.GetRequiredService<ControlLoopSignal>();
+
+    /// <summary>This server's leader election: whether it leads, and the leader it sees.</summary>
+    public LeaderElection Election => _app.Services.GetRequiredService<LeaderElection>();
 
     /// <summary>The control loop, for tests that count its passes.</summary>
     internal ControlLoopService Loop => _app.Services.GetRequiredService<ControlLoopService>();
@@ -183,7 +187,14 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton<ApiOperations>();
             // The public gRPC API refuses a message over the REST body limit, as REST refuses such a body.
             services.AddGrpc().AddServiceOptions<Api.Grpc.BerthGrpcService>(grpc => grpc.MaxReceiveMessageSize = (int)Math.Min(options.MaxRequestBodyBytes, int.MaxValue));
+            // Leader election and the server's registration start before the loop and stop after it: the host stops
+            // hosted services in reverse order, so a leader's loop ends before it resigns.
+            services.AddSingleton(sp => new LeaderElection(sp.GetRequiredService<IKeyValueStore>(), options.LeaderLease, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LeaderElection>>(), metrics));
+            services.AddSingleton<LeadershipService>();
+            services.AddHostedService(sp => sp.GetRequiredService<LeadershipService>());
             services.AddSingleton<ControlLoopService>();
+            // The loop runs only while this server leads, on components that write through the leadership fence.
+            services.Replace(ServiceDescriptor.Singleton(FencedControlLoop.Create));
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
             // Every server (leader or not) keeps the assignments by node in memory for the agents' WatchAssignments streams.
             services.AddSingleton(sp => new NodeAssignmentIndex(
@@ -222,6 +233,8 @@ public sealed class ServerHost : IAsyncDisposable
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             var address = new Uri(addresses.First(a => new Uri(a).Port != grpcAddress.Port).Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
             app.Services.GetRequiredService<BoundAddresses>().Grpc = grpcAddress;
+            // The default server id holds the bound API port, so the campaign starts only now.
+            await app.Services.GetRequiredService<LeadershipService>().BeginAsync(address, grpcAddress, cancellationToken).ConfigureAwait(false);
             ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), options.UsesEtcd ? options.Store!.Trim() : dataDirectory);
             return new ServerHost(app, store, options, address, grpcAddress);
         }

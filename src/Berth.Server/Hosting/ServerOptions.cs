@@ -79,6 +79,21 @@ public sealed record ServerOptions
     /// <summary>Output lines kept in memory per replica for <c>berth logs</c>. Default 1000.</summary>
     public int LogLinesPerReplica { get; init; } = Logs.ReplicaLogs.DefaultLinesPerReplica;
 
+    /// <summary>The default <see cref="LeaderLease"/>: 5 s, so a dead leader is replaced within about 5 s while a keep-alive every 1.7 s rides over short store hiccups.</summary>
+    public static readonly TimeSpan DefaultLeaderLease = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// <c>--server-id</c>: this server's name among the replicas sharing one store (lower-case letters, digits, '-' and
+    /// '.', as a DNS name). Null (the default): the host name and the bound API port, e.g. <c>box-7070</c>.
+    /// </summary>
+    public string? ServerId { get; init; }
+
+    /// <summary>
+    /// <c>--leader-lease</c>: time to live of the leader's lease, 1 s to 5 min. A leader that cannot renew it steps down a
+    /// third of it before it runs out; a follower takes over at most this long after the leader died. Default 5 s.
+    /// </summary>
+    public TimeSpan LeaderLease { get; init; } = DefaultLeaderLease;
+
     /// <summary>True when TLS is configured. TLS is not implemented yet, so this is always false and only loopback addresses are accepted.</summary>
     public static bool TlsConfigured => false;
 
@@ -226,6 +241,14 @@ public sealed record ServerOptions
         if (LoopInterval <= TimeSpan.Zero)
         {
             throw new ServerOptionsException(ServerMessages.NotPositive(nameof(LoopInterval), LoopInterval.ToString()));
+        }
+        if (ServerId is not null && Leadership.ServerIds.Validate(ServerId) is { } serverIdError)
+        {
+            throw new ServerOptionsException(Leadership.LeadershipMessages.BadServerId(ServerId, serverIdError));
+        }
+        if (LeaderLease < Leadership.LeaderElection.MinimumLease || LeaderLease > Leadership.LeaderElection.MaximumLease)
+        {
+            throw new ServerOptionsException(Leadership.LeadershipMessages.BadLeaderLease(LeaderLease));
         }
         try
         {

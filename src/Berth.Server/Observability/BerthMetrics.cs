@@ -57,6 +57,9 @@ public sealed class BerthMetrics
     /// <summary>Name of the store transactions counter.</summary>
     public const string StoreTransactionsTotal = "berth_store_transactions_total";
 
+    /// <summary>Name of the leadership gauge: 1 while this server leads (runs the control loop), 0 while it follows.</summary>
+    public const string LeaderGauge = "berth_leader";
+
     /// <summary><see cref="StoreTransactionsTotal"/> result of a transaction whose compares held.</summary>
     public const string CommittedResult = "committed";
 
@@ -96,6 +99,7 @@ public sealed class BerthMetrics
     private readonly Counter _events;
     private readonly Counter _retries;
     private readonly Counter _transactions;
+    private readonly Gauge _leader;
 
     /// <summary>Creates the registry, the process metrics and every <c>berth_*</c> metric in it.</summary>
     public BerthMetrics()
@@ -168,6 +172,9 @@ public sealed class BerthMetrics
             _events.WithLabels(type.ToString());
         }
         RecordCensus(ClusterCensus.Empty);
+        _leader = Factory.CreateGauge(
+            LeaderGauge,
+            "1 while this server is the elected leader (runs the scheduler, applier and reconciler), 0 while it follows.");
     }
 
     /// <summary>The registry <c>/metrics</c> exports.</summary>
@@ -245,4 +252,7 @@ public sealed class BerthMetrics
 
     /// <summary>Counts one store transaction by its result (<see cref="CommittedResult"/>, <see cref="ConflictResult"/> or <see cref="ErrorResult"/>).</summary>
     public void RecordTransaction(string result) => _transactions.WithLabels(result).Inc();
+
+    /// <summary>Sets <see cref="LeaderGauge"/>: 1 while leading.</summary>
+    public void RecordLeader(bool leading) => _leader.Set(leading ? 1 : 0);
 }

@@ -16,6 +16,8 @@ namespace Berth.Server.State;
 /// <item><term><c>/events/{id}</c></term><description><see cref="ClusterEvent"/>, immutable; ids are 19-digit UTC ticks, a writer id and a counter, so keys sort by time.</description></item>
 /// <item><term><c>/retries/{namespace}/{workload}/{replica}</c></term><description><see cref="RetryState"/> of a failing replica.</description></item>
 /// <item><term><c>/reconciliation/{namespace}/{name}</c></term><description>The reconciler's per-workload bookkeeping.</description></item>
+/// <item><term><c>/leader</c></term><description>The elected server's id under its campaign lease; its create revision is the leadership term.</description></item>
+/// <item><term><c>/servers/{id}</c></term><description><see cref="Leadership.ServerRecord"/>: one running server, under its own lease.</description></item>
 /// <item><term><c>/heartbeats/{node}</c></term><description><see cref="NodeHeartbeat"/>: the node's last heartbeat, apart from <c>/nodes/{node}</c> so that beats do not move the node's mod revision (which plans compare).</description></item>
 /// <item><term><c>/reconciliation/{namespace}/{name}/unschedulable/{replica}</c></term><description>The last unschedulable summary reported for a replica (UTF-8 text), so a restart does not report it again.</description></item>
 /// <item><term><c>/reconciliation/{namespace}/{name}/rollout</c></term><description><see cref="Reconciliation.RolloutState"/>: the revision a rolling replacement is bringing the replicas to.</description></item>
@@ -49,6 +51,15 @@ public static class KeyLayout
 
     /// <summary>Prefix of heartbeat keys.</summary>
     public const string HeartbeatsPrefix = "/heartbeats/";
+
+    /// <summary>The leader key: the elected server's id, attached to its campaign lease; its create revision is the leadership term that fences the leader's writes.</summary>
+    public const string Leader = "/leader";
+
+    /// <summary>Prefix of server registrations (<c>/servers/{id}</c>, each under its server's lease).</summary>
+    public const string ServersPrefix = "/servers/";
+
+    /// <summary><c>/servers/{id}</c>: one server's registration (<see cref="Leadership.ServerRecord"/>).</summary>
+    public static string Server(string serverId) => ServersPrefix + Leadership.ServerIds.Valid(serverId);
 
     /// <summary>Digits of the tick part of an event id: <see cref="DateTime.MaxValue"/> has 19 digits of ticks, so ids sort as numbers.</summary>
     public const int EventTicksDigits = 19;

@@ -20,4 +20,5 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(NodeHeartbeat))]
 [JsonSerializable(typeof(RolloutState))]
 [JsonSerializable(typeof(ReconciliationRecord))]
+[JsonSerializable(typeof(Leadership.ServerRecord))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -6,16 +6,16 @@ using Berth.Server.State;
 
 namespace Berth.Cli.Commands.Get;
 
-/// <summary><c>berth get nodes|workloads|replicas|events [-o table|wide|json|yaml] [-w]</c>: lists resources; <c>-w</c> follows events.</summary>
+/// <summary><c>berth get nodes|workloads|replicas|events|servers [-o table|wide|json|yaml] [-w]</c>: lists resources; <c>-w</c> follows events.</summary>
 public static class GetCommand
 {
     /// <summary>The resources <c>get</c> lists.</summary>
-    public static readonly IReadOnlyList<string> Resources = ["nodes", "workloads", "replicas", "events"];
+    public static readonly IReadOnlyList<string> Resources = ["nodes", "workloads", "replicas", "events", "servers"];
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var resource = new Argument<string>("resource") { Description = "What to list: nodes, workloads, replicas or events" };
+        var resource = new Argument<string>("resource") { Description = "What to list: nodes, workloads, replicas, events or servers" };
         resource.Validators.Add(result =>
         {
             var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
@@ -26,7 +26,7 @@ public static class GetCommand
         });
         var output = CommonOptions.ResourceOutput();
         var watch = new Option<bool>("--watch", "-w") { Description = "For events: print them, then follow new ones until Ctrl+C" };
-        var command = new Command("get", "List nodes, workloads, replicas or events") { resource, output, watch };
+        var command = new Command("get", "List nodes, workloads, replicas, events or servers") { resource, output, watch };
         command.Validators.Add(result =>
         {
             if (result.GetValue(watch) && result.GetValue(resource) is { } r && Resources.Contains(r) && r != "events")
@@ -42,6 +42,7 @@ public static class GetCommand
                 "nodes" => ListAsync(client, "v1/nodes", format, writer, NodeTable, cancellationToken),
                 "workloads" => ListAsync(client, "v1/workloads", format, writer, WorkloadTable, cancellationToken),
                 "replicas" => ListAsync(client, "v1/assignments", format, writer, ReplicaTable, cancellationToken),
+                "servers" => ListAsync(client, "v1/servers", format, writer, ServerTable, cancellationToken),
                 _ => parseResult.GetValue(watch)
                     ? WatchEventsAsync(client, format, writer, cancellationToken)
                     : ListAsync(client, "v1/events?limit=" + BerthApi.MaxEventLimit, format, writer, EventTable, cancellationToken),
@@ -109,6 +110,20 @@ public static class GetCommand
             var a = r.Assignment;
             string[] row = [a.Workload.ToString(), Render.Number(a.Replica), a.Node, a.State.ToString()];
             return wide ? (IReadOnlyList<string>)[.. row, Render.Resources(a.Requests), Render.Number(r.Revision), a.Explanation] : row;
+        }));
+    }
+
+    /// <summary>Servers of the control plane as columns; SINCE is when each started. Wide adds the leader's term.</summary>
+    public static void ServerTable(string json, bool wide, TextWriter output)
+    {
+        var servers = BerthClient.Read<ServersResponse>(json);
+        string[] headers = wide ? ["NAME", "API", "GRPC", "ROLE", "SINCE", "TERM"] : ["NAME", "API", "GRPC", "ROLE", "SINCE"];
+        Render.Columns(output, headers, servers.Servers.Select(s =>
+        {
+            string[] row = [s.Id, s.ApiAddress, s.GrpcAddress, s.Role, Render.Time(s.StartedAt)];
+            return wide
+                ? (IReadOnlyList<string>)[.. row, s.Id == servers.Leader ? Render.Number(servers.Term) : Render.None]
+                : row;
         }));
     }
 

@@ -31,6 +31,11 @@ public static class ServerCommand
         };
         var heartbeatGrace = DurationOption.Create("--heartbeat-grace", "Silence after which a node turns NotReady (default 15s)");
         var lostGrace = DurationOption.Create("--lost-grace", "Further silence after which a NotReady node's replicas are placed elsewhere (default 15s)");
+        var serverId = new Option<string?>("--server-id")
+        {
+            Description = "This server's name among the replicas sharing one store (lower-case letters, digits, '-', '.'); default: the host name and the API port",
+        };
+        var leaderLease = DurationOption.Create("--leader-lease", "Time to live of the leader's lease, 1s to 5m: a dead leader is replaced within it (default 5s)");
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -39,6 +44,8 @@ public static class ServerCommand
             lostGrace,
             grpcListen,
             store,
+            serverId,
+            leaderLease,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -48,6 +55,8 @@ public static class ServerCommand
                 GrpcListen = parseResult.GetValue(grpcListen),
                 Store = parseResult.GetValue(store),
                 Nodes = NodeOptions(parseResult.GetValue(heartbeatGrace), parseResult.GetValue(lostGrace)),
+                ServerId = parseResult.GetValue(serverId),
+                LeaderLease = parseResult.GetValue(leaderLease) ?? ServerOptions.DefaultLeaderLease,
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,

@@ -54,6 +54,24 @@ internal sealed class BerthGrpcService(
     public override async Task<V1.WorkloadChangeResponse> StartWorkload(V1.StartWorkloadRequest request, ServerCallContext context) =>
         ApiProto.Change(await CallAsync(() => operations.StartAsync(request.Namespace, request.Name, context.CancellationToken)).ConfigureAwait(false));
 
+    public override async Task<V1.ListServersResponse> ListServers(V1.ListServersRequest request, ServerCallContext context)
+    {
+        var servers = await operations.Queries.ServersAsync(context.CancellationToken).ConfigureAwait(false);
+        var message = new V1.ListServersResponse { Leader = servers.Leader ?? "", Term = servers.Term };
+        foreach (var server in servers.Servers)
+        {
+            message.Servers.Add(new V1.Server
+            {
+                Id = server.Id,
+                ApiAddress = server.ApiAddress,
+                GrpcAddress = server.GrpcAddress,
+                Role = server.Role,
+                StartedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(server.StartedAt),
+            });
+        }
+        return message;
+    }
+
     public override async Task<V1.ListNodesResponse> ListNodes(V1.ListNodesRequest request, ServerCallContext context)
     {
         var message = new V1.ListNodesResponse();

@@ -32,6 +32,7 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["ListEvents"] = ["ListEvents", "WatchEvents"],
         // GET .../logs answers the tail, or with follow=true a stream: one streaming rpc with a follow field.
         ["GetReplicaLogs"] = ["ReplicaLogs"],
+        ["ListServers"] = ["ListServers"],
     };
 
     /// <summary>REST endpoints with no gRPC counterpart, and why.</summary>
