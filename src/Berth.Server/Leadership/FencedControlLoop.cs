@@ -1,3 +1,4 @@
+using Berth.Scheduling.Framework;
 using Berth.Server.Hosting;
 using Berth.Server.Nodes;
 using Berth.Server.Observability;
@@ -19,6 +20,9 @@ namespace Berth.Server.Leadership;
 /// </summary>
 internal static class FencedControlLoop
 {
+    // Large enough that a group commit of a few hundred plans is one transaction; small enough to bound one write.
+    private const int EmbeddedStoreOperationsPerTransaction = 4096;
+
     /// <summary>The control loop of the host whose services are <paramref name="services"/>.</summary>
     public static ControlLoopService Create(IServiceProvider services)
     {
@@ -29,14 +33,21 @@ internal static class FencedControlLoop
         var store = new LeadershipFence(services.GetRequiredService<IKeyValueStore>(), election);
         var events = new EventLog(store, time);
         var nodes = new NodeManager(store, events, options.Nodes);
-        var placer = new WorkloadPlacer(store, events, options.Placer);
+        // etcd refuses a transaction of more than --max-txn-ops (128 by default) compares or operations; the embedded
+        // store has no such limit, so a group commit there takes far more at once.
+        var placerOptions = options.UsesEtcd ? options.Placer : options.Placer with { MaxOperationsPerTransaction = EmbeddedStoreOperationsPerTransaction };
+        // The cache reads through the fence too: a deposed leader's loads fail rather than feed a loop that must stop.
+        var cache = new ClusterCache(store);
+        // Planners already work side by side, one workload each; a planner's own threads would only spin while the
+        // others wait for a core.
+        var placer = new WorkloadPlacer(store, events, placerOptions, new SchedulerOptions(1), cache);
         var retries = new RetryEngine(store, events, options.Retries);
         var reconciler = new Reconciler(
             store, events, placer, retries, nodes, options.Reconciler,
             logger: services.GetRequiredService<ILogger<Reconciler>>(), metrics: metrics,
             inventory: services.GetRequiredService<NodeInventory>());
         return new ControlLoopService(
-            nodes, reconciler, store, services.GetRequiredService<ControlLoopSignal>(), options, metrics, time,
+            nodes, reconciler, cache, services.GetRequiredService<ControlLoopSignal>(), options, metrics, time,
             services.GetRequiredService<ILogger<ControlLoopService>>(), election);
     }
 }
