@@ -126,8 +126,7 @@ internal static class Program
             + $"server GC {System.Runtime.GCSettings.IsServerGC}; {options.Nodes} {(options.DirectNodes ? "direct" : "hollow")} nodes, "
             + $"{options.Workloads} workloads x {options.Replicas} replicas, {options.Concurrency} applies in flight, "
             + $"store {(options.StartEtcd ? "throwaway etcd" : options.Store ?? "embedded")}");
-        var result = ScaleRun.RunAsync(options).GetAwaiter().GetResult();
-        Console.Out.WriteLine(JsonSerializer.Serialize(result));
+        var result = ScaleRun.RunAsync(options, measured => Console.Out.WriteLine(JsonSerializer.Serialize(measured))).GetAwaiter().GetResult();
         return result.Complete ? 0 : 1;
     }
 
