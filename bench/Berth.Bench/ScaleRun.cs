@@ -82,6 +82,11 @@ internal static class ScaleRun
             Task hollowRun = Task.CompletedTask;
             try
             {
+                if ((await host.Store.RangeAsync(KeyRange.Prefix(KeyLayout.WorkloadsPrefix), limit: 1)).Count > 0)
+                {
+                    // Workloads already there would be answered "unchanged" and never placed again: the run would only time out.
+                    throw new ArgumentException($"--store {options.Store} already holds workloads; point the run at an empty etcd (or use --etcd)");
+                }
                 if (options.DirectNodes)
                 {
                     await RegisterDirectAsync(host.Nodes, options);
