@@ -8,8 +8,8 @@ namespace Berth.Bench;
 /// Entry point: <c>throughput --scenario NAME [--nodes N] [--pods M] [--init K] [--parallelism P] [--no-warmup]</c>,
 /// <c>memory [--nodes N] [--pods M] [--parallelism P]</c>,
 /// <c>control-plane [--nodes N] [--workloads W] [--replicas R] [--runs K] [--apply-each] [--no-warmup]</c>,
-/// <c>micro [BenchmarkDotNet arguments]</c>, <c>list</c>,
-/// <c>scale [--nodes N] [--workloads W] [--replicas R] [--store etcd://… | --etcd] [--direct-nodes] ...</c> (<see cref="ScaleOptions.Usage"/>).
+/// <c>micro [BenchmarkDotNet arguments]</c>, <c>list</c>.
+/// Also <c>scale [--nodes N] [--workloads W] [--replicas R] [--store etcd://… | --etcd] [--direct-nodes] ...</c> (<see cref="ScaleOptions.Usage"/>).
 /// Human progress goes to stderr; throughput, memory and control-plane print exactly one JSON line, last, on stdout.
 /// </summary>
 internal static class Program
