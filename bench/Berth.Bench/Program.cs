@@ -136,6 +136,8 @@ internal static class Program
     private static int Micro(string[] args)
     {
         BenchmarkSwitcher.FromTypes([typeof(SchedulingBenchmarks)]).Run(args);
+        BenchmarkSwitcher.FromTypes([typeof(ClusterSnapshotCloneBenchmarks)]).Run(args);
+        BenchmarkSwitcher.FromTypes([typeof(WhyNotBenchmarks)]).Run(args);
         return 0;
     }
 

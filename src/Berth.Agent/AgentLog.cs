@@ -22,4 +22,7 @@ internal static partial class AgentLog
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Agent {NodeId}: {Operation} failed, retrying: {Error}")]
     public static partial void CallFailed(ILogger logger, string nodeId, string operation, string error);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Agent {NodeId}: server {Server} failed ({Error}); next {Next} in {Seconds:0.0} s")]
+    public static partial void ServerFailed(ILogger logger, string nodeId, string server, string error, string next, double seconds);
 }

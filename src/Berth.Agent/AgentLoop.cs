@@ -11,17 +11,21 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Berth.Agent;
 
 /// <summary>
-/// One node agent: finds the server's gRPC address (<c>GET /v1/info</c> on <see cref="AgentOptions.Server"/>), registers
-/// the machine, heartbeats, follows its desired state (the WatchAssignments stream) with the
+/// One node agent: finds a server's gRPC address (<c>GET /v1/info</c> on one of <see cref="AgentOptions.Servers"/>),
+/// registers the machine, heartbeats, follows its desired state (the WatchAssignments stream) with the
 /// <see cref="ReplicaSupervisor"/>, and reports what the replicas did and wrote (proto/agent.proto).
 /// </summary>
 /// <remarks>
 /// Work happens in sessions: one session asks <c>/v1/info</c>, opens a channel, registers, then runs three loops
 /// (heartbeats, the assignment stream, and a tick that reports changes and pushes output) until one of them fails.
-/// Then the session ends and, after <see cref="AgentOptions.PollInterval"/>, a new one starts — so a server that
-/// restarted (perhaps on another gRPC port) or lost the node (NOT_FOUND: register first) is found and joined again.
-/// A heartbeat that fails otherwise is only logged. Replicas keep running between sessions; when
-/// <see cref="RunAsync"/> ends, every replica is stopped.
+/// Then the session ends and a new one starts. When the failure blames the server or the way to it (connection refused,
+/// UNAVAILABLE, a deadline, the server ending the stream as it stops; <see cref="IsServerFailure"/>), the next session
+/// goes to the next address of the list at once, and waits (jittered, capped) only after every address failed in a
+/// row (<see cref="ServerRotation"/>); otherwise (say NOT_FOUND: the server lost the node) it registers with the same
+/// server again after about <see cref="AgentOptions.PollInterval"/>. So a server that restarted (perhaps on another
+/// gRPC port) is joined again, and with several servers a stopped one costs no more than one failed call. A heartbeat
+/// that fails otherwise is only logged. Replicas keep running between sessions — the next server streams the same
+/// desired state, so failover restarts nothing; when <see cref="RunAsync"/> ends, every replica is stopped.
 /// </remarks>
 public sealed class AgentLoop : IAsyncDisposable
 {
@@ -38,6 +42,8 @@ public sealed class AgentLoop : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IReadOnlyDictionary<string, string> _capacity;
     private readonly SemaphoreSlim _reporting = new(1, 1);
+    private readonly ServerRotation _rotation;
+    private volatile Uri _server;
     private volatile bool _registered;
     private volatile IReadOnlyList<DesiredReplica>? _desired;
     private int _assignmentSets;
@@ -58,6 +64,8 @@ public sealed class AgentLoop : IAsyncDisposable
         loggers ??= NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger<AgentLoop>();
         _capacity = MachineCapacity.Detect(options.CapacityOverride);
+        _rotation = ServerRotation.For(options);
+        _server = _rotation.Current;
         Supervisor = new ReplicaSupervisor(options.NodeName, options.LogTailLines, loggers.CreateLogger<ReplicaSupervisor>(), options.OutputLines);
     }
 
@@ -69,6 +77,9 @@ public sealed class AgentLoop : IAsyncDisposable
 
     /// <summary>True once the server accepted the registration (false again while the agent reconnects).</summary>
     public bool Registered => _registered;
+
+    /// <summary>The REST address of the server the agent uses, or tries, now (one of <see cref="AgentOptions.Servers"/>).</summary>
+    public Uri Server => _server;
 
     /// <summary>The gRPC address the server named at <c>/v1/info</c>; null until known.</summary>
     public Uri? GrpcAddress { get; private set; }
@@ -83,16 +94,23 @@ public sealed class AgentLoop : IAsyncDisposable
         {
             while (true)
             {
+                var server = _rotation.Current;
+                _server = server;
+                TimeSpan wait;
                 try
                 {
-                    await SessionAsync(cancellationToken).ConfigureAwait(false);
+                    await SessionAsync(server, cancellationToken).ConfigureAwait(false);
+                    wait = _rotation.Retry();
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsTransient(e))
                 {
-                    AgentLog.CallFailed(_logger, _options.NodeName, "session", e.Message);
+                    wait = EndSession(_logger, _options.NodeName, _rotation, server, e);
                 }
                 _registered = false;
-                await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -123,11 +141,44 @@ public sealed class AgentLoop : IAsyncDisposable
     /// that is not there; <see cref="RunAsync"/> itself keeps trying, as a running agent outlives server restarts.
     /// </summary>
     /// <returns>Null when the server answered; otherwise why it could not be reached, one line.</returns>
+    /// <remarks>With several servers, one that answers is enough; the error then lists each server's reason.</remarks>
     public async Task<string?> ProbeServerAsync(CancellationToken cancellationToken)
     {
-        var (address, error) = await ProbeAsync(_http, _options.Server, cancellationToken).ConfigureAwait(false);
+        var (address, error) = await ProbeAnyAsync(_http, _options.Servers, cancellationToken).ConfigureAwait(false);
         GrpcAddress = address ?? GrpcAddress;
         return error;
+    }
+
+    // The first of servers that answers GET /v1/info, or every server's reason.
+    internal static async Task<(Uri? Address, string? Error)> ProbeAnyAsync(HttpClient http, IReadOnlyList<Uri> servers, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>(servers.Count);
+        foreach (var server in servers)
+        {
+            var (address, error) = await ProbeAsync(http, server, cancellationToken).ConfigureAwait(false);
+            if (address is not null)
+            {
+                return (address, null);
+            }
+            errors.Add(servers.Count == 1 ? error ?? "" : $"{server}: {error}");
+        }
+        return (null, string.Join("; ", errors));
+    }
+
+    /// <summary>
+    /// Logs why a session with <paramref name="server"/> ended and moves <paramref name="rotation"/> on when the server is
+    /// to blame; returns how long to wait before the next session.
+    /// </summary>
+    internal static TimeSpan EndSession(ILogger logger, string node, ServerRotation rotation, Uri server, Exception e)
+    {
+        if (!IsServerFailure(e))
+        {
+            AgentLog.CallFailed(logger, node, "session", e.Message);
+            return rotation.Retry();
+        }
+        var wait = rotation.Failed();
+        AgentLog.ServerFailed(logger, node, server.ToString(), e.Message, rotation.Current.ToString(), wait.TotalSeconds);
+        return wait;
     }
 
     internal static async Task<(Uri? Address, string? Error)> ProbeAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
@@ -150,9 +201,9 @@ public sealed class AgentLoop : IAsyncDisposable
         }
     }
 
-    private async Task SessionAsync(CancellationToken cancellationToken)
+    private async Task SessionAsync(Uri server, CancellationToken cancellationToken)
     {
-        var grpcAddress = await ResolveGrpcAddressAsync(cancellationToken).ConfigureAwait(false);
+        var grpcAddress = await ResolveGrpcAddressAsync(_http, server, cancellationToken).ConfigureAwait(false);
         GrpcAddress = grpcAddress;
         using var channel = OpenChannel(grpcAddress);
         var client = new AgentService.AgentServiceClient(channel);
@@ -161,6 +212,7 @@ public sealed class AgentLoop : IAsyncDisposable
         registration.Allocatable.Add(new Dictionary<string, string>(_capacity));
         await client.RegisterAsync(registration, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
         _registered = true;
+        _rotation.Joined();
         AgentLog.Registered(_logger, _options.NodeName, grpcAddress.ToString());
 
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -193,8 +245,6 @@ public sealed class AgentLoop : IAsyncDisposable
         HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, ConnectTimeout = TimeSpan.FromSeconds(5) },
         DisposeHttpClient = true,
     });
-
-    private Task<Uri> ResolveGrpcAddressAsync(CancellationToken ct) => ResolveGrpcAddressAsync(_http, _options.Server, ct);
 
     internal static async Task<Uri> ResolveGrpcAddressAsync(HttpClient http, Uri server, CancellationToken ct)
     {
@@ -229,9 +279,10 @@ public sealed class AgentLoop : IAsyncDisposable
             {
                 await client.HeartbeatAsync(HeartbeatRequest(), deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
             }
-            catch (RpcException e) when (e.StatusCode != StatusCode.NotFound && !ct.IsCancellationRequested)
+            catch (RpcException e) when (e.StatusCode is not (StatusCode.NotFound or StatusCode.Unavailable) && !ct.IsCancellationRequested)
             {
-                // One lost beat is within the server's grace; a server that is gone also ends the stream, which ends the session.
+                // One lost beat is within the server's grace. NOT_FOUND (register again) and UNAVAILABLE (the server or
+                // the way to it is gone: try the next one) end the session; a server that is gone also ends the stream.
                 AgentLog.CallFailed(_logger, _options.NodeName, "heartbeat", e.Status.Detail);
             }
         }
@@ -251,12 +302,19 @@ public sealed class AgentLoop : IAsyncDisposable
     private async Task WatchLoopAsync(AgentService.AgentServiceClient client, CancellationToken ct)
     {
         using var call = client.WatchAssignments(new WatchAssignmentsRequest { Node = _options.NodeName }, cancellationToken: ct);
+        bool first = true;
         await foreach (var set in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
         {
             Interlocked.Increment(ref _assignmentSets);
             var desired = ToDesired(set);
             _desired = desired;
             await Supervisor.ReconcileAsync(desired, ct).ConfigureAwait(false);
+            if (first)
+            {
+                // This server (perhaps a new one after a failover) may not know what already runs here.
+                Supervisor.ReannounceRunning(desired);
+                first = false;
+            }
             await ReportAsync(client, ct).ConfigureAwait(false);
         }
         // The server ended the stream (it is stopping): end the session and connect again.
@@ -405,4 +463,18 @@ public sealed class AgentLoop : IAsyncDisposable
 
     internal static bool IsTransient(Exception e) =>
         e is RpcException or HttpRequestException or JsonException or TaskCanceledException or IOException or InvalidOperationException;
+
+    /// <summary>
+    /// True when a failure blames the server or the way to it, so the agent should try its next server: no connection
+    /// or no answer (UNAVAILABLE, a deadline, a transport error), the server failing the call itself (INTERNAL,
+    /// UNKNOWN: e.g. its store is down) or ending the stream (it is stopping). Answers that are about the request
+    /// (NOT_FOUND: register again, ABORTED, INVALID_ARGUMENT) keep the agent where it is.
+    /// </summary>
+    internal static bool IsServerFailure(Exception e) => e switch
+    {
+        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
+            or StatusCode.Unknown or StatusCode.Cancelled or StatusCode.ResourceExhausted or StatusCode.Unimplemented,
+        HttpRequestException or JsonException or TaskCanceledException or IOException => true,
+        _ => false,
+    };
 }

@@ -52,4 +52,27 @@ public static class AgentMessages
 
     /// <summary><c>--simulate-zones</c> without <c>--simulate</c>.</summary>
     public const string ZonesWithoutSimulate = "--simulate-zones only applies to hollow nodes; add --simulate N";
+
+    /// <summary>Options without any server address.</summary>
+    public const string NoServer = "no server address: give --server with at least one URL, e.g. --server http://127.0.0.1:7070";
+
+    /// <summary>A server list (from <paramref name="source"/>) with no address at all.</summary>
+    public static string NoServerIn(string source) =>
+        $"{source} needs at least one server URL; give e.g. {source} http://127.0.0.1:7070 (several: comma-separated, tried in order)";
+
+    /// <summary>A server list with an empty entry (two commas, or one at either end).</summary>
+    public static string EmptyServerEntry(string source, string text) =>
+        $"{source} '{text}' has an empty entry; separate the URLs with single commas, e.g. {source} http://10.0.0.1:7070,http://10.0.0.2:7070";
+
+    /// <summary>One entry of a server list that is not an absolute http(s) URL.</summary>
+    public static string InvalidServerIn(string source, string value) =>
+        $"{source} entry '{value}' is not an http:// or https:// URL; give e.g. {source} http://127.0.0.1:7070";
+
+    /// <summary>A server list that names one address twice.</summary>
+    public static string RepeatedServer(string source, string value) =>
+        $"{source} lists '{value}' more than once; give each server once";
+
+    /// <summary><c>berth agent</c> without <c>--server</c> and without the environment variable.</summary>
+    public static string ServerMissing(string environmentVariable) =>
+        $"--server is required (or set {environmentVariable}): give the control plane's URL, e.g. --server http://127.0.0.1:7070, or several comma-separated";
 }

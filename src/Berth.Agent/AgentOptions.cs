@@ -3,8 +3,28 @@ namespace Berth.Agent;
 /// <summary>How one node agent runs (<c>berth agent</c>). Validate with <see cref="Validate"/> before starting.</summary>
 public sealed record AgentOptions
 {
-    /// <summary><c>--server</c>: the control plane's base URL, e.g. <c>http://127.0.0.1:7070/</c>. Required.</summary>
-    public required Uri Server { get; init; }
+    /// <summary>
+    /// The first of <see cref="Servers"/>, e.g. <c>http://127.0.0.1:7070/</c>; setting it makes it the only server.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No server is set (<see cref="Validate"/> says so first).</exception>
+    public Uri Server
+    {
+        get => Servers.Count > 0 ? Servers[0] : throw new InvalidOperationException(AgentMessages.NoServer);
+        init => Servers = [value];
+    }
+
+    /// <summary>
+    /// <c>--server</c> (or <c>BERTH_ADDR</c>): the control plane's REST base URLs, at least one. The agent uses one at a
+    /// time, in this order, and moves to the next when a call or its assignment stream fails (<see cref="ServerRotation"/>).
+    /// </summary>
+    public IReadOnlyList<Uri> Servers { get; init; } = [];
+
+    /// <summary>
+    /// Longest wait before trying the servers again after every one of them failed in a row: the wait starts at
+    /// <see cref="PollInterval"/> and doubles each round up to this. Default 5 s: a control plane back after a restart
+    /// is found within seconds, and thousands of hollow nodes do not retry in lock-step (the wait is jittered).
+    /// </summary>
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary><c>--name</c>: the node name, a DNS-1123 subdomain. Required.</summary>
     public required string NodeName { get; init; }
@@ -41,16 +61,14 @@ public sealed record AgentOptions
     /// <exception cref="ArgumentException">An option is out of range or malformed.</exception>
     public void Validate()
     {
-        if (!Server.IsAbsoluteUri || (Server.Scheme != Uri.UriSchemeHttp && Server.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new ArgumentException(AgentMessages.InvalidServer(Server.ToString()));
-        }
+        ValidateServers(Servers, "--server");
         if (Core.Manifests.ManifestNames.ValidateDnsSubdomain(NodeName) is { } error)
         {
             throw new ArgumentException(AgentMessages.InvalidNodeName(NodeName, error));
         }
         Positive("--heartbeat-interval", HeartbeatInterval);
         Positive("--poll-interval", PollInterval);
+        Positive("MaxReconnectDelay", MaxReconnectDelay);
         if (LogTailLines < 1)
         {
             throw new ArgumentException(AgentMessages.NotPositive("LogTailLines", LogTailLines.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -61,6 +79,62 @@ public sealed record AgentOptions
         }
         _ = MachineCapacity.Apply(new Dictionary<string, string>(), CapacityOverride);
     }
+
+    /// <summary>
+    /// Parses a comma-separated list of server URLs (<c>--server a,b</c> or <c>BERTH_ADDR</c>); each must be an absolute
+    /// http(s) URL, none empty, none twice. Whitespace around entries is ignored.
+    /// </summary>
+    /// <param name="text">The list as given.</param>
+    /// <param name="source">Where it came from, named in errors (<c>--server</c>, <c>BERTH_ADDR</c>).</param>
+    /// <exception cref="ArgumentException">The list is empty, has an empty entry, a bad URL or a repeated one; the message names <paramref name="source"/>.</exception>
+    public static IReadOnlyList<Uri> ParseServers(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(source);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ArgumentException(AgentMessages.NoServerIn(source));
+        }
+        var servers = new List<Uri>();
+        foreach (var entry in text.Split(','))
+        {
+            var trimmed = entry.Trim();
+            if (trimmed.Length == 0)
+            {
+                throw new ArgumentException(AgentMessages.EmptyServerEntry(source, text));
+            }
+            if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var url) || !IsHttp(url))
+            {
+                throw new ArgumentException(AgentMessages.InvalidServerIn(source, trimmed));
+            }
+            servers.Add(url);
+        }
+        ValidateServers(servers, source);
+        return servers;
+    }
+
+    private static void ValidateServers(IReadOnlyList<Uri> servers, string source)
+    {
+        if (servers.Count == 0)
+        {
+            throw new ArgumentException(AgentMessages.NoServerIn(source));
+        }
+        var seen = new HashSet<Uri>();
+        foreach (var server in servers)
+        {
+            if (server is null || !IsHttp(server))
+            {
+                throw new ArgumentException(AgentMessages.InvalidServerIn(source, server?.ToString() ?? ""));
+            }
+            if (!seen.Add(server))
+            {
+                throw new ArgumentException(AgentMessages.RepeatedServer(source, server.ToString()));
+            }
+        }
+    }
+
+    private static bool IsHttp(Uri url) =>
+        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0;
 
     private static void Positive(string name, TimeSpan value)
     {

@@ -250,4 +250,21 @@ public sealed class ReplicaSupervisorTests : IAsyncLifetime
             Assert.Equal(before + 1, _supervisor.Starts);
         }
     }
+
+    [Fact]
+    public async Task ReannounceRunning_RunningCopyStillPending_QueuesOneRunningReport()
+    {
+        await _supervisor.ReconcileAsync([Replica(["sleep", "30"])]);
+        Assert.Single(_supervisor.TakeChanges(), c => !c.Exited);
+
+        int first = _supervisor.ReannounceRunning([Replica(["sleep", "30"])]);
+        int again = _supervisor.ReannounceRunning([Replica(["sleep", "30"])]);
+        int running = _supervisor.ReannounceRunning([Replica(["sleep", "30"], state: DesiredReplicaState.Running)]);
+        int otherRevision = _supervisor.ReannounceRunning([Replica(["sleep", "30"], revision: 6)]);
+
+        Assert.Equal((1, 0, 0, 0), (first, again, running, otherRevision));
+        var change = Assert.Single(_supervisor.TakeChanges());
+        Assert.Equal((Workload, 0, 5L, false), (change.Workload, change.Replica, change.WorkloadRevision, change.Exited));
+        Assert.Equal(1, _supervisor.Starts);
+    }
 }

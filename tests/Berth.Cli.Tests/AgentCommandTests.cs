@@ -77,4 +77,55 @@ public sealed class AgentCommandTests
         Assert.StartsWith("error: " + example[..example.IndexOf("REASON", StringComparison.Ordinal)], line, StringComparison.Ordinal);
         Assert.EndsWith(example[(example.IndexOf("REASON", StringComparison.Ordinal) + "REASON".Length)..], line.TrimEnd(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Agent_ServerListWithEmptyEntry_ExitsWithUsageErrorNamingServer()
+    {
+        var (code, _, error) = Run("agent", "--server", "http://127.0.0.1:1,,http://127.0.0.1:2", "--name", "n1");
+
+        Assert.Equal(Program.UsageError, code);
+        Assert.StartsWith("error: --server 'http://127.0.0.1:1,,http://127.0.0.1:2' has an empty entry", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Agent_ServerListWithBadUrl_ExitsWithUsageErrorNamingIt()
+    {
+        var (code, _, error) = Run("agent", "--server", "http://127.0.0.1:1,127.0.0.1:2", "--name", "n1");
+
+        Assert.Equal(Program.UsageError, code);
+        Assert.StartsWith("error: --server entry '127.0.0.1:2' is not an http:// or https:// URL", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_TwoServers_KeepsBothInOrder()
+    {
+        var options = AgentCommand.Options("http://127.0.0.1:7080,http://127.0.0.1:7090", "n1", null, null);
+
+        Assert.Equal([new Uri("http://127.0.0.1:7080/"), new Uri("http://127.0.0.1:7090/")], options.Servers);
+    }
+
+    [Theory]
+    [InlineData("flag wins", "http://a:1", "http://b:1", "http://a:1", "--server")]
+    [InlineData("environment", null, "http://b:1,http://c:1", "http://b:1,http://c:1", "BERTH_ADDR")]
+    public void ServerText_FlagElseEnvironment_SaysWhereFrom(string name, string? flag, string? environment, string text, string source)
+    {
+        _ = name;
+        Assert.Equal((text, source), AgentCommand.ServerText(flag, v => v == "BERTH_ADDR" ? environment : null));
+    }
+
+    [Fact]
+    public void ServerText_Neither_NamesServerAndTheVariable()
+    {
+        var error = Assert.Throws<ArgumentException>(() => AgentCommand.ServerText(null, _ => null));
+
+        Assert.StartsWith("--server is required (or set BERTH_ADDR)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_FromEnvironmentWithBadEntry_NamesTheVariable()
+    {
+        var error = Assert.Throws<ArgumentException>(() => AgentCommand.Options("http://a:1,", "n1", null, null, serverSource: "BERTH_ADDR"));
+
+        Assert.StartsWith("BERTH_ADDR 'http://a:1,' has an empty entry", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -14,13 +14,16 @@ namespace Berth.Agent.Simulation;
 /// machine and the control plane can be measured at scale.
 /// </summary>
 /// <remarks>
-/// They speak the real protocol (proto/agent.proto) over one gRPC channel. Each node keeps one WatchAssignments stream
+/// They speak the real protocol (proto/agent.proto), over one gRPC channel per server. Each node keeps one WatchAssignments stream
 /// (an async call, no thread); every Pending or Running assignment of a workload revision it does not hold yet is
 /// reported Running at once and joins its inventory, so a repeated set reports nothing twice (idempotent by workload,
 /// replica and workload revision, as <see cref="ReplicaSupervisor"/>); an assignment that leaves the set, or turns
 /// Failed/Stopped/Succeeded, leaves the inventory. One loop sends every node's heartbeat, spread evenly over
 /// <see cref="AgentOptions.HeartbeatInterval"/> so the server never gets all N at once. A node the server does not know
-/// (NOT_FOUND) registers again; a node whose stream breaks registers and watches again after
+/// (NOT_FOUND) registers again. Each node fails over on its own, as a real agent does (<see cref="ServerRotation"/>):
+/// when its stream breaks, or a call or a heartbeat finds the server unavailable, it registers and watches on the next
+/// server of <see cref="AgentOptions.Servers"/> at once, keeping what it holds, and waits (jittered, capped) only after
+/// every server failed in a row; a stream ended for another reason watches again after about
 /// <see cref="AgentOptions.PollInterval"/>.
 /// </remarks>
 public sealed class HollowNodes : IDisposable
@@ -121,19 +124,21 @@ public sealed class HollowNodes : IDisposable
 
     /// <summary>Asks the server once for its gRPC address, so a command can refuse to start against a server that is not there.</summary>
     /// <returns>Null when the server answered; otherwise why it could not be reached, one line.</returns>
+    /// <remarks>With several servers, one that answers is enough.</remarks>
     public async Task<string?> ProbeServerAsync(CancellationToken cancellationToken) =>
-        (await AgentLoop.ProbeAsync(_http, _options.Server, cancellationToken).ConfigureAwait(false)).Error;
+        (await AgentLoop.ProbeAnyAsync(_http, _options.Servers, cancellationToken).ConfigureAwait(false)).Error;
+
+    /// <summary>How many nodes are registered with the server at <paramref name="server"/> (a REST address of <see cref="AgentOptions.Servers"/>).</summary>
+    public int RegisteredWith(Uri server) => _nodes.Count(n => n.Registered && n.Server == server);
 
     /// <summary>Runs every node until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        using var channels = new ServerChannels(_http);
         try
         {
-            var address = await ResolveAsync(cancellationToken).ConfigureAwait(false);
-            using var channel = AgentLoop.OpenChannel(address);
-            var client = new AgentService.AgentServiceClient(channel);
-            var nodes = _nodes.Select(n => NodeLoopAsync(n, client, cancellationToken)).ToList();
-            nodes.Add(HeartbeatLoopAsync(client, cancellationToken));
+            var nodes = _nodes.Select(n => NodeLoopAsync(n, channels, cancellationToken)).ToList();
+            nodes.Add(HeartbeatLoopAsync(cancellationToken));
             await Task.WhenAll(nodes).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -141,7 +146,7 @@ public sealed class HollowNodes : IDisposable
         }
         finally
         {
-            // Beats still in flight end with the token; wait for them before the channel goes.
+            // Beats still in flight end with the token; wait for them before the channels go.
             for (int i = 0; i < MaxBeats; i++)
             {
                 await _beats.WaitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -161,32 +166,29 @@ public sealed class HollowNodes : IDisposable
         _beats.Dispose();
     }
 
-    // The gRPC address, asked until the server answers (a server restarting on another gRPC port is not followed).
-    private async Task<Uri> ResolveAsync(CancellationToken ct)
+    // One node's sessions: on its current server, register, then follow the assignment stream until it breaks (or a
+    // heartbeat finds the server unavailable and ends the session); then the rotation says where and when to go next.
+    private async Task NodeLoopAsync(Node node, ServerChannels channels, CancellationToken ct)
     {
-        while (true)
-        {
-            var (address, error) = await AgentLoop.ProbeAsync(_http, _options.Server, ct).ConfigureAwait(false);
-            if (address is not null)
-            {
-                return address;
-            }
-            AgentLog.CallFailed(_logger, _options.NodeName, "GET /v1/info", error ?? "");
-            await Task.Delay(_options.PollInterval, ct).ConfigureAwait(false);
-        }
-    }
-
-    private async Task NodeLoopAsync(Node node, AgentService.AgentServiceClient client, CancellationToken ct)
-    {
+        var rotation = ServerRotation.For(_options);
         while (!ct.IsCancellationRequested)
         {
+            var server = rotation.Current;
+            node.Server = server;
+            ServerChannels.Connection? connection = null;
+            TimeSpan wait;
+            using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
             try
             {
-                await RegisterAsync(node, client, ct).ConfigureAwait(false);
-                using var call = client.WatchAssignments(new WatchAssignmentsRequest { Node = node.Name }, cancellationToken: ct);
-                await foreach (var set in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
+                connection = await channels.GetAsync(server, ct).ConfigureAwait(false);
+                var client = connection.Client;
+                await RegisterAsync(node, client, session.Token).ConfigureAwait(false);
+                rotation.Joined();
+                node.Attach(client, session);
+                using var call = client.WatchAssignments(new WatchAssignmentsRequest { Node = node.Name }, cancellationToken: session.Token);
+                await foreach (var set in call.ResponseStream.ReadAllAsync(session.Token).ConfigureAwait(false))
                 {
-                    await ApplyAsync(node, set, client, ct).ConfigureAwait(false);
+                    await ApplyAsync(node, set, client, session.Token).ConfigureAwait(false);
                 }
                 throw new RpcException(new Status(StatusCode.Unavailable, AgentMessages.StreamEnded));
             }
@@ -198,18 +200,29 @@ public sealed class HollowNodes : IDisposable
             {
                 return;
             }
-            catch (Exception e) when (AgentLoop.IsTransient(e))
+            catch (Exception e) when (AgentLoop.IsTransient(e) || e is OperationCanceledException)
             {
-                AgentLog.CallFailed(_logger, node.Name, "session", e.Message);
-                node.Registered = false;
+                // A session a heartbeat ended fails for the heartbeat's reason, not for the cancellation it caused.
+                var reason = node.Detach() ?? e;
+                wait = AgentLoop.EndSession(_logger, node.Name, rotation, server, reason);
+                if (connection is not null && AgentLoop.IsServerFailure(reason))
+                {
+                    // The server may come back on another gRPC port: ask its /v1/info again next time.
+                    channels.Forget(server, connection);
+                }
             }
-            try
+            node.Detach();
+            node.Registered = false;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(_options.PollInterval, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                try
+                {
+                    await Task.Delay(wait, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
@@ -266,7 +279,7 @@ public sealed class HollowNodes : IDisposable
         }
     }
 
-    private async Task HeartbeatLoopAsync(AgentService.AgentServiceClient client, CancellationToken ct)
+    private async Task HeartbeatLoopAsync(CancellationToken ct)
     {
         var interval = _options.HeartbeatInterval;
         var clock = Stopwatch.StartNew();
@@ -283,7 +296,7 @@ public sealed class HollowNodes : IDisposable
                     await Task.Delay(wait, ct).ConfigureAwait(false);
                 }
                 var node = _nodes[i];
-                if (!node.Registered)
+                if (!node.Registered || node.Client is not { } client)
                 {
                     continue;
                 }
@@ -324,6 +337,11 @@ public sealed class HollowNodes : IDisposable
                 node.Registered = false;
             }
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && !ct.IsCancellationRequested)
+        {
+            // The server (or the way to it) is gone: end the node's session, so it moves to its next server.
+            node.Fail(client, e);
+        }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
             AgentLog.CallFailed(_logger, node.Name, "heartbeat", e.Status.Detail);
@@ -337,15 +355,77 @@ public sealed class HollowNodes : IDisposable
         }
     }
 
-    // One hollow node: its name, labels, and the replicas it acknowledged (its inventory). The lock guards the
-    // inventory between its stream (which changes it) and the heartbeat loop (which reads it).
+    // One hollow node: its name, labels, the replicas it acknowledged (its inventory), and its session (the server's
+    // client, and how to end the session). The lock guards the inventory between its stream (which changes it) and the
+    // heartbeat loop (which reads it), and the session between the node's loop and a failing heartbeat.
     private sealed class Node(string name, Dictionary<string, string> labels)
     {
         private readonly Lock _lock = new();
         private readonly Dictionary<(string Workload, int Replica), long> _held = [];
         private volatile bool _registered;
+        private volatile AgentService.AgentServiceClient? _client;
+        private volatile Uri? _server;
+        private CancellationTokenSource? _session;
+        private Exception? _failure;
 
         public string Name { get; } = name;
+
+        public AgentService.AgentServiceClient? Client => _client;
+
+        public Uri? Server
+        {
+            get => _server;
+            set => _server = value;
+        }
+
+        // The session on client runs until session is cancelled.
+        public void Attach(AgentService.AgentServiceClient client, CancellationTokenSource session)
+        {
+            lock (_lock)
+            {
+                _client = client;
+                _session = session;
+                _failure = null;
+            }
+        }
+
+        // Ends the session on client (if it is still the current one) because of failure.
+        public void Fail(AgentService.AgentServiceClient client, Exception failure)
+        {
+            CancellationTokenSource? session;
+            lock (_lock)
+            {
+                if (_session is null || !ReferenceEquals(_client, client))
+                {
+                    return;
+                }
+                _failure = failure;
+                session = _session;
+                _session = null;
+            }
+            try
+            {
+                // Outside the lock: cancelling runs the stream's callbacks.
+                session.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The session ended meanwhile by itself.
+            }
+        }
+
+        // Forgets the session; returns why a heartbeat ended it, if one did.
+        public Exception? Detach()
+        {
+            lock (_lock)
+            {
+                var failure = _failure;
+                _client = null;
+                _session = null;
+                _failure = null;
+                return failure;
+            }
+        }
 
         public Dictionary<string, string> Labels { get; } = labels;
 

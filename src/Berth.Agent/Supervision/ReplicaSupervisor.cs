@@ -176,6 +176,34 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Queues a Running report again for each copy that runs while <paramref name="desired"/> still calls it Pending at
+    /// the same workload revision, unless one is queued already; returns how many. After the agent moved to another
+    /// server, that server may not have seen the first report (it went to the old server, or was lost with it); a
+    /// repeated Running report is harmless (the server answers AlreadyRunning).
+    /// </summary>
+    public int ReannounceRunning(IReadOnlyList<DesiredReplica> desired)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        int queued = 0;
+        lock (_gate)
+        {
+            foreach (var replica in desired)
+            {
+                if (replica.State == DesiredReplicaState.Pending
+                    && _copies.TryGetValue((replica.Workload, replica.Replica), out var copy)
+                    && copy.Running
+                    && copy.WorkloadRevision == replica.WorkloadRevision
+                    && !_changes.Exists(c => c.Workload == copy.Workload && c.Replica == copy.Replica && c.WorkloadRevision == copy.WorkloadRevision))
+                {
+                    _changes.Add(new ReplicaStatusChange(copy.Workload, copy.Replica, copy.WorkloadRevision, false, null, null));
+                    queued++;
+                }
+            }
+        }
+        return queued;
+    }
+
     /// <summary>Puts changes that could not be reported back at the front of the queue.</summary>
     public void Requeue(IReadOnlyList<ReplicaStatusChange> changes)
     {

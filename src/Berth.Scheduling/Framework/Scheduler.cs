@@ -34,6 +34,11 @@ public sealed class Scheduler : IDisposable
     private readonly int[] _probeNode = new int[1];
     private bool _probed;
 
+    // WhyNot: its own refusals and flags, apart from the cycle's and the probes'.
+    private readonly NodeRefusals _whyNotRefusals = new();
+    private readonly bool[] _whyNotActive;
+    private readonly int[] _whyNotNode = new int[1];
+
     // Per-cycle state, reused.
     private int[] _candidates = [];
     private long[] _totals = [];
@@ -129,6 +134,7 @@ public sealed class Scheduler : IDisposable
         _scoreAndRankChunk = ScoreAndRankChunk;
         _filterActive = new bool[_filters.Length];
         _probeActive = new bool[_filters.Length];
+        _whyNotActive = new bool[_filters.Length];
         _cycle.Probe = Probe;
         _cycle.Filters = _filters;
         _scoreActive = new bool[_scores.Length];
@@ -241,6 +247,74 @@ public sealed class Scheduler : IDisposable
             _lastChosen = chosen;
         }
         return new PlacementResult(outcome, chosen, snapshot.Node(chosen).Name, diagnostics, []);
+    }
+
+    /// <summary>
+    /// Says why one replica does not fit one node of the snapshot as it stands now, or null when it fits: runs the
+    /// profile's PreFilter and Filter plugins for that node only, as <see cref="Schedule"/> runs them, so a node this
+    /// accepts is one <see cref="Schedule"/> finds feasible and the other way round. A plan applier uses it to re-check
+    /// a placement planned on an older copy of the snapshot.
+    /// </summary>
+    /// <remarks>
+    /// No PostFilter runs (no preemption) and nothing is scored or bound; the snapshot is not changed. The reason is
+    /// the refusing plugin's name and its reasons in the words explained results use, e.g.
+    /// <c>NodeResourcesFit: Insufficient cpu</c>. Like <see cref="Schedule"/>, not for concurrent use of one scheduler.
+    /// </remarks>
+    /// <param name="node">The node's index in <paramref name="snapshot"/>.</param>
+    /// <param name="replicaIndex">Which replica of the workload this is (0-based), as for <see cref="Schedule"/>.</param>
+    public string? WhyNot(ClusterSnapshot snapshot, ReplicaInfo replica, int node, int replicaIndex = 0)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(replica);
+        ArgumentOutOfRangeException.ThrowIfNegative(node);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(node, snapshot.NodeCount);
+        _cycle.Snapshot = snapshot;
+        _cycle.Replica = replica;
+        _cycle.ReplicaIndex = replicaIndex;
+
+        // The same steps as Schedule for one node: every PreFilter first (one refusing refuses every node), then the
+        // first node set a PreFilter names, then the active filters in profile order.
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            var status = _preFilters[f]?.PreFilter(_cycle) ?? PluginStatus.Success;
+            if (status.Code == PluginStatusCode.Unschedulable)
+            {
+                return WhyNotReason(f, node, status.ReasonCode);
+            }
+            _whyNotActive[f] = status.Code != PluginStatusCode.Skip;
+        }
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            if (_whyNotActive[f] && _preFilters[f] is IPreFilterNodeSet setter && setter.NodesToFilter(out int code) is { } set)
+            {
+                if (!set.Contains(node))
+                {
+                    return WhyNotReason(f, node, code);
+                }
+                break;
+            }
+        }
+        _whyNotRefusals.Reset(snapshot.NodeCount);
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            if (!_whyNotActive[f])
+            {
+                continue;
+            }
+            _whyNotNode[0] = node;
+            if (_filters[f].Filter(_cycle, _whyNotNode, new RefusalRecorder(_whyNotRefusals, f)) == 0)
+            {
+                return WhyNotReason(f, node, _whyNotRefusals.ReasonCode(node));
+            }
+        }
+        return null;
+    }
+
+    private string WhyNotReason(int filter, int node, int code)
+    {
+        var reasons = new List<string>();
+        _filters[filter].DescribeRefusal(_cycle, node, code, reasons);
+        return $"{_filters[filter].Name}: {string.Join(", ", reasons)}";
     }
 
     private PlacementResult Unschedulable(ClusterSnapshot snapshot, int n, int refusedAllBy, bool explain)

@@ -11,6 +11,7 @@ namespace Berth.Scheduling.Snapshot;
 /// <remarks>
 /// A scheduling cycle only reads the snapshot, possibly from several threads. Its one owner changes it between
 /// cycles through <see cref="Place"/> and <see cref="Remove"/>, which update every count incrementally.
+/// <see cref="Clone"/> gives each of several planners a copy of its own.
 /// </remarks>
 public sealed class ClusterSnapshot
 {
@@ -22,20 +23,28 @@ public sealed class ClusterSnapshot
     private readonly bool[] _unschedulable;
     private readonly bool[] _notReady;
     private readonly Taint[][] _taints;
-    private readonly Dictionary<string, LabelColumn> _labels = new(StringComparer.Ordinal);
-    private readonly List<ResourceColumn> _resources = [];
-    private readonly Dictionary<string, ResourceColumn> _resourceByName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LabelColumn> _labels;
+    private readonly List<ResourceColumn> _resources;
+    private readonly Dictionary<string, ResourceColumn> _resourceByName;
     private readonly long[] _nonZeroCpu;
     private readonly long[] _nonZeroMemory;
     private readonly List<PlacedReplica>[] _replicasOn;
-    private readonly List<ReplicaGroup> _groups = [];
-    private readonly Dictionary<ReplicaInfo, ReplicaGroup> _groupOf = new(ReferenceEqualityComparer.Instance);
+    private readonly List<ReplicaGroup> _groups;
+    private readonly Dictionary<ReplicaInfo, ReplicaGroup> _groupOf;
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _namespaceLabels;
     private readonly DisruptionBudget[] _disruptionBudgets;
+
+    // Columns made by Create; later ones only count requests of resources no node advertises, and each copy adds its own.
+    private readonly int _builtColumnCount;
 
     private ClusterSnapshot(IReadOnlyList<NodeSpec> nodes, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels, IReadOnlyList<DisruptionBudget>? disruptionBudgets)
     {
         _disruptionBudgets = disruptionBudgets is null ? [] : [.. disruptionBudgets];
+        _labels = new(StringComparer.Ordinal);
+        _resources = [];
+        _resourceByName = new(StringComparer.Ordinal);
+        _groups = [];
+        _groupOf = new(ReferenceEqualityComparer.Instance);
         int n = nodes.Count;
         _nodes = [.. nodes];
         _indexOfNode = new Dictionary<string, int>(n, StringComparer.Ordinal);
@@ -68,6 +77,7 @@ public sealed class ClusterSnapshot
             }
         }
 
+        _builtColumnCount = _resources.Count;
         for (int i = 0; i < n; i++)
         {
             var node = nodes[i];
@@ -102,6 +112,50 @@ public sealed class ClusterSnapshot
         }
     }
 
+    /// <summary>The copy constructor behind <see cref="Clone"/>.</summary>
+    private ClusterSnapshot(ClusterSnapshot source)
+    {
+        // Fixed once the snapshot is built: shared.
+        _nodes = source._nodes;
+        _indexOfNode = source._indexOfNode;
+        _unschedulable = source._unschedulable;
+        _notReady = source._notReady;
+        _taints = source._taints;
+        _labels = source._labels;
+        _namespaceLabels = source._namespaceLabels;
+        _disruptionBudgets = source._disruptionBudgets;
+        AnyPreferNoScheduleTaint = source.AnyPreferNoScheduleTaint;
+        Version = source.Version;
+        _builtColumnCount = source._builtColumnCount;
+
+        // Changed by placements: copied, as flat arrays where they are flat.
+        _resources = new List<ResourceColumn>(source._resources.Count);
+        _resourceByName = new Dictionary<string, ResourceColumn>(source._resourceByName.Count, StringComparer.Ordinal);
+        foreach (var column in source._resources)
+        {
+            AddColumn(column.Copy());
+        }
+        _nonZeroCpu = (long[])source._nonZeroCpu.Clone();
+        _nonZeroMemory = (long[])source._nonZeroMemory.Clone();
+        Gpus = source.Gpus.Copy();
+
+        // Placed replicas never change, so both copies hold the same objects; only the lists and counts are their own.
+        int n = _nodes.Length;
+        _replicasOn = new List<PlacedReplica>[n];
+        for (int node = 0; node < n; node++)
+        {
+            _replicasOn[node] = new List<PlacedReplica>(source._replicasOn[node]);
+        }
+        _groups = new List<ReplicaGroup>(source._groups.Count);
+        _groupOf = new Dictionary<ReplicaInfo, ReplicaGroup>(source._groupOf.Count, ReferenceEqualityComparer.Instance);
+        foreach (var sourceGroup in source._groups)
+        {
+            var group = new ReplicaGroup(sourceGroup);
+            _groups.Add(group);
+            _groupOf[group.Info] = group;
+        }
+    }
+
     /// <summary>Builds a snapshot of the given nodes, with no replicas placed.</summary>
     /// <param name="namespaceLabels">Labels per namespace, for namespace selectors in affinity terms.</param>
     /// <param name="disruptionBudgets">Disruption budgets that preemption honours.</param>
@@ -110,6 +164,64 @@ public sealed class ClusterSnapshot
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels = null,
         IReadOnlyList<DisruptionBudget>? disruptionBudgets = null) =>
         new(nodes, namespaceLabels, disruptionBudgets);
+
+    /// <summary>
+    /// An independent copy: placing or removing on either never changes the other, and scheduling on the copy decides
+    /// what scheduling on this snapshot decides. Several planners can each work on their own copy.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// What never changes once a snapshot is built is shared: node specs, taints, label columns (whose node sets built
+    /// on demand are published atomically), dense allocatable amounts, namespace labels, disruption budgets, and the
+    /// compiled <see cref="ReplicaInfo"/> and the placed replicas themselves (a <see cref="PlacedReplica"/> never changes).
+    /// Requested amounts, free GPU shares, the per-node and per-workload replica lists (references, copied in bulk) and
+    /// the per-workload counts are copied, so the cost is O(nodes + placed replicas) with no object per replica.
+    /// </para>
+    /// <para>
+    /// A replica placed before the copy is the same object in both, so either removes it by reference. A replica placed
+    /// on one copy afterwards and then on another (a plan applied) is a different object in each: <see cref="Remove"/>
+    /// and <see cref="Find"/> then match it by node, namespace and name. The copy has its own <see cref="ReplicaGroup"/>
+    /// objects at the same indexes. A <see cref="ReplicaInfo"/> compiled on one is valid on the other. The copy starts
+    /// at this snapshot's <see cref="Version"/>; each then counts its own changes.
+    /// </para>
+    /// <para>
+    /// Safe to call from any thread, also several at once, while nothing changes this snapshot: no
+    /// <see cref="Place"/> or <see cref="Remove"/>, and no scheduling cycle on it that may preempt (preemption
+    /// simulates evictions on the snapshot it runs on).
+    /// </para>
+    /// </remarks>
+    public ClusterSnapshot Clone() => new(this);
+
+    /// <summary>
+    /// This snapshot's replica with the node, namespace and name of <paramref name="replica"/> (which may have been
+    /// placed on another copy, see <see cref="Clone"/>), or null when none is placed here.
+    /// </summary>
+    public PlacedReplica? Find(PlacedReplica replica)
+    {
+        ArgumentNullException.ThrowIfNull(replica);
+        if ((uint)replica.Node >= (uint)_nodes.Length)
+        {
+            return null;
+        }
+        var onNode = _replicasOn[replica.Node];
+        for (int i = 0; i < onNode.Count; i++)
+        {
+            if (ReferenceEquals(onNode[i], replica))
+            {
+                return replica;
+            }
+        }
+        for (int i = 0; i < onNode.Count; i++)
+        {
+            var candidate = onNode[i];
+            if (string.Equals(candidate.Name, replica.Name, StringComparison.Ordinal)
+                && string.Equals(candidate.Info.Namespace, replica.Info.Namespace, StringComparison.Ordinal))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
 
     /// <summary>The disruption budgets (Kubernetes PodDisruptionBudgets) that preemption honours.</summary>
     public IReadOnlyList<DisruptionBudget> DisruptionBudgets => _disruptionBudgets;
@@ -195,7 +307,9 @@ public sealed class ClusterSnapshot
         {
             names[i] = requests[i].Name;
             amounts[i] = requests[i].Amount;
-            columns[i] = _resourceByName.TryGetValue(requests[i].Name, out var c) ? c.Index : -1;
+            // Only columns every copy has at the same index, so the compiled replica serves them all; a column added
+            // for a placed replica's unadvertised resource has no allocatable anywhere, which -1 says as well.
+            columns[i] = _resourceByName.TryGetValue(requests[i].Name, out var c) && c.Index < _builtColumnCount ? c.Index : -1;
         }
         var nonZero = ReplicaResources.NonZeroRequests(workload);
         return new ReplicaInfo(workload, columns, amounts, names,
@@ -217,7 +331,7 @@ public sealed class ClusterSnapshot
             _groups.Add(group);
             _groupOf[replica] = group;
         }
-        var placed = new PlacedReplica(name, replica, group, node, startTime);
+        var placed = new PlacedReplica(name, replica, node, startTime);
         ApplyRequests(replica, node, +1);
         // Replicas already running (a scenario's placed entries) may sit where devices are short; they hold none then.
         placed.Devices = devices is null ? Gpus.Assign(node, replica.GpuMilli)
@@ -229,15 +343,14 @@ public sealed class ClusterSnapshot
     }
 
     /// <summary>Removes a placed replica, releasing its requests.</summary>
+    /// <param name="replica">This snapshot's replica, or a copy's (see <see cref="Clone"/>): matched by node, namespace and name.</param>
     public void Remove(PlacedReplica replica)
     {
-        if (!_replicasOn[replica.Node].Remove(replica))
-        {
-            throw new InvalidOperationException($"replica '{replica.Key}' is not placed on node '{_nodes[replica.Node].Name}'");
-        }
+        replica = Find(replica) ?? throw new InvalidOperationException($"replica '{replica.Key}' is not placed on node '{NodeNameOf(replica.Node)}'");
+        _replicasOn[replica.Node].Remove(replica);
         ApplyRequests(replica.Info, replica.Node, -1);
         Gpus.Release(replica.Node, replica.Info.GpuMilli, replica.Devices);
-        replica.Group.Remove(replica);
+        _groupOf[replica.Info].Remove(replica);
         Version++;
     }
 
@@ -258,7 +371,7 @@ public sealed class ClusterSnapshot
         onNode.RemoveAt(nodePosition);
         ApplyRequests(replica.Info, replica.Node, -1);
         Gpus.Release(replica.Node, replica.Info.GpuMilli, replica.Devices);
-        int groupPosition = replica.Group.Remove(replica);
+        int groupPosition = _groupOf[replica.Info].Remove(replica);
         Version++;
         return (nodePosition, groupPosition);
     }
@@ -274,7 +387,7 @@ public sealed class ClusterSnapshot
         ApplyRequests(replica.Info, replica.Node, +1);
         // The same devices again: a simulation puts replicas back in the reverse order it took them off.
         Gpus.Retake(replica.Node, replica.Info.GpuMilli, replica.Devices);
-        replica.Group.Insert(replica, groupPosition);
+        _groupOf[replica.Info].Insert(replica, groupPosition);
         Version++;
     }
 
@@ -285,16 +398,28 @@ public sealed class ClusterSnapshot
             int column = replica.RequestColumns[i];
             if (column < 0)
             {
-                // A replica already running with a resource no node advertises (a placed entry) still counts.
-                var added = ResourceColumn.Sparse(replica.RequestNames[i], _resources.Count);
-                AddColumn(added);
-                replica.RequestColumns[i] = column = added.Index;
+                // A replica already running with a resource no node advertises (a placed entry) still counts. The
+                // column is found by name and the ReplicaInfo left as compiled: copies of the snapshot share it, and
+                // each adds such columns on its own.
+                column = SparseColumnFor(replica.RequestNames[i]);
             }
             _resources[column].AddRequested(node, sign * replica.RequestAmounts[i]);
         }
         _nonZeroCpu[node] += sign * replica.NonZeroCpu;
         _nonZeroMemory[node] += sign * replica.NonZeroMemory;
     }
+
+    private int SparseColumnFor(string name)
+    {
+        if (!_resourceByName.TryGetValue(name, out var column))
+        {
+            column = ResourceColumn.Sparse(name, _resources.Count);
+            AddColumn(column);
+        }
+        return column.Index;
+    }
+
+    private string NodeNameOf(int node) => (uint)node < (uint)_nodes.Length ? _nodes[node].Name : node.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private void AddColumn(ResourceColumn column)
     {

@@ -33,6 +33,16 @@ public sealed class GpuDevices
         Array.Fill(_free, WholeDevice);
     }
 
+    private GpuDevices(GpuDevices source)
+    {
+        // Device counts are fixed when the snapshot is built; only the free shares change.
+        _start = source._start;
+        _free = (int[])source._free.Clone();
+    }
+
+    /// <summary>A copy whose free shares change independently of these.</summary>
+    internal GpuDevices Copy() => new(this);
+
     /// <summary>The number of devices on a node.</summary>
     public int DeviceCount(int node) => _start[node + 1] - _start[node];
 

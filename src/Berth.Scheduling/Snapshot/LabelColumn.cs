@@ -6,13 +6,15 @@ namespace Berth.Scheduling.Snapshot;
 /// </summary>
 /// <remarks>
 /// Value ids double as topology domain ids: spread and affinity count per id in flat arrays instead of per string.
+/// A column never changes once its snapshot is built, so copies of a snapshot share it; the node sets built on demand
+/// are published atomically, so schedulers on different copies may ask for them at the same time.
 /// </remarks>
 public sealed class LabelColumn
 {
     private readonly int[] _valueOfNode;
     private readonly List<string> _values = [];
     private readonly Dictionary<string, int> _idOf = new(StringComparer.Ordinal);
-    private readonly List<NodeBitset?> _nodesWithValue = [];
+    private NodeBitset?[] _nodesWithValue = [];
     private NodeBitset? _nodesWithKey;
 
     internal LabelColumn(string key, int nodeCount)
@@ -44,15 +46,20 @@ public sealed class LabelColumn
             id = _values.Count;
             _values.Add(value);
             _idOf[value] = id;
-            _nodesWithValue.Add(null);
+            if (id == _nodesWithValue.Length)
+            {
+                Array.Resize(ref _nodesWithValue, Math.Max(4, id * 2));
+            }
         }
         _valueOfNode[node] = id;
     }
 
     /// <summary>The nodes holding a value id; built on first use and kept (call outside parallel sections).</summary>
+    /// <remarks>Callers only read the set: it is shared by every copy of the snapshot.</remarks>
     public NodeBitset NodesWithValue(int id)
     {
-        var set = _nodesWithValue[id];
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(id, ValueCount);
+        var set = Volatile.Read(ref _nodesWithValue[id]);
         if (set is null)
         {
             set = new NodeBitset(_valueOfNode.Length);
@@ -63,15 +70,18 @@ public sealed class LabelColumn
                     set.Add(node);
                 }
             }
-            _nodesWithValue[id] = set;
+            // Two threads may build the same set; the first published wins and both return it.
+            set = Interlocked.CompareExchange(ref _nodesWithValue[id], set, null) ?? set;
         }
         return set;
     }
 
     /// <summary>The nodes that have this key at all; built on first use and kept.</summary>
+    /// <remarks>Callers only read the set: it is shared by every copy of the snapshot.</remarks>
     public NodeBitset NodesWithKey()
     {
-        if (_nodesWithKey is null)
+        var known = Volatile.Read(ref _nodesWithKey);
+        if (known is null)
         {
             var set = new NodeBitset(_valueOfNode.Length);
             for (int node = 0; node < _valueOfNode.Length; node++)
@@ -81,8 +91,8 @@ public sealed class LabelColumn
                     set.Add(node);
                 }
             }
-            _nodesWithKey = set;
+            known = Interlocked.CompareExchange(ref _nodesWithKey, set, null) ?? set;
         }
-        return _nodesWithKey;
+        return known;
     }
 }

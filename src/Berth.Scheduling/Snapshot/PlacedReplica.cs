@@ -3,13 +3,16 @@ using Berth.Scheduling.Framework;
 namespace Berth.Scheduling.Snapshot;
 
 /// <summary>A replica that holds resources on a node.</summary>
+/// <remarks>
+/// Never changed once placed, so copies of a snapshot (<see cref="ClusterSnapshot.Clone"/>) share it: it names no
+/// per-snapshot object, and the snapshot finds its group from <see cref="Info"/>.
+/// </remarks>
 public sealed class PlacedReplica
 {
-    internal PlacedReplica(string name, ReplicaInfo info, ReplicaGroup group, int node, DateTimeOffset? startTime)
+    internal PlacedReplica(string name, ReplicaInfo info, int node, DateTimeOffset? startTime)
     {
         Name = name;
         Info = info;
-        Group = group;
         Node = node;
         StartTime = startTime;
     }
@@ -22,9 +25,6 @@ public sealed class PlacedReplica
 
     /// <summary>Its workload, compiled.</summary>
     public ReplicaInfo Info { get; }
-
-    /// <summary>The group of placed replicas of the same workload.</summary>
-    public ReplicaGroup Group { get; }
 
     /// <summary>The node index it runs on.</summary>
     public int Node { get; }

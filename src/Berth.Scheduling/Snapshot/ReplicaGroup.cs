@@ -8,13 +8,24 @@ namespace Berth.Scheduling.Snapshot;
 /// </summary>
 public sealed class ReplicaGroup
 {
-    private readonly Dictionary<int, int> _countByNode = [];
-    private readonly List<PlacedReplica> _replicas = [];
+    private readonly Dictionary<int, int> _countByNode;
+    private readonly List<PlacedReplica> _replicas;
 
     internal ReplicaGroup(int index, ReplicaInfo info)
     {
         Index = index;
         Info = info;
+        _countByNode = [];
+        _replicas = [];
+    }
+
+    /// <summary>A copy at the same position with the same replicas (shared: they never change) and its own lists.</summary>
+    internal ReplicaGroup(ReplicaGroup source)
+    {
+        Index = source.Index;
+        Info = source.Info;
+        _countByNode = new Dictionary<int, int>(source._countByNode);
+        _replicas = new List<PlacedReplica>(source._replicas);
     }
 
     /// <summary>The group's position in the snapshot.</summary>

@@ -26,6 +26,29 @@ public sealed class ResourceColumn
         _slotOfNode = dense ? null : new Dictionary<int, int>();
     }
 
+    private ResourceColumn(ResourceColumn source)
+    {
+        Name = source.Name;
+        Index = source.Index;
+        MaxAllocatable = source.MaxAllocatable;
+        _inverseAllocatable = source._inverseAllocatable;
+        _requested = (long[])source._requested.Clone();
+        if (source._slotOfNode is null)
+        {
+            // A dense column's allocatable amounts are set once, when the snapshot is built: copies share them.
+            _allocatable = source._allocatable;
+        }
+        else
+        {
+            // A sparse column gains slots when a replica lands on a node without the resource: each copy owns its own.
+            _allocatable = (long[])source._allocatable.Clone();
+            _slotOfNode = new Dictionary<int, int>(source._slotOfNode);
+        }
+    }
+
+    /// <summary>A copy whose requested amounts change independently of this column's.</summary>
+    internal ResourceColumn Copy() => new(this);
+
     internal static ResourceColumn Dense(string name, int index, int nodeCount) => new(name, index, nodeCount, dense: true);
 
     internal static ResourceColumn Sparse(string name, int index) => new(name, index, 0, dense: false);

@@ -2,7 +2,6 @@ using Berth.Server.Nodes;
 using Berth.Server.Observability;
 using Berth.Server.Reconciliation;
 using Berth.Server.State;
-using Berth.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,8 +9,8 @@ namespace Berth.Server.Hosting;
 
 /// <summary>
 /// The server's one control loop owner: it runs the <see cref="Reconciler"/> on a bounded worker pool
-/// (<see cref="ReconcileQueue"/>) fed two ways, by a store watch (<see cref="ChangeFeed"/>: a workload or assignment that
-/// changes is reconciled at once) and by a sweep of every workload every <see cref="ReconcilerOptions.Interval"/> or after a
+/// (<see cref="ReconcileQueue"/>) fed two ways, by the <see cref="ClusterCache"/> it loads and keeps following (a
+/// workload or assignment that changes is reconciled at once, once the cache holds the change) and by a sweep of every workload every <see cref="ReconcilerOptions.Interval"/> or after a
 /// <see cref="ControlLoopSignal"/>. Each pass also checks node liveness (at most every
 /// <see cref="NodeManagerOptions.CheckInterval"/>) and hands due retries to the retry engine; passes run every
 /// <see cref="ServerOptions.LoopInterval"/> and at once after a signal.
@@ -25,7 +24,7 @@ namespace Berth.Server.Hosting;
 public sealed class ControlLoopService(
     NodeManager nodes,
     Reconciler reconciler,
-    IKeyValueStore store,
+    ClusterCache cache,
     ControlLoopSignal signal,
     ServerOptions options,
     BerthMetrics metrics,
@@ -72,9 +71,13 @@ public sealed class ControlLoopService(
                 }
                 if (signalled || watch is null || lastSweep is null || now - lastSweep.Value >= reconciler.Options.Interval)
                 {
-                    var (workloads, revision) = await reconciler.WorkloadsAsync(stoppingToken).ConfigureAwait(false);
-                    // The watch continues from the revision the sweep read, so no change falls between the two.
-                    watch ??= ChangeFeed.RunAsync(store, revision + 1, workload => _ = queue.EnqueueAsync(workload), signal.Notify, stoppingToken);
+                    if (watch is null)
+                    {
+                        // The cache follows from the revision it loaded at and the sweep reads after it: no change falls between.
+                        await cache.LoadAsync(stoppingToken).ConfigureAwait(false);
+                        watch = cache.FollowAsync(workload => _ = queue.EnqueueAsync(workload), signal.Notify, stoppingToken);
+                    }
+                    var (workloads, _) = await reconciler.WorkloadsAsync(stoppingToken).ConfigureAwait(false);
                     var runs = new Task[workloads.Count];
                     for (int i = 0; i < runs.Length; i++)
                     {
@@ -85,7 +88,7 @@ public sealed class ControlLoopService(
                     lastSweep = now;
                 }
                 // Counted after the sweep, so the gauges show what this pass left behind.
-                metrics.RecordCensus(await ClusterCensus.ReadAsync(store, stoppingToken).ConfigureAwait(false));
+                metrics.RecordCensus(ClusterCensus.Count(cache));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -28,6 +28,9 @@ namespace Berth.Server.Hosting;
 /// </summary>
 public sealed class ServerHost : IAsyncDisposable
 {
+    // Large enough that a group commit of a few hundred plans is one transaction; small enough to bound one write.
+    private const int EmbeddedStoreOperationsPerTransaction = 4096;
+
     private readonly WebApplication _app;
     private readonly IKeyValueStore _store;
     private bool _disposed;
@@ -142,7 +145,14 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(TimeProvider.System);
             services.AddSingleton(sp => new EventLog(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new NodeManager(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Nodes));
-            services.AddSingleton(sp => new WorkloadPlacer(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Placer));
+            services.AddSingleton(sp => new ClusterCache(sp.GetRequiredService<IKeyValueStore>()));
+            // etcd refuses a transaction of more than --max-txn-ops (128 by default) compares or operations; the embedded
+            // store has no such limit, so a group commit there takes far more at once.
+            var placer = options.UsesEtcd ? options.Placer : options.Placer with { MaxOperationsPerTransaction = EmbeddedStoreOperationsPerTransaction };
+            // Planners already work side by side, one workload each; a planner's own threads would only spin while
+            // the others wait for a core.
+            services.AddSingleton(sp => new WorkloadPlacer(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), placer,
+                new Berth.Scheduling.Framework.SchedulerOptions(1), sp.GetRequiredService<ClusterCache>()));
             services.AddSingleton(sp => new Retries.RetryEngine(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.Retries));
             services.AddSingleton(sp => new WorkloadWriter(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton(sp => new ClusterQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));

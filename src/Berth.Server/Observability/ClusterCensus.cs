@@ -35,6 +35,30 @@ public sealed class ClusterCensus
     /// <summary>Assignments in <paramref name="state"/>.</summary>
     public int Assignments(AssignmentState state) => _assignments[(int)state];
 
+    /// <summary>Counts what <paramref name="cache"/> holds (the control loop's view, current while it follows the store).</summary>
+    public static ClusterCensus Count(ClusterCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        var census = new ClusterCensus();
+        cache.Inspect((nodes, workloads, assignments, unschedulable) =>
+        {
+            foreach (var node in nodes)
+            {
+                census.CountNode(node);
+            }
+            foreach (var workload in workloads)
+            {
+                census._workloads[(int)workload.DesiredState]++;
+            }
+            foreach (var assignment in assignments)
+            {
+                census._assignments[(int)assignment.State]++;
+            }
+            census.UnschedulableReplicas = unschedulable;
+        });
+        return census;
+    }
+
     /// <summary>Counts what <paramref name="store"/> holds now, in one read transaction.</summary>
     /// <exception cref="InvalidDataException">A stored value could not be read; the message names the key.</exception>
     public static async Task<ClusterCensus> ReadAsync(IKeyValueStore store, CancellationToken cancellationToken = default)
@@ -57,19 +81,7 @@ public sealed class ClusterCensus
             {
                 continue;
             }
-            var node = StateSerializer.Read<NodeRecord>(kv);
-            if (node.Status.Ready)
-            {
-                census.ReadyNodes++;
-            }
-            else
-            {
-                census.NotReadyNodes++;
-            }
-            if (node.Spec.Unschedulable)
-            {
-                census.CordonedNodes++;
-            }
+            census.CountNode(StateSerializer.Read<NodeRecord>(kv));
         }
         foreach (var kv in read.Responses[1].Kvs)
         {
@@ -93,5 +105,21 @@ public sealed class ClusterCensus
             }
         }
         return census;
+    }
+
+    private void CountNode(NodeRecord node)
+    {
+        if (node.Status.Ready)
+        {
+            ReadyNodes++;
+        }
+        else
+        {
+            NotReadyNodes++;
+        }
+        if (node.Spec.Unschedulable)
+        {
+            CordonedNodes++;
+        }
     }
 }

@@ -14,6 +14,15 @@ public sealed record PlacerOptions
     /// </summary>
     public int MaxStaleRetries { get; init; } = DefaultMaxStaleRetries;
 
+    /// <summary>
+    /// How many replicas are scheduled at once, each by its own scheduler on its own snapshot (Nomad's scheduler
+    /// workers); the applier checks their plans against the latest state. Default: the processor count.
+    /// </summary>
+    public int Planners { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The most compares or operations in one commit transaction (<see cref="Berth.Server.State.ApplierOptions.MaxOperationsPerTransaction"/>).</summary>
+    public int MaxOperationsPerTransaction { get; init; } = Berth.Server.State.ApplierOptions.DefaultMaxOperationsPerTransaction;
+
     /// <summary>The default of <see cref="MaxStaleRetries"/>.</summary>
     public const int DefaultMaxStaleRetries = 5;
 

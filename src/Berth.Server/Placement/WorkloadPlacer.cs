@@ -1,6 +1,8 @@
 using System.Text;
+using System.Threading.Channels;
 using Berth.Core.Specs;
 using Berth.Scheduling.Framework;
+using Berth.Scheduling.Snapshot;
 using Berth.Server.State;
 using Berth.Store;
 
@@ -10,21 +12,24 @@ namespace Berth.Server.Placement;
 /// The control loop step that makes a workload's assignments match the workload (no HTTP, no timer): places replicas
 /// that have no live assignment, removes replicas above the wanted count, stops replicas of a Stopped workload, and
 /// removes the assignments of a deleted workload. Every placement goes through the single
-/// <see cref="AssignmentApplier"/>; a plan it refuses as stale is planned again from a fresh read.
+/// <see cref="AssignmentApplier"/>; replicas it refuses are planned again.
 /// </summary>
 /// <remarks>
-/// <para>A pass works in steps, each committing at most one transaction and each starting from a fresh read, so a step
-/// always plans against what the previous one wrote: (1) a deleted workload's assignments are removed; (2) replicas
-/// above <see cref="WorkloadSpec.Replicas"/> are removed, and a Stopped workload's replicas stopped; (3) replicas
-/// without a live assignment are scheduled one at a time against the snapshot, each placed into it before the next
-/// is scheduled, and the whole batch goes to the applier as one plan; (4) unschedulable summaries are recorded, with
-/// one event when a replica's summary changes. A pass ends at the first read that needs no write, so running it
-/// again on unchanged state writes nothing.</para>
-/// <para>Removing and stopping free room rather than take it, so they do not go through the applier's room check;
-/// they are guarded by compares on the workload key and every assignment they touch, which also orders them against
-/// an applier placing the same replica.</para>
-/// <para>A placer runs one pass at a time (its <see cref="Scheduler"/> keeps per-cycle buffers); passes of two placers
-/// may race, and the store's compares decide.</para>
+/// <para>A pass works in steps, each committing at most one change and each starting from a fresh read of the
+/// workload's own keys, so a step always plans against what the previous one wrote: (1) a deleted workload's
+/// assignments are removed; (2) replicas above <see cref="WorkloadSpec.Replicas"/> are removed, and a Stopped
+/// workload's replicas stopped; (3) replicas without a live assignment are scheduled one at a time, each placed into
+/// the planner's snapshot before the next is scheduled, and the whole batch goes to the applier as one plan; (4)
+/// unschedulable summaries are recorded, with one event when a replica's summary changes. A pass ends at the first
+/// read that needs no write, so running it again on unchanged state writes nothing.</para>
+/// <para><b>Concurrency.</b> Passes over different workloads run at once. Scheduling takes one of
+/// <see cref="PlacerOptions.Planners"/> planners, each a <see cref="Scheduler"/> with its own
+/// <see cref="SnapshotMirror"/> of the <see cref="ClusterCache"/>, brought up to date before each plan and left as it
+/// was after it; the applier checks every plan against the latest state, so planners never need to agree.</para>
+/// <para>Removing and stopping free room rather than take it, so they do not go through the applier; they are guarded
+/// by compares on the workload key and every assignment they touch, which also orders them against an applier placing
+/// the same replica.</para>
+/// <para>Without a cache that follows the store (tests, tools), the placer loads a private one before each step.</para>
 /// </remarks>
 public sealed class WorkloadPlacer : IDisposable
 {
@@ -34,28 +39,45 @@ public sealed class WorkloadPlacer : IDisposable
 
     private readonly IKeyValueStore _store;
     private readonly EventLog _events;
-    private readonly ClusterStateReader _reader;
+    private readonly ClusterCache _cache;
     private readonly AssignmentApplier _applier;
     private readonly PlacerOptions _options;
-    private readonly Scheduler _scheduler;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Planner[] _planners;
+    private readonly Channel<Planner> _idle;
 
     /// <summary>Creates a placer over <paramref name="store"/>; its events go to <paramref name="events"/>.</summary>
-    /// <param name="options">Profile and stale retries; <see cref="PlacerOptions.Default"/> when null.</param>
-    /// <param name="schedulerOptions">The scheduler's parallelism; <see cref="SchedulerOptions.Default"/> when null.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="events">The event log.</param>
+    /// <param name="options">Profile, planners and stale retries; <see cref="PlacerOptions.Default"/> when null.</param>
+    /// <param name="schedulerOptions">Each planner's scheduler parallelism; <see cref="SchedulerOptions.Default"/> when null.</param>
+    /// <param name="cache">The cluster cache the control loop keeps current; a private one, loaded per step, when null.</param>
     /// <exception cref="Berth.Scheduling.Profiles.ProfileException">The profile is invalid; the message names profile and plugin.</exception>
-    public WorkloadPlacer(IKeyValueStore store, EventLog events, PlacerOptions? options = null, SchedulerOptions? schedulerOptions = null)
+    public WorkloadPlacer(IKeyValueStore store, EventLog events, PlacerOptions? options = null, SchedulerOptions? schedulerOptions = null, ClusterCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(events);
         _options = options ?? PlacerOptions.Default;
         ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxStaleRetries, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Planners, 1, nameof(options));
         _store = store;
         _events = events;
-        _reader = new ClusterStateReader(store);
-        _applier = new AssignmentApplier(store, events);
-        _scheduler = new Scheduler(_options.Profile, options: schedulerOptions);
+        _cache = cache ?? new ClusterCache(store);
+        _applier = new AssignmentApplier(store, events, _cache, new ApplierOptions
+        {
+            Profile = _options.Profile,
+            MaxOperationsPerTransaction = _options.MaxOperationsPerTransaction,
+        });
+        _planners = new Planner[_options.Planners];
+        _idle = Channel.CreateUnbounded<Planner>();
+        for (int i = 0; i < _planners.Length; i++)
+        {
+            _planners[i] = new Planner(new Scheduler(_options.Profile, options: schedulerOptions), _cache.CreateMirror());
+            _idle.Writer.TryWrite(_planners[i]);
+        }
     }
+
+    /// <summary>The cache this placer reads the cluster from.</summary>
+    public ClusterCache Cache => _cache;
 
     /// <summary>Runs after a placement plan is made and before the applier sees it; tests use it to move the state under the plan.</summary>
     internal Func<CancellationToken, Task>? BeforeApply { get; set; }
@@ -63,38 +85,42 @@ public sealed class WorkloadPlacer : IDisposable
     /// <summary>One pass over every workload: deleted ones first (they free room), then by priority, highest first, then by key.</summary>
     public async Task<IReadOnlyList<PlacementPass>> PlaceAllAsync(CancellationToken cancellationToken = default)
     {
-        var state = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var gone = new SortedSet<string>(StringComparer.Ordinal);
-        var goneKeys = new Dictionary<string, WorkloadKey>(StringComparer.Ordinal);
-        foreach (var assignment in state.Assignments)
+        if (!_cache.IsFollowing)
         {
-            var key = assignment.Value.Workload;
-            if (!state.Workloads.ContainsKey(key) && gone.Add(key.ToString()))
+            await _cache.LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var (living, goneWithAssignments) = _cache.Workloads();
+        var known = new HashSet<WorkloadKey>();
+        var ordered = new List<(int Priority, string Name, WorkloadKey Key)>(living.Count);
+        foreach (var workload in living)
+        {
+            if (KeyLayout.TryParseWorkload(workload.Key, out var key))
             {
-                goneKeys[key.ToString()] = key;
+                known.Add(key);
+                ordered.Add((workload.Value.Priority, key.ToString(), key));
             }
         }
-        var summaries = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.ReconciliationPrefix), cancellationToken: cancellationToken).ConfigureAwait(false);
-        foreach (var kv in summaries.Kvs)
+        ordered.Sort((a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : string.CompareOrdinal(a.Name, b.Name));
+        var gone = new SortedDictionary<string, WorkloadKey>(StringComparer.Ordinal);
+        foreach (var key in goneWithAssignments)
         {
-            if (KeyLayout.TryParseUnschedulable(kv.Key, out var key, out _) && !state.Workloads.ContainsKey(key) && gone.Add(key.ToString()))
+            gone[key.ToString()] = key;
+        }
+        var summaries = await _store.TxnAsync([], [TxnOp.Get(KeyLayout.BookkeepingRanges[0]), TxnOp.Get(KeyLayout.BookkeepingRanges[1])], [], cancellationToken).ConfigureAwait(false);
+        foreach (var kv in summaries.Responses.SelectMany(r => r.Kvs))
+        {
+            if (KeyLayout.TryParseUnschedulable(kv.Key, out var key, out _) && !known.Contains(key))
             {
-                goneKeys[key.ToString()] = key;
+                gone[key.ToString()] = key;
             }
         }
-        var living = new List<(int Priority, string Name, WorkloadKey Key)>(state.Workloads.Count);
-        foreach (var (key, workload) in state.Workloads)
-        {
-            living.Add((workload.Value.Priority, key.ToString(), key));
-        }
-        living.Sort((a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : string.CompareOrdinal(a.Name, b.Name));
 
-        var passes = new List<PlacementPass>(gone.Count + living.Count);
-        foreach (var name in gone)
+        var passes = new List<PlacementPass>(gone.Count + ordered.Count);
+        foreach (var key in gone.Values)
         {
-            passes.Add(await PlaceAsync(goneKeys[name], cancellationToken).ConfigureAwait(false));
+            passes.Add(await PlaceAsync(key, cancellationToken).ConfigureAwait(false));
         }
-        foreach (var (_, _, key) in living)
+        foreach (var (_, _, key) in ordered)
         {
             passes.Add(await PlaceAsync(key, cancellationToken).ConfigureAwait(false));
         }
@@ -103,25 +129,20 @@ public sealed class WorkloadPlacer : IDisposable
 
     /// <summary>One pass over one workload (which may no longer exist). Stale plans are retried; giving up is reported in the result, not thrown.</summary>
     /// <exception cref="ArgumentException">The key has an invalid namespace or name.</exception>
-    public async Task<PlacementPass> PlaceAsync(WorkloadKey workload, CancellationToken cancellationToken = default)
+    public Task<PlacementPass> PlaceAsync(WorkloadKey workload, CancellationToken cancellationToken = default)
     {
         _ = KeyLayout.Workload(workload);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await PassAsync(workload, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return PassAsync(workload, cancellationToken);
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        _scheduler.Dispose();
-        _gate.Dispose();
+        foreach (var planner in _planners)
+        {
+            planner.Scheduler.Dispose();
+        }
+        _applier.Dispose();
     }
 
     private async Task<PlacementPass> PassAsync(WorkloadKey workload, CancellationToken cancellationToken)
@@ -131,10 +152,13 @@ public sealed class WorkloadPlacer : IDisposable
         long revision = 0;
         for (int step = 0; step < MaxProgressSteps + _options.MaxStaleRetries; step++)
         {
-            var state = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            revision = state.Revision;
-            var summaries = await ReadSummariesAsync(workload, cancellationToken).ConfigureAwait(false);
-            var result = await StepAsync(workload, state, summaries, outcomes, cancellationToken).ConfigureAwait(false);
+            if (!_cache.IsFollowing)
+            {
+                await _cache.LoadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            var own = await ReadOwnAsync(workload, cancellationToken).ConfigureAwait(false);
+            revision = own.Revision;
+            var result = await StepAsync(workload, own, outcomes, cancellationToken).ConfigureAwait(false);
             if (result.Kind == StepKind.Done)
             {
                 break;
@@ -157,23 +181,16 @@ public sealed class WorkloadPlacer : IDisposable
 
     private async Task<StepResult> StepAsync(
         WorkloadKey workload,
-        ClusterState state,
-        SortedDictionary<int, (string Summary, long ModRevision)> summaries,
+        OwnState own,
         SortedDictionary<int, ReplicaOutcome> outcomes,
         CancellationToken cancellationToken)
     {
-        var mine = new SortedDictionary<int, Stored<Assignment>>();
-        foreach (var stored in state.Assignments)
-        {
-            if (stored.Value.Workload == workload)
-            {
-                mine[stored.Value.Replica] = stored;
-            }
-        }
+        var mine = own.Assignments;
+        var summaries = own.Summaries;
         var workloadKey = KeyLayout.Workload(workload);
 
         // 1. A deleted workload: remove its assignments (highest index first) and its summaries, in one transaction.
-        if (!state.Workloads.TryGetValue(workload, out var storedWorkload))
+        if (own.Workload is not { } storedWorkload)
         {
             if (mine.Count == 0 && summaries.Count == 0)
             {
@@ -245,69 +262,32 @@ public sealed class WorkloadPlacer : IDisposable
             }
         }
 
-        // 3. Place every replica without a live assignment, one at a time against the snapshot, as one plan.
+        // 3. Place every replica without a live assignment, one at a time against a planner's snapshot, as one plan.
         var unschedulable = new SortedDictionary<int, string>();
         if (!stopped)
         {
-            var planned = new List<PlannedReplica>();
-            var evictions = new List<PlannedEviction>();
-            var info = CompiledReplica(state, spec, mine);
-            for (int replica = 0; replica < spec.Replicas; replica++)
-            {
-                if (mine.TryGetValue(replica, out var existing) && IsLive(state, existing.Value))
-                {
-                    continue;
-                }
-                var result = _scheduler.Schedule(state.Snapshot, info, replica);
-                if (!result.IsPlaced)
-                {
-                    unschedulable[replica] = PlacementMessages.Summary(result);
-                    continue;
-                }
-                var node = state.Snapshot.Node(result.Node).Name;
-                var subject = AssignmentApplier.ReplicaSubject(workload, replica);
-                var victims = new List<PlannedEviction>(result.Victims.Count);
-                foreach (var victim in result.Victims)
-                {
-                    if (state.AssignmentOf(victim) is not { } victimAssignment)
-                    {
-                        victims = null;
-                        unschedulable[replica] = PlacementMessages.UnknownVictim(victim.Key);
-                        break;
-                    }
-                    victims.Add(new PlannedEviction(victimAssignment.Value.Workload, victimAssignment.Value.Replica, victimAssignment.ModRevision,
-                        PlacementMessages.Preempted(workload, spec.Priority, subject, node)));
-                }
-                if (victims is null)
-                {
-                    continue;
-                }
-                // Victims leave the snapshot and the replica enters it, so the next replica is scheduled against the
-                // cluster as this plan leaves it (spread, anti-affinity and room all see the earlier replicas).
-                foreach (var victim in result.Victims)
-                {
-                    state.Snapshot.Remove(victim);
-                }
-                evictions.AddRange(victims);
-                var placed = state.Snapshot.Place(info, result.Node, ClusterState.ReplicaName(workload, replica));
-                planned.Add(new PlannedReplica(replica, node, state.Nodes[node].ModRevision, placed.Devices, PlacementMessages.Explanation(result)));
-            }
+            var (planned, evictions) = await PlanAsync(workload, storedWorkload, mine, unschedulable, cancellationToken).ConfigureAwait(false);
             if (planned.Count > 0)
             {
                 if (BeforeApply is { } hook)
                 {
                     await hook(cancellationToken).ConfigureAwait(false);
                 }
-                var apply = await _applier.ApplyAsync(new AssignmentPlan(workload, storedWorkload.ModRevision, state.Revision, planned, evictions), cancellationToken).ConfigureAwait(false);
+                var apply = await _applier.ApplyAsync(new AssignmentPlan(workload, storedWorkload.ModRevision, own.Revision, planned, evictions), cancellationToken).ConfigureAwait(false);
                 if (!apply.IsApplied)
                 {
                     return StepResult.Stale(apply.Message, [.. planned.Select(p => (p.Replica, (string?)null))]);
                 }
+                var rejected = new HashSet<int>(apply.Rejected);
                 foreach (var p in planned)
                 {
-                    outcomes[p.Replica] = new ReplicaOutcome(p.Replica, ReplicaOutcomeKind.Placed, p.Node, p.Explanation);
+                    if (!rejected.Contains(p.Replica))
+                    {
+                        outcomes[p.Replica] = new ReplicaOutcome(p.Replica, ReplicaOutcomeKind.Placed, p.Node, p.Explanation);
+                    }
                 }
-                return StepResult.Progress;
+                // Refused replicas are planned again from the next read, counted as a stale retry.
+                return rejected.Count == 0 ? StepResult.Progress : StepResult.Stale(apply.Message, [.. rejected.Select(r => (r, (string?)null))]);
             }
         }
 
@@ -381,40 +361,137 @@ public sealed class WorkloadPlacer : IDisposable
         }
     }
 
-    private async Task<SortedDictionary<int, (string Summary, long ModRevision)>> ReadSummariesAsync(WorkloadKey workload, CancellationToken cancellationToken)
+    // Schedules every replica without a live assignment on an idle planner's snapshot, brought up to date first. Each
+    // replica (and its victims leaving) goes into the snapshot before the next is scheduled, so spread, anti-affinity
+    // and room all see the earlier ones; afterwards the snapshot is put back as it was, for the committed state to
+    // arrive through the cache.
+    private async Task<(List<PlannedReplica> Planned, List<PlannedEviction> Evictions)> PlanAsync(
+        WorkloadKey workload,
+        Stored<WorkloadSpec> storedWorkload,
+        SortedDictionary<int, Stored<Assignment>> mine,
+        SortedDictionary<int, string> unschedulable,
+        CancellationToken cancellationToken)
     {
-        var range = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.UnschedulableOf(workload)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var spec = storedWorkload.Value;
+        var planned = new List<PlannedReplica>();
+        var evictions = new List<PlannedEviction>();
+        var planner = await _idle.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var mirror = planner.Mirror;
+        var undo = new List<(string Key, SnapshotMirror.Lifted? Lifted, bool Placed)>();
+        try
+        {
+            _cache.Sync(mirror);
+            var snapshot = mirror.Snapshot;
+            var info = mirror.Compiled(storedWorkload) ?? snapshot.Compile(spec);
+            for (int replica = 0; replica < spec.Replicas; replica++)
+            {
+                mine.TryGetValue(replica, out var existing);
+                if (existing.Key is not null && IsLive(snapshot, existing.Value))
+                {
+                    continue;
+                }
+                var result = planner.Scheduler.Schedule(snapshot, info, replica);
+                if (!result.IsPlaced)
+                {
+                    unschedulable[replica] = PlacementMessages.Summary(result);
+                    continue;
+                }
+                var node = snapshot.Node(result.Node).Name;
+                var subject = AssignmentApplier.ReplicaSubject(workload, replica);
+                var victims = new List<(string Key, PlannedEviction Eviction)>(result.Victims.Count);
+                foreach (var victim in result.Victims)
+                {
+                    if (mirror.KeyOf(victim) is not { } victimKey
+                        || !KeyLayout.TryParseAssignment(victimKey, out var victimWorkload, out int victimReplica)
+                        || _cache.Assignment(victimWorkload, victimReplica) is not { } victimAssignment)
+                    {
+                        victims = null;
+                        unschedulable[replica] = PlacementMessages.UnknownVictim(victim.Key);
+                        break;
+                    }
+                    victims.Add((victimKey, new PlannedEviction(victimWorkload, victimReplica, victimAssignment.ModRevision,
+                        PlacementMessages.Preempted(workload, spec.Priority, subject, node))));
+                }
+                if (victims is null)
+                {
+                    continue;
+                }
+                foreach (var (victimKey, eviction) in victims)
+                {
+                    undo.Add((victimKey, mirror.Lift(victimKey), false));
+                    evictions.Add(eviction);
+                }
+                var key = KeyLayout.Assignment(workload, replica);
+                undo.Add((key, mirror.Lift(key), true));
+                var placed = mirror.Place(key, workload, replica, info, result.Node, null);
+                planned.Add(new PlannedReplica(replica, node, mirror.NodeModRevisions[result.Node], placed.Devices, PlacementMessages.Explanation(result),
+                    existing.Key is null ? 0 : existing.ModRevision));
+            }
+        }
+        finally
+        {
+            for (int i = undo.Count - 1; i >= 0; i--)
+            {
+                var (key, lifted, placedHere) = undo[i];
+                if (placedHere)
+                {
+                    mirror.Remove(key);
+                }
+                mirror.Restore(key, lifted);
+            }
+            _idle.Writer.TryWrite(planner);
+        }
+        return (planned, evictions);
+    }
+
+    // The workload's own keys, read from the store at one revision: what this step decides on and compares against.
+    private async Task<OwnState> ReadOwnAsync(WorkloadKey workload, CancellationToken cancellationToken)
+    {
+        var read = await _store.TxnAsync(
+            [],
+            [
+                TxnOp.Get(KeyLayout.Workload(workload)),
+                TxnOp.Get(KeyRange.Prefix(KeyLayout.AssignmentsOf(workload))),
+                TxnOp.Get(KeyRange.Prefix(KeyLayout.UnschedulableOf(workload))),
+            ],
+            [],
+            cancellationToken).ConfigureAwait(false);
+        Stored<WorkloadSpec>? spec = read.Responses[0].Single is { } workloadKv
+            ? new Stored<WorkloadSpec>(workloadKv.Key, StateSerializer.Read<WorkloadSpec>(workloadKv), workloadKv.ModRevision)
+            : null;
+        var assignments = new SortedDictionary<int, Stored<Assignment>>();
+        foreach (var kv in read.Responses[1].Kvs)
+        {
+            if (KeyLayout.TryParseAssignment(kv.Key, out var key, out int replica) && key == workload)
+            {
+                assignments[replica] = new Stored<Assignment>(kv.Key, StateSerializer.Read<Assignment>(kv), kv.ModRevision);
+            }
+        }
         var summaries = new SortedDictionary<int, (string, long)>();
-        foreach (var kv in range.Kvs)
+        foreach (var kv in read.Responses[2].Kvs)
         {
             if (KeyLayout.TryParseUnschedulable(kv.Key, out var key, out var replica) && key == workload)
             {
                 summaries[replica] = (Encoding.UTF8.GetString(kv.Value.Span), kv.ModRevision);
             }
         }
-        return summaries;
-    }
-
-    // The snapshot groups replicas by their compiled ReplicaInfo object: reuse the one the reader placed this
-    // workload's stored replicas with, so spread and anti-affinity count them together with the new ones.
-    private static ReplicaInfo CompiledReplica(ClusterState state, WorkloadSpec spec, SortedDictionary<int, Stored<Assignment>> mine)
-    {
-        foreach (var stored in mine.Values)
-        {
-            if (state.Placed.TryGetValue(stored.Key, out var placed))
-            {
-                return placed.Info;
-            }
-        }
-        return state.Snapshot.Compile(spec);
+        return new OwnState(read.Revision, spec, assignments, summaries);
     }
 
     // Live: the replica has an assignment on a node that still exists, and it was not stopped. A Failed replica is
     // live here: retries and giving up are the reconciler's (DESIGN.md, "Failure model"), not placement's.
     // A succeeded replica is done, not missing: placing it again would run a finished job twice.
-    private static bool IsLive(ClusterState state, Assignment assignment) =>
+    private static bool IsLive(ClusterSnapshot snapshot, Assignment assignment) =>
         assignment.State == AssignmentState.Succeeded
-        || (assignment.State != AssignmentState.Stopped && state.Nodes.ContainsKey(assignment.Node));
+        || (assignment.State != AssignmentState.Stopped && snapshot.IndexOf(assignment.Node) >= 0);
+
+    private sealed record Planner(Scheduler Scheduler, SnapshotMirror Mirror);
+
+    private sealed record OwnState(
+        long Revision,
+        Stored<WorkloadSpec>? Workload,
+        SortedDictionary<int, Stored<Assignment>> Assignments,
+        SortedDictionary<int, (string Summary, long ModRevision)> Summaries);
 
     private enum StepKind
     {

@@ -111,25 +111,60 @@ public sealed class Reconciler
     /// </summary>
     public async Task<(IReadOnlyList<WorkloadKey> Workloads, long Revision)> WorkloadsAsync(CancellationToken cancellationToken = default)
     {
+        var cache = _placer.Cache;
+        bool cached = cache.IsFollowing;
+        // Workloads and assignments come from the cache when it follows the store (the whole assignment set is large);
+        // what only the reconciler keeps (retry state, bookkeeping) is read here either way.
         var read = await _store.TxnAsync(
             [],
-            [
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.WorkloadsPrefix)),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.AssignmentsPrefix)),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.RetriesPrefix)),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.ReconciliationPrefix)),
-            ],
+            cached
+                ? [TxnOp.Get(KeyRange.Prefix(KeyLayout.RetriesPrefix)), TxnOp.Get(KeyLayout.BookkeepingRanges[0]), TxnOp.Get(KeyLayout.BookkeepingRanges[1])]
+                : [
+                    TxnOp.Get(KeyRange.Prefix(KeyLayout.RetriesPrefix)),
+                    TxnOp.Get(KeyLayout.BookkeepingRanges[0]),
+                    TxnOp.Get(KeyLayout.BookkeepingRanges[1]),
+                    TxnOp.Get(KeyRange.Prefix(KeyLayout.WorkloadsPrefix)),
+                    TxnOp.Get(KeyRange.Prefix(KeyLayout.AssignmentsPrefix)),
+                ],
             [],
             cancellationToken).ConfigureAwait(false);
+        var specs = new List<(WorkloadKey Key, WorkloadSpec Spec)>();
+        var withAssignments = new List<WorkloadKey>();
+        if (cached)
+        {
+            var (cachedLiving, cachedGone) = cache.Workloads();
+            foreach (var stored in cachedLiving)
+            {
+                if (KeyLayout.TryParseWorkload(stored.Key, out var key))
+                {
+                    specs.Add((key, stored.Value));
+                }
+            }
+            withAssignments.AddRange(cachedGone);
+        }
+        else
+        {
+            foreach (var kv in read.Responses[3].Kvs)
+            {
+                if (KeyLayout.TryParseWorkload(kv.Key, out var key))
+                {
+                    specs.Add((key, StateSerializer.Read<WorkloadSpec>(kv)));
+                }
+            }
+            foreach (var kv in read.Responses[4].Kvs)
+            {
+                if (KeyLayout.TryParseAssignment(kv.Key, out var key, out _))
+                {
+                    withAssignments.Add(key);
+                }
+            }
+        }
         var living = new List<(int Priority, string Name, WorkloadKey Key)>();
         var known = new HashSet<WorkloadKey>();
-        foreach (var kv in read.Responses[0].Kvs)
+        foreach (var (key, spec) in specs)
         {
-            if (KeyLayout.TryParseWorkload(kv.Key, out var key))
-            {
-                living.Add((StateSerializer.Read<WorkloadSpec>(kv).Priority, key.ToString(), key));
-                known.Add(key);
-            }
+            living.Add((spec.Priority, key.ToString(), key));
+            known.Add(key);
         }
         var gone = new SortedDictionary<string, WorkloadKey>(StringComparer.Ordinal);
         void Left(WorkloadKey key)
@@ -139,21 +174,18 @@ public sealed class Reconciler
                 gone[key.ToString()] = key;
             }
         }
-        foreach (var kv in read.Responses[1].Kvs)
+        foreach (var key in withAssignments)
         {
-            if (KeyLayout.TryParseAssignment(kv.Key, out var key, out _))
-            {
-                Left(key);
-            }
+            Left(key);
         }
-        foreach (var kv in read.Responses[2].Kvs)
+        foreach (var kv in read.Responses[0].Kvs)
         {
             if (KeyLayout.TryParseRetry(kv.Key, out var key, out _))
             {
                 Left(key);
             }
         }
-        foreach (var kv in read.Responses[3].Kvs)
+        foreach (var kv in read.Responses[1].Kvs.Concat(read.Responses[2].Kvs))
         {
             if (KeyLayout.TryParseUnschedulable(kv.Key, out var key, out _) || KeyLayout.TryParseRollout(kv.Key, out key) || KeyLayout.TryParseReleased(kv.Key, out key, out _))
             {
@@ -705,18 +737,23 @@ public sealed class Reconciler
 
     private async Task<Observation> ObserveAsync(WorkloadKey workload, CancellationToken cancellationToken)
     {
-        var read = await _store.TxnAsync(
-            [],
-            [
-                TxnOp.Get(KeyLayout.Workload(workload)),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.AssignmentsOf(workload))),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.NodesPrefix)),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.HeartbeatsPrefix)),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.RetriesOf(workload))),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.ReconciliationOf(workload))),
-            ],
-            [],
-            cancellationToken).ConfigureAwait(false);
+        // Node health comes from the cache when it follows the store: reading every node and heartbeat for every
+        // workload would make a sweep quadratic. The workload's own keys are read here, at one revision.
+        var cache = _placer.Cache;
+        bool cached = cache.IsFollowing;
+        var reads = new List<TxnOp>
+        {
+            TxnOp.Get(KeyLayout.Workload(workload)),
+            TxnOp.Get(KeyRange.Prefix(KeyLayout.AssignmentsOf(workload))),
+            TxnOp.Get(KeyRange.Prefix(KeyLayout.RetriesOf(workload))),
+            TxnOp.Get(KeyRange.Prefix(KeyLayout.ReconciliationOf(workload))),
+        };
+        if (!cached)
+        {
+            reads.Add(TxnOp.Get(KeyRange.Prefix(KeyLayout.NodesPrefix)));
+            reads.Add(TxnOp.Get(KeyRange.Prefix(KeyLayout.HeartbeatsPrefix)));
+        }
+        var read = await _store.TxnAsync([], reads, [], cancellationToken).ConfigureAwait(false);
         Stored<WorkloadSpec>? spec = read.Responses[0].Single is { } workloadKv
             ? new Stored<WorkloadSpec>(workloadKv.Key, StateSerializer.Read<WorkloadSpec>(workloadKv), workloadKv.ModRevision)
             : null;
@@ -728,16 +765,15 @@ public sealed class Reconciler
                 assignments[replica] = new Stored<Assignment>(kv.Key, StateSerializer.Read<Assignment>(kv), kv.ModRevision);
             }
         }
-        var ready = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var kv in read.Responses[2].Kvs)
+        var (ready, lost) = cached ? cache.NodeHealth() : (new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
+        foreach (var kv in cached ? [] : read.Responses[4].Kvs.AsEnumerable())
         {
             if (KeyLayout.TryParseNode(kv.Key, out var name) && StateSerializer.Read<NodeRecord>(kv).Status.Ready)
             {
                 ready.Add(name);
             }
         }
-        var lost = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var kv in read.Responses[3].Kvs)
+        foreach (var kv in cached ? [] : read.Responses[5].Kvs.AsEnumerable())
         {
             if (KeyLayout.TryParseHeartbeat(kv.Key, out var name) && StateSerializer.Read<NodeHeartbeat>(kv).LostAt is not null)
             {
@@ -745,7 +781,7 @@ public sealed class Reconciler
             }
         }
         var retries = new Dictionary<int, RetryState>();
-        foreach (var kv in read.Responses[4].Kvs)
+        foreach (var kv in read.Responses[2].Kvs)
         {
             if (KeyLayout.TryParseRetry(kv.Key, out var key, out int replica) && key == workload)
             {
@@ -755,7 +791,7 @@ public sealed class Reconciler
         Stored<RolloutState>? rollout = null;
         bool summaries = false;
         var released = new Dictionary<int, string>();
-        foreach (var kv in read.Responses[5].Kvs)
+        foreach (var kv in read.Responses[3].Kvs)
         {
             if (KeyLayout.TryParseRollout(kv.Key, out var key) && key == workload)
             {

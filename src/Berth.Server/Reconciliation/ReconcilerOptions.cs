@@ -12,8 +12,12 @@ public sealed record ReconcilerOptions
     /// </summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary><c>Reconciler:Workers</c>: how many workloads are reconciled at once. Default 2, the cores of a small control plane.</summary>
-    public int Workers { get; init; } = 2;
+    /// <summary>
+    /// <c>Reconciler:Workers</c>: how many workloads are reconciled at once. Default 16: a reconcile mostly waits on the
+    /// store, and the applier commits the plans of concurrent reconciles together (group commit); CPU-bound scheduling
+    /// is bounded separately by the placer's planners.
+    /// </summary>
+    public int Workers { get; init; } = 16;
 
     /// <summary>
     /// <c>Reconciler:PendingTimeout</c>: how long an assignment may stay Pending on a Ready node before it is released and

@@ -10,5 +10,8 @@ public sealed record ApplyResult(ApplyOutcome Outcome, long Revision, StaleReaso
     /// <summary>True when the plan was committed.</summary>
     public bool IsApplied => Outcome == ApplyOutcome.Applied;
 
+    /// <summary>When applied, the planned replicas that were not committed (they no longer fit, or their state moved): plan them again.</summary>
+    public IReadOnlyList<int> Rejected { get; init; } = [];
+
     internal static ApplyResult Stale(long revision, StaleReason reason, string message) => new(ApplyOutcome.Stale, revision, reason, message);
 }

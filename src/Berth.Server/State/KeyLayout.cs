@@ -143,6 +143,17 @@ public static class KeyLayout
     /// <summary>Prefix of reconciliation records.</summary>
     public const string ReconciliationRecordsPrefix = ReconciliationPrefix + "records/";
 
+    /// <summary>
+    /// Every bookkeeping key under <c>/reconciliation/</c> (summaries, rollouts, release markers) without the records,
+    /// which are many more and never needed where every workload's bookkeeping is: the two ranges around
+    /// <see cref="ReconciliationRecordsPrefix"/>.
+    /// </summary>
+    public static IReadOnlyList<Berth.Store.KeyRange> BookkeepingRanges { get; } =
+    [
+        Berth.Store.KeyRange.Between(ReconciliationPrefix, ReconciliationRecordsPrefix),
+        Berth.Store.KeyRange.Between(ReconciliationPrefix + "records0", ReconciliationPrefix[..^1] + "0"),
+    ];
+
     /// <summary><c>/reconciliation/{namespace}/{name}/rollout</c>: the rolling replacement in progress, if any.</summary>
     public static string Rollout(WorkloadKey workload) => Reconciliation(workload) + RolloutSegment;
 

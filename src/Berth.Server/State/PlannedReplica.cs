@@ -6,4 +6,5 @@ namespace Berth.Server.State;
 /// <param name="NodeModRevision">The node key's mod revision the plan saw.</param>
 /// <param name="Devices">GPU device indexes chosen, empty when none.</param>
 /// <param name="Explanation">The placement explanation summarised to one line.</param>
-public sealed record PlannedReplica(int Replica, string Node, long NodeModRevision, IReadOnlyList<int> Devices, string Explanation);
+/// <param name="AssignmentModRevision">The replica's own assignment key's mod revision the planner read (0: none); -1 to compare against what the applier knows.</param>
+public sealed record PlannedReplica(int Replica, string Node, long NodeModRevision, IReadOnlyList<int> Devices, string Explanation, long AssignmentModRevision = -1);

@@ -79,4 +79,16 @@ public static class StateMessages
 
     /// <summary>Event message for an eviction.</summary>
     public static string Evicted(string replica, string node, string reason) => $"replica {replica} evicted from node {node}: {reason}";
+
+    /// <summary>A planned replica no longer passes the filters on its node in the latest state.</summary>
+    public static string NoLongerFits(string node, string why) => $"no longer fits on node '{node}' ({why}); plan again";
+
+    /// <summary>The GPU devices a plan chose were taken first by another plan.</summary>
+    public const string DevicesTaken = "the GPU devices chosen were taken by another plan";
+
+    /// <summary>A key given as a workload key is not one.</summary>
+    public static string NotAWorkloadKey(string key) => $"'{key}' is not a workload key (/workloads/{{namespace}}/{{name}})";
+
+    /// <summary>The cluster cache was read before it was loaded.</summary>
+    public const string CacheNotLoaded = "the cluster cache is not loaded yet: load it before reading or following it";
 }

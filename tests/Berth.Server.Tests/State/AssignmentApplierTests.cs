@@ -90,7 +90,7 @@ public sealed class AssignmentApplierTests
     }
 
     [Fact]
-    public async Task Apply_NotEnoughRoom_StaleWithResourceNamed()
+    public async Task Apply_PlanOverfillsANode_CommitsWhatFitsAndRefusesTheRestNamingTheResource()
     {
         await using var h = new StateHarness();
         var big = StateFixtures.Workload("big", replicas: 2, cpu: "3");
@@ -100,9 +100,29 @@ public sealed class AssignmentApplierTests
 
         var result = await h.Applier.ApplyAsync(StateHarness.Plan(state, big, (0, "n1"), (1, "n1")));
 
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        Assert.Equal([1], result.Rejected);
+        Assert.StartsWith("no longer fits on node 'n1'", result.Message, StringComparison.Ordinal);
+        Assert.Contains("cpu", result.Message, StringComparison.Ordinal);
+        var assignments = await h.Store.RangeAsync(KeyRange.Prefix(KeyLayout.AssignmentsOf(WorkloadKey.Of(big))));
+        Assert.Equal([KeyLayout.Assignment(WorkloadKey.Of(big), 0)], assignments.Kvs.Select(kv => kv.Key));
+        Assert.Single(await h.Events.ReadAfterAsync(0));
+    }
+
+    [Fact]
+    public async Task Apply_NoReplicaFits_StaleAndWritesNothing()
+    {
+        await using var h = new StateHarness();
+        var big = StateFixtures.Workload("big", cpu: "6");
+        await h.PutAsync(StateFixtures.Node("n1", cpu: "4"));
+        await h.PutAsync(big);
+        var state = await h.Reader.ReadAsync();
+        var before = await h.DumpAsync();
+
+        var result = await h.Applier.ApplyAsync(StateHarness.Plan(state, big, (0, "n1")));
+
         Assert.Equal((ApplyOutcome.Stale, StaleReason.NodeFull), (result.Outcome, result.Reason));
-        Assert.Equal(StateMessages.NodeFull("n1", "cpu", "6", "0", "4"), result.Message);
-        Assert.Empty(await h.Events.ReadAfterAsync(0));
+        Assert.Equal(before, await h.DumpAsync());
     }
 
     [Fact]

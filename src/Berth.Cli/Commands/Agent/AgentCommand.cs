@@ -1,14 +1,17 @@
 using System.CommandLine;
 using Berth.Agent;
 using Berth.Agent.Simulation;
+using Berth.Cli.Commands.Client;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Cli.Commands.Agent;
 
 /// <summary>
-/// <c>berth agent --server URL --name N [--labels k=v,...] [--capacity cpu=4,memory=8Gi]</c>: registers this machine
-/// as a node, heartbeats, and runs the replicas placed on it as processes until Ctrl+C (which stops them). With
-/// <c>--simulate N</c> it registers N hollow nodes instead (<see cref="HollowNodes"/>).
+/// <c>berth agent --server URL[,URL...] --name N [--labels k=v,...] [--capacity cpu=4,memory=8Gi]</c>: registers this
+/// machine as a node, heartbeats, and runs the replicas placed on it as processes until Ctrl+C (which stops them). With
+/// <c>--simulate N</c> it registers N hollow nodes instead (<see cref="HollowNodes"/>). Several servers (the replicas of
+/// one control plane) are used one at a time, moving to the next when one fails (<see cref="ServerRotation"/>);
+/// without <c>--server</c>, <c>BERTH_ADDR</c> gives the list.
 /// </summary>
 public static class AgentCommand
 {
@@ -18,10 +21,10 @@ public static class AgentCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var server = new Option<string>("--server")
+        var server = new Option<string?>("--server")
         {
-            Description = "The control plane's REST URL, e.g. http://127.0.0.1:7070 (the agent asks it for the gRPC address at /v1/info)",
-            Required = true,
+            Description = "The control plane's REST URL, e.g. http://127.0.0.1:7070 (the agent asks it for the gRPC address at /v1/info); "
+                + "several, comma-separated, are used one at a time and the agent moves to the next when one fails (else BERTH_ADDR)",
         };
         var name = new Option<string>("--name")
         {
@@ -63,13 +66,15 @@ public static class AgentCommand
             AgentOptions options;
             try
             {
+                var (servers, source) = ServerText(parseResult.GetValue(server), Environment.GetEnvironmentVariable);
                 options = Options(
-                    parseResult.GetRequiredValue(server),
+                    servers,
                     parseResult.GetRequiredValue(name),
                     parseResult.GetValue(labels),
                     parseResult.GetValue(capacity),
                     parseResult.GetValue(heartbeatInterval),
-                    parseResult.GetValue(pollInterval));
+                    parseResult.GetValue(pollInterval),
+                    source);
                 options.Validate();
                 ValidateSimulation(options, parseResult.GetValue(simulate), parseResult.GetValue(simulateZones));
             }
@@ -88,17 +93,42 @@ public static class AgentCommand
         return command;
     }
 
-    /// <summary>Builds the options from the command line's text (a null interval keeps the default).</summary>
-    /// <exception cref="ArgumentException">A value cannot be used; the message names the option.</exception>
-    public static AgentOptions Options(string server, string name, string? labels, string? capacity, TimeSpan? heartbeatInterval = null, TimeSpan? pollInterval = null)
+    /// <summary>
+    /// The server list to use and where it came from: <c>--server</c> when given, else the <c>BERTH_ADDR</c> environment
+    /// variable (unlike other commands, no config file or default: an agent is pointed at its servers explicitly).
+    /// </summary>
+    /// <param name="flag">The <c>--server</c> value, or null.</param>
+    /// <param name="environment">Reads environment variables (tests pass their own).</param>
+    /// <exception cref="ArgumentException">Neither is set; the message names <c>--server</c>.</exception>
+    public static (string Text, string Source) ServerText(string? flag, Func<string, string?> environment)
     {
-        if (!Uri.TryCreate(server, UriKind.Absolute, out var url))
+        ArgumentNullException.ThrowIfNull(environment);
+        if (flag is not null)
         {
-            throw new ArgumentException(AgentMessages.InvalidServer(server));
+            return (flag, "--server");
         }
+        var fromEnvironment = environment(ServerAddress.EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return (fromEnvironment, ServerAddress.EnvironmentVariable);
+        }
+        throw new ArgumentException(AgentMessages.ServerMissing(ServerAddress.EnvironmentVariable));
+    }
+
+    /// <summary>Builds the options from the command line's text (a null interval keeps the default).</summary>
+    /// <param name="server">One server URL, or several comma-separated (<see cref="AgentOptions.ParseServers"/>).</param>
+    /// <param name="name">The node name.</param>
+    /// <param name="labels">The node labels, k=v,k=v.</param>
+    /// <param name="capacity">Capacity overrides, k=v,k=v.</param>
+    /// <param name="heartbeatInterval">The heartbeat interval; null keeps the default.</param>
+    /// <param name="pollInterval">The poll interval; null keeps the default.</param>
+    /// <param name="serverSource">Where <paramref name="server"/> came from, named in errors.</param>
+    /// <exception cref="ArgumentException">A value cannot be used; the message names the option.</exception>
+    public static AgentOptions Options(string server, string name, string? labels, string? capacity, TimeSpan? heartbeatInterval = null, TimeSpan? pollInterval = null, string serverSource = "--server")
+    {
         var options = new AgentOptions
         {
-            Server = url,
+            Servers = AgentOptions.ParseServers(server, serverSource),
             NodeName = name,
             Labels = Pairs("--labels", labels),
             CapacityOverride = Pairs("--capacity", capacity),
@@ -140,7 +170,7 @@ public static class AgentCommand
         {
             if (await nodes.ProbeServerAsync(cancellationToken).ConfigureAwait(false) is { } unreachable)
             {
-                await error.WriteLineAsync($"error: {AgentMessages.ServerUnreachable(options.Server.ToString(), unreachable)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"error: {AgentMessages.ServerUnreachable(ServerList(options), unreachable)}").ConfigureAwait(false);
                 return Program.UsageError;
             }
         }
@@ -150,7 +180,7 @@ public static class AgentCommand
         }
         var names = nodes.NodeNames;
         var capacity = string.Join(",", nodes.Capacity.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
-        await output.WriteLineAsync($"berth agent: {count} hollow nodes {names[0]}..{names[^1]} → {options.Server} ({capacity} each); press Ctrl+C to stop").ConfigureAwait(false);
+        await output.WriteLineAsync($"berth agent: {count} hollow nodes {names[0]}..{names[^1]} → {ServerList(options)} ({capacity} each); press Ctrl+C to stop").ConfigureAwait(false);
         await nodes.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
@@ -198,11 +228,11 @@ public static class AgentCommand
         {
             if (await agent.ProbeServerAsync(stop.Token).ConfigureAwait(false) is { } unreachable)
             {
-                await error.WriteLineAsync($"error: {AgentMessages.ServerUnreachable(options.Server.ToString(), unreachable)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"error: {AgentMessages.ServerUnreachable(ServerList(options), unreachable)}").ConfigureAwait(false);
                 return Program.UsageError;
             }
             var capacity = string.Join(",", agent.Capacity.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
-            await output.WriteLineAsync($"berth agent {options.NodeName} → {options.Server} ({capacity}); press Ctrl+C to stop").ConfigureAwait(false);
+            await output.WriteLineAsync($"berth agent {options.NodeName} → {ServerList(options)} ({capacity}); press Ctrl+C to stop").ConfigureAwait(false);
             await agent.RunAsync(stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -216,6 +246,8 @@ public static class AgentCommand
         }
         return 0;
     }
+
+    private static string ServerList(AgentOptions options) => string.Join(",", options.Servers);
 
     private static async Task WatchParentAsync(Stream stdin, CancellationTokenSource stop)
     {
