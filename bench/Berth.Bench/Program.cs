@@ -8,8 +8,8 @@ namespace Berth.Bench;
 /// Entry point: <c>throughput --scenario NAME [--nodes N] [--pods M] [--init K] [--parallelism P] [--no-warmup]</c>,
 /// <c>memory [--nodes N] [--pods M] [--parallelism P]</c>,
 /// <c>control-plane [--nodes N] [--workloads W] [--replicas R] [--runs K] [--apply-each] [--no-warmup]</c>,
-/// <c>micro [BenchmarkDotNet arguments]</c>, <c>list</c>,
-/// <c>scale [--nodes N] [--workloads W] [--replicas R] [--store etcd://… | --etcd] [--direct-nodes] ...</c> (<see cref="ScaleOptions.Usage"/>).
+/// <c>micro [BenchmarkDotNet arguments]</c>, <c>list</c>.
+/// Also <c>scale [--nodes N] [--workloads W] [--replicas R] [--store etcd://… | --etcd] [--direct-nodes] ...</c> (<see cref="ScaleOptions.Usage"/>).
 /// Human progress goes to stderr; throughput, memory and control-plane print exactly one JSON line, last, on stdout.
 /// </summary>
 internal static class Program
@@ -128,8 +128,7 @@ internal static class Program
             + $"server GC {System.Runtime.GCSettings.IsServerGC}; {options.Nodes} {(options.DirectNodes ? "direct" : "hollow")} nodes, "
             + $"{options.Workloads} workloads x {options.Replicas} replicas, {options.Concurrency} applies in flight, "
             + $"store {(options.StartEtcd ? "throwaway etcd" : options.Store ?? "embedded")}");
-        var result = ScaleRun.RunAsync(options).GetAwaiter().GetResult();
-        Console.Out.WriteLine(JsonSerializer.Serialize(result));
+        var result = ScaleRun.RunAsync(options, measured => Console.Out.WriteLine(JsonSerializer.Serialize(measured))).GetAwaiter().GetResult();
         return result.Complete ? 0 : 1;
     }
 

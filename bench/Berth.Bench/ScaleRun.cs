@@ -36,9 +36,12 @@ internal static class ScaleRun
     private static readonly string Committed = $"{BerthMetrics.StoreTransactionsTotal}{{result=\"{BerthMetrics.CommittedResult}\"}}";
     private static readonly string Conflicts = $"{BerthMetrics.StoreTransactionsTotal}{{result=\"{BerthMetrics.ConflictResult}\"}}";
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MetricsWait = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs once and returns what it measured (on timeout, what was placed by then).</summary>
-    public static async Task<ScaleResult> RunAsync(ScaleOptions options)
+    /// <param name="options">What to run.</param>
+    /// <param name="report">Gets the result as soon as it is measured, before the server and the nodes are stopped.</param>
+    public static async Task<ScaleResult> RunAsync(ScaleOptions options, Action<ScaleResult> report)
     {
         var data = Path.Combine(Path.GetTempPath(), "berth-bench-scale-" + Guid.NewGuid().ToString("N"));
         ThrowawayEtcd? etcd = null;
@@ -79,6 +82,11 @@ internal static class ScaleRun
             Task hollowRun = Task.CompletedTask;
             try
             {
+                if ((await host.Store.RangeAsync(KeyRange.Prefix(KeyLayout.WorkloadsPrefix), limit: 1)).Count > 0)
+                {
+                    // Workloads already there would be answered "unchanged" and never placed again: the run would only time out.
+                    throw new ArgumentException($"--store {options.Store} already holds workloads; point the run at an empty etcd (or use --etcd)");
+                }
                 if (options.DirectNodes)
                 {
                     await RegisterDirectAsync(host.Nodes, options);
@@ -91,7 +99,7 @@ internal static class ScaleRun
                 await WaitReadyAsync(host.Store, options.Nodes, options.Timeout, serverStart, hollow);
                 double nodesReadySeconds = serverStart.Elapsed.TotalSeconds;
                 Progress($"{options.Nodes} nodes Ready after {nodesReadySeconds:F1} s ({(options.DirectNodes ? "direct" : "hollow")})");
-                return await MeasureAsync(host, http, options, etcd, hollow, nodesReadySeconds);
+                return await MeasureAsync(host, http, options, etcd, hollow, nodesReadySeconds, report);
             }
             finally
             {
@@ -113,7 +121,8 @@ internal static class ScaleRun
         }
     }
 
-    private static async Task<ScaleResult> MeasureAsync(ServerHost host, HttpClient http, ScaleOptions options, ThrowawayEtcd? etcd, HollowNodes? hollow, double nodesReadySeconds)
+    private static async Task<ScaleResult> MeasureAsync(
+        ServerHost host, HttpClient http, ScaleOptions options, ThrowawayEtcd? etcd, HollowNodes? hollow, double nodesReadySeconds, Action<ScaleResult> report)
     {
         int total = options.Workloads * options.Replicas;
         var documents = Enumerable.Range(0, options.Workloads)
@@ -142,70 +151,90 @@ internal static class ScaleRun
             Progress($"applied {options.Workloads} workloads in {applySeconds:F1} s");
         });
 
-        double peakManaged = 0;
-        var nextProgress = ProgressEvery;
-        while (!counter.Done.IsCompleted && clock.Elapsed < options.Timeout)
+        // The clock, the timeout and the report run on a dedicated thread with blocking waits: a server that starves the
+        // thread pool (thousands of queued items with hollow nodes) must not also stall the measurement or its report.
+        var result = await Task.Factory.StartNew(() =>
         {
-            if (apply.IsFaulted || watch.IsFaulted)
+            double peakManaged = 0;
+            var nextProgress = ProgressEvery;
+            bool applyFailureShown = false;
+            while (!counter.Done.Wait(250) && clock.Elapsed < options.Timeout)
             {
-                // Surface the failure now rather than waiting out the timeout.
-                await Task.WhenAll(apply, watch);
+                if (watch.IsFaulted)
+                {
+                    watch.GetAwaiter().GetResult();
+                }
+                if (apply.IsFaulted && !applyFailureShown)
+                {
+                    // Keep measuring what the applied workloads get; the run cannot complete and says so at the timeout.
+                    applyFailureShown = true;
+                    Progress($"an apply failed: {apply.Exception!.GetBaseException().Message}");
+                }
+                peakManaged = Math.Max(peakManaged, GC.GetTotalMemory(forceFullCollection: false));
+                if (clock.Elapsed >= nextProgress)
+                {
+                    nextProgress += ProgressEvery;
+                    int placedNow = counter.Placed;
+                    Progress($"{clock.Elapsed.TotalSeconds,6:F0} s: {placedNow}/{total} placed ({placedNow / clock.Elapsed.TotalSeconds:F0}/s)"
+                        + (hollow is null ? "" : $", {hollow.HeartbeatsSent - heartbeatsBefore} heartbeats, {hollow.ReportsSent - reportsBefore} Running reports")
+                        + $"; thread pool {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued");
+                }
             }
-            await Task.WhenAny(counter.Done, Task.Delay(250));
+            bool complete = counter.Done.IsCompleted;
+            double seconds = complete ? counter.LastSeconds : clock.Elapsed.TotalSeconds;
+            int placed = counter.Placed;
+            process.Refresh();
+            var cpu = process.TotalProcessorTime - cpuBefore;
+            var etcdCpu = (etcd?.CpuTime() ?? TimeSpan.Zero) - etcdCpuBefore;
+            long heartbeats = (hollow?.HeartbeatsSent ?? 0) - heartbeatsBefore;
+            long reports = (hollow?.ReportsSent ?? 0) - reportsBefore;
             peakManaged = Math.Max(peakManaged, GC.GetTotalMemory(forceFullCollection: false));
-            if (clock.Elapsed >= nextProgress)
+            watchStop.Cancel();
+            if (!complete)
             {
-                nextProgress += ProgressEvery;
-                int placedNow = counter.Placed;
-                Progress($"{clock.Elapsed.TotalSeconds,6:F0} s: {placedNow}/{total} placed ({placedNow / clock.Elapsed.TotalSeconds:F0}/s)"
-                    + (hollow is null ? "" : $", {hollow.HeartbeatsSent - heartbeatsBefore} heartbeats, {hollow.ReportsSent - reportsBefore} Running reports")
-                    + $"; thread pool {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued");
+                Progress($"TIMEOUT after {options.Timeout.TotalSeconds:F0} s: {placed}/{total} placed, {placed / seconds:F0}/s so far");
             }
-        }
-        bool complete = counter.Done.IsCompleted;
-        double seconds = complete ? counter.LastSeconds : clock.Elapsed.TotalSeconds;
-        int placed = counter.Placed;
-        process.Refresh();
-        var cpu = process.TotalProcessorTime - cpuBefore;
-        var etcdCpu = (etcd?.CpuTime() ?? TimeSpan.Zero) - etcdCpuBefore;
-        long heartbeats = (hollow?.HeartbeatsSent ?? 0) - heartbeatsBefore;
-        long reports = (hollow?.ReportsSent ?? 0) - reportsBefore;
-        peakManaged = Math.Max(peakManaged, GC.GetTotalMemory(forceFullCollection: false));
-        var after = await ScrapeAsync(http);
-        await watchStop.CancelAsync();
+            if (!apply.IsCompleted)
+            {
+                Progress("the apply requests had not all been answered yet");
+            }
+            var scrape = ScrapeAsync(http);
+            var after = scrape.Wait(MetricsWait) ? scrape.Result : null;
+            if (after is null)
+            {
+                Progress($"/metrics did not answer within {MetricsWait.TotalSeconds:F0} s: storeTxns and storeConflicts are -1");
+            }
+            double Delta(string series) => after is null ? -1 : after.GetValueOrDefault(series) - before.GetValueOrDefault(series);
+            var measured = new ScaleResult(
+                "scale",
+                host.Options.UsesEtcd ? "etcd" : "embedded",
+                options.DirectNodes ? "direct" : "hollow",
+                options.Nodes, options.Workloads, options.Replicas, placed, complete,
+                Math.Round(seconds, 3),
+                Math.Round(placed / seconds, 1),
+                Math.Round(applySeconds, 3),
+                Math.Round(counter.FirstSeconds, 3),
+                Math.Round(nodesReadySeconds, 1),
+                Delta(Committed),
+                Delta(Conflicts),
+                heartbeats,
+                reports,
+                Math.Round(cpu.TotalSeconds, 1),
+                Math.Round(peakManaged / (1024 * 1024), 1),
+                Math.Round(etcdCpu.TotalSeconds, 1),
+                etcd?.Version ?? "",
+                etcd is null ? 0 : options.EffectiveTxnOps);
+            // Reported before the teardown, which a starved server may make slow.
+            report(measured);
+            return measured;
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await IgnoreCancellationAsync(watch);
-        if (!complete)
+        if (apply.IsFaulted)
         {
-            Progress($"TIMEOUT after {options.Timeout.TotalSeconds:F0} s: {placed}/{total} placed, {placed / seconds:F0}/s so far");
+            // Shown already; observed here so it is not rethrown as unobserved.
+            _ = apply.Exception;
         }
-        if (apply.IsCompleted)
-        {
-            await apply;
-        }
-        else
-        {
-            Progress("the apply requests had not all been answered yet");
-        }
-        double Delta(string series) => after.GetValueOrDefault(series) - before.GetValueOrDefault(series);
-        return new ScaleResult(
-            "scale",
-            host.Options.UsesEtcd ? "etcd" : "embedded",
-            options.DirectNodes ? "direct" : "hollow",
-            options.Nodes, options.Workloads, options.Replicas, placed, complete,
-            Math.Round(seconds, 3),
-            Math.Round(placed / seconds, 1),
-            Math.Round(applySeconds, 3),
-            Math.Round(counter.FirstSeconds, 3),
-            Math.Round(nodesReadySeconds, 1),
-            Delta(Committed),
-            Delta(Conflicts),
-            heartbeats,
-            reports,
-            Math.Round(cpu.TotalSeconds, 1),
-            Math.Round(peakManaged / (1024 * 1024), 1),
-            Math.Round(etcdCpu.TotalSeconds, 1),
-            etcd?.Version ?? "",
-            etcd is null ? 0 : options.EffectiveTxnOps);
+        return result;
     }
 
     private static AgentOptions HollowOptions(Uri server, TimeSpan heartbeat) => new()
