@@ -8,7 +8,7 @@ namespace Berth.Bench;
 /// Counts distinct assignment keys put in the store, from one watch of <c>/assignments/</c>: a replica counts once,
 /// when its first assignment commits (later writes of the same key, e.g. its Running report, are not new placements).
 /// </summary>
-internal sealed class PlacementCounter(int expected)
+internal sealed class PlacementCounter(int expected, string workloadPrefix = "")
 {
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,7 +31,10 @@ internal sealed class PlacementCounter(int expected)
     {
         await foreach (var change in store.WatchAsync(KeyRange.Prefix(KeyLayout.AssignmentsPrefix), fromRevision, ct))
         {
-            if (change.Type != WatchEventType.Put || !_keys.Add(change.Kv.Key))
+            if (change.Type != WatchEventType.Put
+                || !KeyLayout.TryParseAssignment(change.Kv.Key, out var workload, out _)
+                || !workload.Name.StartsWith(workloadPrefix, StringComparison.Ordinal)
+                || !_keys.Add(change.Kv.Key))
             {
                 continue;
             }

@@ -7,7 +7,7 @@ internal sealed record ScaleOptions
 {
     /// <summary>The options' usage lines, for the bench's usage text.</summary>
     public const string Usage =
-        "scale [--nodes 5000] [--workloads 1000] [--replicas 100] [--concurrency 8] [--timeout 600] [--store etcd://host:port | --etcd [--max-txn-ops N]] [--direct-nodes] [--heartbeat 5] [--spread-every 3] [--zones 3] [--server-log]";
+        "scale [--nodes 5000] [--workloads 1000] [--replicas 100] [--concurrency 8] [--timeout 600] [--store etcd://host:port | --etcd [--max-txn-ops N]] [--direct-nodes] [--heartbeat 5] [--spread-every 3] [--zones 3] [--warmup 20] [--server-log]";
 
     /// <summary>Simulated nodes.</summary>
     public int Nodes { get; init; } = 5000;
@@ -56,6 +56,12 @@ internal sealed record ScaleOptions
     /// <summary>Zones the nodes are spread over, round-robin.</summary>
     public int Zones { get; init; } = 3;
 
+    /// <summary>
+    /// <c>--warmup W</c>: workloads of the same shape placed (and left placed) before the clock starts, so the measured
+    /// run sees a server whose code is compiled and tiered up, as a long-running one is; 0: none.
+    /// </summary>
+    public int Warmup { get; init; } = 20;
+
     /// <summary><c>--server-log</c>: the server's warnings and errors go to stderr (otherwise its logging is off, as in control-plane).</summary>
     public bool ServerLog { get; init; }
 
@@ -82,6 +88,7 @@ internal sealed record ScaleOptions
                 "--heartbeat" => options with { Heartbeat = TimeSpan.FromSeconds(Positive(name, Value())) },
                 "--spread-every" => options with { SpreadEvery = NonNegative(name, Value()) },
                 "--zones" => options with { Zones = Positive(name, Value()) },
+                "--warmup" => options with { Warmup = NonNegative(name, Value()) },
                 "--server-log" => options with { ServerLog = true },
                 _ => throw new ArgumentException($"unknown scale option '{name}'"),
             };

@@ -30,6 +30,9 @@ namespace Berth.Bench;
 /// </remarks>
 internal static class ScaleRun
 {
+    private const string WarmupPrefix = "warmup-";
+    private const string MeasuredPrefix = "load-";
+
     private const string NodeCapacityCpu = "8";
     private const string NodeCapacityMemory = "32Gi";
     private const string NodeCapacityPods = "110";
@@ -99,6 +102,10 @@ internal static class ScaleRun
                 await WaitReadyAsync(host.Store, options.Nodes, options.Timeout, serverStart, hollow);
                 double nodesReadySeconds = serverStart.Elapsed.TotalSeconds;
                 Progress($"{options.Nodes} nodes Ready after {nodesReadySeconds:F1} s ({(options.DirectNodes ? "direct" : "hollow")})");
+                if (options.Warmup > 0)
+                {
+                    await WarmUpAsync(host, http, options);
+                }
                 return await MeasureAsync(host, http, options, etcd, hollow, nodesReadySeconds, report);
             }
             finally
@@ -121,12 +128,28 @@ internal static class ScaleRun
         }
     }
 
+    // Places --warmup workloads of the measured shape (they stay placed: a small share of the room) so that the clock
+    // starts on compiled, tiered-up code, as a long-running server's is.
+    private static async Task WarmUpAsync(ServerHost host, HttpClient http, ScaleOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        long fromRevision = (await host.Store.RangeAsync(KeyRange.Prefix(KeyLayout.AssignmentsPrefix), limit: 1)).Revision;
+        var counter = new PlacementCounter(options.Warmup * options.Replicas, WarmupPrefix);
+        using var stop = new CancellationTokenSource(options.Timeout);
+        var watch = Task.Run(() => counter.WatchAsync(host.Store, fromRevision + 1, clock, stop.Token));
+        await Parallel.ForEachAsync(Enumerable.Range(0, options.Warmup), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
+            async (w, ct) => await ApplyAsync(http, Manifest($"{WarmupPrefix}{w:D5}", options.Replicas, options.SpreadEvery > 0 && w % options.SpreadEvery == 0), ct));
+        await Task.WhenAny(counter.Done, watch);
+        await stop.CancelAsync();
+        Progress($"warm-up: {counter.Placed} replicas of {options.Warmup} workloads placed in {clock.Elapsed.TotalSeconds:F1} s (not measured)");
+    }
+
     private static async Task<ScaleResult> MeasureAsync(
         ServerHost host, HttpClient http, ScaleOptions options, ThrowawayEtcd? etcd, HollowNodes? hollow, double nodesReadySeconds, Action<ScaleResult> report)
     {
         int total = options.Workloads * options.Replicas;
         var documents = Enumerable.Range(0, options.Workloads)
-            .Select(w => Manifest($"load-{w:D5}", options.Replicas, options.SpreadEvery > 0 && w % options.SpreadEvery == 0))
+            .Select(w => Manifest($"{MeasuredPrefix}{w:D5}", options.Replicas, options.SpreadEvery > 0 && w % options.SpreadEvery == 0))
             .ToArray();
         // The revision before the first apply: the watch replays from just after it, so no placement can be missed.
         long startRevision = (await host.Store.RangeAsync(KeyRange.Prefix(KeyLayout.AssignmentsPrefix), limit: 1)).Revision;
@@ -138,7 +161,7 @@ internal static class ScaleRun
         var cpuBefore = process.TotalProcessorTime;
 
         using var watchStop = new CancellationTokenSource();
-        var counter = new PlacementCounter(total);
+        var counter = new PlacementCounter(total, MeasuredPrefix);
         var clock = Stopwatch.StartNew();
         var watch = Task.Run(() => counter.WatchAsync(host.Store, startRevision + 1, clock, watchStop.Token));
 
