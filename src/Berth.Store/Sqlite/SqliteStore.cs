@@ -412,13 +412,28 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
         }
 
         var key = Encoding.UTF8.GetBytes(put.Key);
-        var current = ReadCurrent(KeyRange.Key(put.Key), 1, out _).FirstOrDefault();
         var value = put.Value.ToArray();
-        var kv = new KeyValue(put.Key, value, current?.CreateRevision ?? revision, revision, (current?.Version ?? 0) + 1, put.LeaseId);
-        Exec("""
-            INSERT INTO kv(key, value, create_rev, mod_rev, version, lease) VALUES ($key, $value, $create, $rev, $version, $lease)
-            ON CONFLICT(key) DO UPDATE SET value = excluded.value, mod_rev = excluded.mod_rev, version = excluded.version, lease = excluded.lease
-            """, ("$key", key), ("$value", value), ("$create", kv.CreateRevision), ("$rev", revision), ("$version", kv.Version), ("$lease", put.LeaseId));
+        // One statement writes the key and answers its create revision and version (a new key starts at this revision
+        // and version 1; an existing one keeps its create revision and counts one more version).
+        var upsert = Prepared("""
+            INSERT INTO kv(key, value, create_rev, mod_rev, version, lease) VALUES ($key, $value, $rev, $rev, 1, $lease)
+            ON CONFLICT(key) DO UPDATE SET value = excluded.value, mod_rev = excluded.mod_rev, version = kv.version + 1, lease = excluded.lease
+            RETURNING create_rev, version
+            """);
+        upsert.Parameters.AddWithValue("$key", key);
+        upsert.Parameters.AddWithValue("$value", value);
+        upsert.Parameters.AddWithValue("$rev", revision);
+        upsert.Parameters.AddWithValue("$lease", put.LeaseId);
+        long createRevision;
+        long version;
+        using (var written = upsert.ExecuteReader())
+        {
+            written.Read();
+            createRevision = written.GetInt64(0);
+            version = written.GetInt64(1);
+        }
+
+        var kv = new KeyValue(put.Key, value, createRevision, revision, version, put.LeaseId);
         AppendHistory(key, new WatchEvent(WatchEventType.Put, kv), events);
         return new TxnOpResult([kv], 0);
     }
