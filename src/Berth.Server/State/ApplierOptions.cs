@@ -10,7 +10,8 @@ public sealed record ApplierOptions
 
     /// <summary>
     /// The most compares, or operations, one commit transaction may hold. Default 128: etcd's own default limit
-    /// (<c>--max-txn-ops</c>); a batch larger than this is committed in several transactions.
+    /// (<c>--max-txn-ops</c>); a batch larger than this is committed in several transactions, each leaving room for
+    /// the leadership fence's compare.
     /// </summary>
     public int MaxOperationsPerTransaction { get; init; } = DefaultMaxOperationsPerTransaction;
 

@@ -31,6 +31,7 @@ namespace Berth.Server.State;
 public sealed class AssignmentApplier : IDisposable
 {
     private const int MaxCommitAttempts = 4;
+    private const int FenceHeadroom = 2;
 
     private readonly IKeyValueStore _store;
     private readonly EventLog _events;
@@ -344,7 +345,8 @@ public sealed class AssignmentApplier : IDisposable
 
     private IEnumerable<List<Unit>> Chunk(List<Unit> units)
     {
-        int limit = _options.MaxOperationsPerTransaction;
+        // Room for the compare the leadership fence adds to every write of the leader's (and one to spare).
+        int limit = _options.MaxOperationsPerTransaction - FenceHeadroom;
         var chunk = new List<Unit>();
         var nodes = new HashSet<string>(StringComparer.Ordinal);
         var plans = new HashSet<Pending>();
