@@ -18,11 +18,12 @@ namespace Berth.Server.Agents;
 /// <item><term><see cref="RegisterAsync"/></term><description><see cref="NodeManager.RegisterAsync"/>, then wakes the control loop (a new node may fit pending replicas).</description></item>
 /// <item><term><see cref="HeartbeatAsync(string, CancellationToken)"/></term><description><see cref="NodeManager.HeartbeatAsync"/>, batched with other nodes' beats by the <see cref="HeartbeatBatcher"/> when there is one; an unknown node is <see cref="AgentFault.UnknownNode"/>. With an inventory, it is kept in <see cref="NodeInventory"/> for the reconciler's Running/Missing check.</description></item>
 /// <item><term><see cref="AssignmentsAsync"/></term><description>The node's assignments with the workload spec and revision each was placed with (<see cref="WorkloadHistory"/>), read in one transaction.</description></item>
-/// <item><term><see cref="ReportAsync"/></term><description>Running turns a Pending assignment Running (compared on its mod revision, with a <see cref="ClusterEventType.ReplicaRunning"/> event); Exited goes to <see cref="RetryEngine.ReportExitAsync"/>. Reports about replicas that are gone, moved to another node or of another workload revision are answered with an outcome saying so and write nothing.</description></item>
+/// <item><term><see cref="ReportAsync"/></term><description>Running turns a Pending assignment Running (compared on its mod revision, with a <see cref="ClusterEventType.ReplicaRunning"/> event), batched with other replicas' reports by the <see cref="StatusReportBatcher"/> when there is one; Exited goes to <see cref="RetryEngine.ReportExitAsync"/>. Reports about replicas that are gone, moved to another node or of another workload revision are answered with an outcome saying so and write nothing.</description></item>
 /// </list>
 /// </remarks>
 /// <param name="inventory">Where heartbeats' inventories are kept for the reconciler; null keeps none.</param>
 /// <param name="heartbeats">Records heartbeats in batches (group commit); null records each beat alone through <paramref name="nodes"/>.</param>
+/// <param name="statusReports">Writes plain Running reports in batches (group commit); null, or a report it leaves alone, takes the single compare-and-retry path.</param>
 public sealed class AgentOperations(
     IKeyValueStore store,
     NodeManager nodes,
@@ -31,7 +32,8 @@ public sealed class AgentOperations(
     ControlLoopSignal signal,
     WorkloadHistory history,
     NodeInventory? inventory = null,
-    HeartbeatBatcher? heartbeats = null)
+    HeartbeatBatcher? heartbeats = null,
+    StatusReportBatcher? statusReports = null)
 {
     /// <summary>How often a Running report re-reads and retries after a concurrent write.</summary>
     public const int MaxAttempts = 5;
@@ -208,6 +210,11 @@ public sealed class AgentOperations(
             signal.Notify();
             var after = await store.RangeAsync(KeyRange.Key(KeyLayout.Assignment(workload, report.Replica)), cancellationToken: cancellationToken).ConfigureAwait(false);
             return new AgentStatusResponse(result.Outcome.ToString(), after.Revision);
+        }
+        if (statusReports is not null
+            && await statusReports.RunningAsync(node, workload, report.Replica, report.WorkloadRevision, cancellationToken).ConfigureAwait(false) is { } batched)
+        {
+            return batched;
         }
         return await RunningAsync(node, workload, report, cancellationToken).ConfigureAwait(false);
     }

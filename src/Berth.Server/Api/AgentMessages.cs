@@ -33,4 +33,8 @@ public static class AgentMessages
     /// <summary>A heartbeat inventory entry that names no valid replica.</summary>
     public static string InvalidInventory(string workload, int replica, string error) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"inventory.replicas: workload {workload} replica {replica} is not a replica: {error}; send the names from the assignment set");
+
+    /// <summary>A status report batch window out of range.</summary>
+    public static string StatusReportBatchWindowOutOfRange(TimeSpan value, TimeSpan max) =>
+        $"StatusReportBatchWindow is {value}; it must be above zero and at most {max}, e.g. 00:00:00.020";
 }

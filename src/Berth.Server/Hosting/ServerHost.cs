@@ -160,9 +160,12 @@ public sealed class ServerHost : IAsyncDisposable
                 sp.GetRequiredService<ControlLoopSignal>(),
                 sp.GetRequiredService<WorkloadHistory>(),
                 sp.GetRequiredService<NodeInventory>(),
-                sp.GetRequiredService<HeartbeatBatcher>()));
+                sp.GetRequiredService<HeartbeatBatcher>(),
+                sp.GetRequiredService<StatusReportBatcher>()));
             // Heartbeats of many nodes share store transactions (group commit); disposed with the host, after the API.
             services.AddSingleton(sp => new HeartbeatBatcher(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<NodeManager>()));
+            // So do Running reports of many replicas (hollow nodes at scale report thousands a second).
+            services.AddSingleton(sp => new StatusReportBatcher(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), options.StatusReportBatchWindow));
             services.AddSingleton(new ReplicaLogs(options.LogLinesPerReplica));
             services.AddSingleton<BoundAddresses>();
             services.AddGrpc();

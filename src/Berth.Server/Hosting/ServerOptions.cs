@@ -76,6 +76,13 @@ public sealed record ServerOptions
     /// </summary>
     public TimeSpan AssignmentResendInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the first Running report of a batch waits for others to share its store transactions
+    /// (<see cref="Agents.StatusReportBatcher"/>): above zero, at most <see cref="Agents.StatusReportBatcher.MaxWindow"/>.
+    /// Default 20 ms: a burst of starts on many nodes fills batches, and a report is answered at most this much later.
+    /// </summary>
+    public TimeSpan StatusReportBatchWindow { get; init; } = Agents.StatusReportBatcher.DefaultWindow;
+
     /// <summary>Output lines kept in memory per replica for <c>berth logs</c>. Default 1000.</summary>
     public int LogLinesPerReplica { get; init; } = Logs.ReplicaLogs.DefaultLinesPerReplica;
 
@@ -249,6 +256,10 @@ public sealed record ServerOptions
         if (LeaderLease < Leadership.LeaderElection.MinimumLease || LeaderLease > Leadership.LeaderElection.MaximumLease)
         {
             throw new ServerOptionsException(Leadership.LeadershipMessages.BadLeaderLease(LeaderLease));
+        }
+        if (StatusReportBatchWindow <= TimeSpan.Zero || StatusReportBatchWindow > Agents.StatusReportBatcher.MaxWindow)
+        {
+            throw new ServerOptionsException(Api.AgentMessages.StatusReportBatchWindowOutOfRange(StatusReportBatchWindow, Agents.StatusReportBatcher.MaxWindow));
         }
         try
         {
