@@ -456,17 +456,8 @@ public sealed class WorkloadPlacer : IDisposable
             ],
             [],
             cancellationToken).ConfigureAwait(false);
-        Stored<WorkloadSpec>? spec = read.Responses[0].Single is { } workloadKv
-            ? new Stored<WorkloadSpec>(workloadKv.Key, StateSerializer.Read<WorkloadSpec>(workloadKv), workloadKv.ModRevision)
-            : null;
-        var assignments = new SortedDictionary<int, Stored<Assignment>>();
-        foreach (var kv in read.Responses[1].Kvs)
-        {
-            if (KeyLayout.TryParseAssignment(kv.Key, out var key, out int replica) && key == workload)
-            {
-                assignments[replica] = new Stored<Assignment>(kv.Key, StateSerializer.Read<Assignment>(kv), kv.ModRevision);
-            }
-        }
+        var spec = ClusterStateReader.Workload(read.Responses[0].Single);
+        var assignments = ClusterStateReader.AssignmentsOf(workload, read.Responses[1].Kvs);
         var summaries = new SortedDictionary<int, (string, long)>();
         foreach (var kv in read.Responses[2].Kvs)
         {

@@ -754,17 +754,8 @@ public sealed class Reconciler
             reads.Add(TxnOp.Get(KeyRange.Prefix(KeyLayout.HeartbeatsPrefix)));
         }
         var read = await _store.TxnAsync([], reads, [], cancellationToken).ConfigureAwait(false);
-        Stored<WorkloadSpec>? spec = read.Responses[0].Single is { } workloadKv
-            ? new Stored<WorkloadSpec>(workloadKv.Key, StateSerializer.Read<WorkloadSpec>(workloadKv), workloadKv.ModRevision)
-            : null;
-        var assignments = new SortedDictionary<int, Stored<Assignment>>();
-        foreach (var kv in read.Responses[1].Kvs)
-        {
-            if (KeyLayout.TryParseAssignment(kv.Key, out var key, out int replica) && key == workload)
-            {
-                assignments[replica] = new Stored<Assignment>(kv.Key, StateSerializer.Read<Assignment>(kv), kv.ModRevision);
-            }
-        }
+        var spec = ClusterStateReader.Workload(read.Responses[0].Single);
+        var assignments = ClusterStateReader.AssignmentsOf(workload, read.Responses[1].Kvs);
         var (ready, lost) = cached ? cache.NodeHealth() : (new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
         foreach (var kv in cached ? [] : read.Responses[4].Kvs.AsEnumerable())
         {

@@ -235,7 +235,7 @@ public sealed class AssignmentApplier : IDisposable
                         : StateMessages.WorkloadChanged(p.Plan.Workload, p.Plan.WorkloadModRevision, workloadKv.ModRevision));
                     continue;
                 }
-                p.Spec = new Stored<WorkloadSpec>(workloadKv.Key, StateSerializer.Read<WorkloadSpec>(workloadKv), workloadKv.ModRevision);
+                p.Spec = ClusterStateReader.Workload(workloadKv);
                 foreach (var kv in read.Responses[2 * i + 1].Kvs)
                 {
                     if (KeyLayout.TryParseReleased(kv.Key, out var owner, out int replica) && owner == p.Plan.Workload)

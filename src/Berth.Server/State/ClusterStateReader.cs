@@ -51,6 +51,25 @@ public sealed class ClusterStateReader(IKeyValueStore store)
         return Build(result.Revision, nodes, workloads, assignments);
     }
 
+    /// <summary>The workload stored at <paramref name="kv"/> with its mod revision, or null when the key does not exist.</summary>
+    public static Stored<WorkloadSpec>? Workload(KeyValue? kv) =>
+        kv is null ? null : new Stored<WorkloadSpec>(kv.Key, StateSerializer.Read<WorkloadSpec>(kv), kv.ModRevision);
+
+    /// <summary>The assignments of <paramref name="workload"/> among <paramref name="kvs"/> (a read of its assignment prefix), by replica.</summary>
+    public static SortedDictionary<int, Stored<Assignment>> AssignmentsOf(WorkloadKey workload, IEnumerable<KeyValue> kvs)
+    {
+        ArgumentNullException.ThrowIfNull(kvs);
+        var assignments = new SortedDictionary<int, Stored<Assignment>>();
+        foreach (var kv in kvs)
+        {
+            if (KeyLayout.TryParseAssignment(kv.Key, out var key, out int replica) && key == workload)
+            {
+                assignments[replica] = new Stored<Assignment>(kv.Key, StateSerializer.Read<Assignment>(kv), kv.ModRevision);
+            }
+        }
+        return assignments;
+    }
+
     /// <summary>
     /// Builds the state of the given records: the snapshot holds the nodes in name order and every assignment that
     /// holds resources, compiled from the workload specs given (a dry run passes specs that are not stored yet).
