@@ -467,6 +467,12 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
         return keys.Count;
     }
 
+    // The event's value is the store's own copy (made when the put was applied): bind that array rather than copy it again.
+    private static byte[] WholeArray(ReadOnlyMemory<byte> value) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : value.ToArray();
+
     private void AppendHistory(byte[] key, WatchEvent e, List<Pending> events)
     {
         Exec("""
@@ -474,7 +480,7 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
             VALUES ($key, $rev, $sub, $type, $value, $create, $version, $lease)
             """,
             ("$key", key), ("$rev", e.Revision), ("$sub", events.Count), ("$type", e.Type == WatchEventType.Put ? PutType : DeleteType),
-            ("$value", e.Kv.Value.ToArray()), ("$create", e.Kv.CreateRevision), ("$version", e.Kv.Version), ("$lease", e.Kv.Lease));
+            ("$value", WholeArray(e.Kv.Value)), ("$create", e.Kv.CreateRevision), ("$version", e.Kv.Version), ("$lease", e.Kv.Lease));
         events.Add(new Pending(key, e));
     }
 
