@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Berth.Server.Api;
 using Berth.Server.State;
 using Berth.Store;
@@ -42,10 +41,7 @@ public sealed class StatusReportBatcher : IAsyncDisposable
 
     private readonly IKeyValueStore _store;
     private readonly EventLog _events;
-    // The window is a latency bound, not cluster time: always the real clock, as in the heartbeat batcher.
-    private readonly TimeProvider _clock = TimeProvider.System;
-    private readonly TimeSpan _window;
-    private readonly Channel<Report> _reports = Channel.CreateUnbounded<Report>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly BatchWindow<Report> _reports;
     private readonly Task _loop;
     private long _batches;
     private long _batchedReports;
@@ -64,7 +60,7 @@ public sealed class StatusReportBatcher : IAsyncDisposable
         }
         _store = store;
         _events = events;
-        _window = window;
+        _reports = new BatchWindow<Report>(window);
         _loop = Task.Run(() => RunAsync(CancellationToken.None));
     }
 
@@ -85,7 +81,7 @@ public sealed class StatusReportBatcher : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(node);
         var report = new Report(node, workload, replica, workloadRevision);
-        if (!_reports.Writer.TryWrite(report))
+        if (!_reports.TryAdd(report))
         {
             // Stopping: no batch will come, so the caller writes alone.
             return Task.FromResult<AgentStatusResponse?>(null);
@@ -96,57 +92,29 @@ public sealed class StatusReportBatcher : IAsyncDisposable
     /// <summary>Stops the loop once the reports already queued are written.</summary>
     public async ValueTask DisposeAsync()
     {
-        _reports.Writer.TryComplete();
+        _reports.Complete();
         await _loop.ConfigureAwait(false);
     }
 
     private async Task RunAsync(CancellationToken ct)
     {
-        var reader = _reports.Reader;
         var batch = new List<Report>();
         var workloads = new HashSet<WorkloadKey>();
-        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        // The write's bound, taking every report as written: a compare per workload, two per report.
+        bool Admit(Report next)
         {
-            batch.Clear();
-            workloads.Clear();
-            var closes = _clock.GetUtcNow() + _window;
-            bool full = false;
-            while (true)
+            int compares = workloads.Count + (workloads.Contains(next.Workload) ? 0 : 1) + (2 * (batch.Count + 1));
+            if (compares > MaxTransactionSize)
             {
-                while (reader.TryPeek(out var next))
-                {
-                    // The write's bound, taking every report as written: a compare per workload, two per report.
-                    int compares = workloads.Count + (workloads.Contains(next.Workload) ? 0 : 1) + (2 * (batch.Count + 1));
-                    if (compares > MaxTransactionSize || !reader.TryRead(out next))
-                    {
-                        full = true;
-                        break;
-                    }
-                    batch.Add(next);
-                    workloads.Add(next.Workload);
-                }
-                var left = closes - _clock.GetUtcNow();
-                if (full || left <= TimeSpan.Zero || !await WaitAsync(reader, left, ct).ConfigureAwait(false))
-                {
-                    break;
-                }
+                return false;
             }
+            workloads.Add(next.Workload);
+            return true;
+        }
+        while (await _reports.NextAsync(batch, Admit, static () => false, ct).ConfigureAwait(false))
+        {
             await CommitAsync(batch, ct).ConfigureAwait(false);
-        }
-    }
-
-    // Waits for another report until the window closes; false when it closed (or the channel completed) first.
-    private async Task<bool> WaitAsync(ChannelReader<Report> reader, TimeSpan left, CancellationToken ct)
-    {
-        using var window = new CancellationTokenSource(left, _clock);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, window.Token);
-        try
-        {
-            return await reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return false;
+            workloads.Clear();
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Berth.Server.State;
 using Berth.Store;
 
@@ -33,12 +32,8 @@ public sealed class HeartbeatBatcher : IAsyncDisposable
     private readonly IKeyValueStore _store;
     private readonly NodeManager _nodes;
     private readonly TimeProvider _time;
-    // The window is a latency bound, not cluster time: it runs on the real clock even when the manager's clock is a
-    // test's manual one (a manual clock would hold a part-full batch until someone advanced it).
-    private readonly TimeProvider _clock;
-    private readonly TimeSpan _window;
+    private readonly BatchWindow<Beat> _beats;
     private readonly int _batchSize;
-    private readonly Channel<Beat> _beats = Channel.CreateUnbounded<Beat>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private long _batches;
     private long _batchedBeats;
@@ -54,8 +49,7 @@ public sealed class HeartbeatBatcher : IAsyncDisposable
         _store = store;
         _nodes = nodes;
         _time = nodes.Time;
-        _clock = TimeProvider.System;
-        _window = nodes.Options.HeartbeatBatchWindow;
+        _beats = new BatchWindow<Beat>(nodes.Options.HeartbeatBatchWindow);
         _batchSize = nodes.Options.HeartbeatBatchSize;
         _loop = Task.Run(() => RunAsync(CancellationToken.None));
     }
@@ -76,7 +70,7 @@ public sealed class HeartbeatBatcher : IAsyncDisposable
         // A bad name fails its caller at once rather than the batch it would join.
         _ = KeyLayout.Node(nodeName);
         var beat = new Beat(nodeName);
-        if (!_beats.Writer.TryWrite(beat))
+        if (!_beats.TryAdd(beat))
         {
             // Stopping: no batch will come, so beat alone.
             return _nodes.HeartbeatAsync(nodeName, cancellationToken);
@@ -87,53 +81,20 @@ public sealed class HeartbeatBatcher : IAsyncDisposable
     /// <summary>Stops the loop once the beats already queued are written.</summary>
     public async ValueTask DisposeAsync()
     {
-        _beats.Writer.TryComplete();
+        _beats.Complete();
         await _loop.ConfigureAwait(false);
     }
 
     private async Task RunAsync(CancellationToken ct)
     {
-        var reader = _beats.Reader;
         var batch = new List<Beat>(_batchSize);
-        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Beats of a node already in the batch ride along; a new node only while there is room.
+        bool Admit(Beat next) => seen.Contains(next.Node) || (seen.Count < _batchSize && seen.Add(next.Node));
+        while (await _beats.NextAsync(batch, Admit, () => seen.Count >= _batchSize, ct).ConfigureAwait(false))
         {
-            batch.Clear();
-            var closes = _clock.GetUtcNow() + _window;
-            int nodes = 0;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (true)
-            {
-                // Beats of a node already in the batch ride along; a new node only while there is room.
-                while (reader.TryPeek(out var next) && (seen.Contains(next.Node) || nodes < _batchSize) && reader.TryRead(out next))
-                {
-                    batch.Add(next);
-                    if (seen.Add(next.Node))
-                    {
-                        nodes++;
-                    }
-                }
-                var left = closes - _clock.GetUtcNow();
-                if (nodes >= _batchSize || left <= TimeSpan.Zero || !await WaitAsync(reader, left, ct).ConfigureAwait(false))
-                {
-                    break;
-                }
-            }
             await CommitAsync(batch, ct).ConfigureAwait(false);
-        }
-    }
-
-    // Waits for another beat until the window closes; false when it closed (or the channel completed) first.
-    private async Task<bool> WaitAsync(ChannelReader<Beat> reader, TimeSpan left, CancellationToken ct)
-    {
-        using var window = new CancellationTokenSource(left, _clock);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, window.Token);
-        try
-        {
-            return await reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return false;
+            seen.Clear();
         }
     }
 
