@@ -1,10 +1,9 @@
 using Berth.Core.Specs;
 using Berth.Server.State;
-using Berth.Store;
 
 namespace Berth.Server.Observability;
 
-/// <summary>How many nodes, workloads and assignments the store holds, by status, read at one revision; feeds the gauges of <see cref="BerthMetrics"/>.</summary>
+/// <summary>How many nodes, workloads and assignments the control loop's <see cref="ClusterCache"/> holds, by status; feeds the gauges of <see cref="BerthMetrics"/>.</summary>
 public sealed class ClusterCensus
 {
     private readonly int[] _workloads = new int[Enum.GetValues<DesiredState>().Length];
@@ -56,54 +55,6 @@ public sealed class ClusterCensus
             }
             census.UnschedulableReplicas = unschedulable;
         });
-        return census;
-    }
-
-    /// <summary>Counts what <paramref name="store"/> holds now, in one read transaction.</summary>
-    /// <exception cref="InvalidDataException">A stored value could not be read; the message names the key.</exception>
-    public static async Task<ClusterCensus> ReadAsync(IKeyValueStore store, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var read = await store.TxnAsync(
-            [],
-            [
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.NodesPrefix)),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.WorkloadsPrefix)),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.AssignmentsPrefix)),
-                TxnOp.Get(KeyRange.Prefix(KeyLayout.ReconciliationPrefix)),
-            ],
-            [],
-            cancellationToken).ConfigureAwait(false);
-        var census = new ClusterCensus();
-        foreach (var kv in read.Responses[0].Kvs)
-        {
-            if (!KeyLayout.TryParseNode(kv.Key, out _))
-            {
-                continue;
-            }
-            census.CountNode(StateSerializer.Read<NodeRecord>(kv));
-        }
-        foreach (var kv in read.Responses[1].Kvs)
-        {
-            if (KeyLayout.TryParseWorkload(kv.Key, out _))
-            {
-                census._workloads[(int)StateSerializer.Read<WorkloadSpec>(kv).DesiredState]++;
-            }
-        }
-        foreach (var kv in read.Responses[2].Kvs)
-        {
-            if (KeyLayout.TryParseAssignment(kv.Key, out _, out _))
-            {
-                census._assignments[(int)StateSerializer.Read<Assignment>(kv).State]++;
-            }
-        }
-        foreach (var kv in read.Responses[3].Kvs)
-        {
-            if (KeyLayout.TryParseUnschedulable(kv.Key, out _, out _))
-            {
-                census.UnschedulableReplicas++;
-            }
-        }
         return census;
     }
 

@@ -176,10 +176,6 @@ public sealed class AssignmentApplier : IDisposable
             {
                 continue;
             }
-            if (p.Plan.Evictions.Count > 0 && p.Taken.Count == 0)
-            {
-                continue;
-            }
             for (int i = 0; i < p.Taken.Count; i++)
             {
                 units.Add(new Unit(p, p.Taken[i]));

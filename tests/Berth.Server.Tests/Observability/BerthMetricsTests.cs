@@ -67,7 +67,9 @@ public sealed class BerthMetricsTests
         await harness.PutAsync(StateFixtures.Node("n1"));
         await harness.PutAsync(StateFixtures.Node("n2") with { Status = new NodeStatus(false, null) });
 
-        _metrics.RecordCensus(await ClusterCensus.ReadAsync(harness.Store));
+        var cache = new ClusterCache(harness.Store);
+        await cache.LoadAsync();
+        _metrics.RecordCensus(ClusterCensus.Count(cache));
 
         var metrics = await ScrapeAsync();
         Assert.Equal(1, metrics[$"{BerthMetrics.NodesGauge}{{status=\"Ready\"}}"]);
