@@ -49,7 +49,7 @@ internal static class ControlPlaneRun
                 await host.Nodes.RegisterAsync(Node($"node-{n:D5}", total));
             }
             var documents = Enumerable.Range(0, workloads).Select(w => Manifest($"load-{w:D5}", replicas)).ToArray();
-            var before = await ScrapeAsync(http);
+            var before = await MetricsScrape.BerthSamplesAsync(http);
 
             var watch = Stopwatch.StartNew();
             if (applyEach)
@@ -77,11 +77,11 @@ internal static class ControlPlaneRun
 
             // The placer's commit makes a replica count; the reconcile records and the end of the pass follow it. Wait
             // for the counters to settle so the transactions are those of the whole apply, not of a moment in it.
-            var after = await ScrapeAsync(http);
+            var after = await MetricsScrape.BerthSamplesAsync(http);
             while (true)
             {
                 await Task.Delay(200);
-                var next = await ScrapeAsync(http);
+                var next = await MetricsScrape.BerthSamplesAsync(http);
                 bool settled = next.GetValueOrDefault(Committed) == after.GetValueOrDefault(Committed)
                     && next.GetValueOrDefault(BerthMetrics.ControlLoopPassSeconds + "_count") > before.GetValueOrDefault(BerthMetrics.ControlLoopPassSeconds + "_count");
                 after = next;
@@ -187,20 +187,4 @@ internal static class ControlPlaneRun
 
     private static async Task<long> CountAsync(IKeyValueStore store) =>
         (await store.RangeAsync(KeyRange.Prefix(KeyLayout.AssignmentsPrefix), limit: 1)).Count;
-
-    /// <summary>The <c>berth_*</c> samples of <c>/metrics</c>, by series (name and labels as written).</summary>
-    private static async Task<Dictionary<string, double>> ScrapeAsync(HttpClient http)
-    {
-        var samples = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var line in (await http.GetStringAsync("metrics")).Split('\n'))
-        {
-            int space = line.LastIndexOf(' ');
-            if (line.StartsWith("berth_", StringComparison.Ordinal) && space > 0
-                && double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-            {
-                samples[line[..space]] = value;
-            }
-        }
-        return samples;
-    }
 }

@@ -153,7 +153,7 @@ internal static class ScaleRun
             .ToArray();
         // The revision before the first apply: the watch replays from just after it, so no placement can be missed.
         long startRevision = (await host.Store.RangeAsync(KeyRange.Prefix(KeyLayout.AssignmentsPrefix), limit: 1)).Revision;
-        var before = await ScrapeAsync(http);
+        var before = await MetricsScrape.BerthSamplesAsync(http);
         long heartbeatsBefore = hollow?.HeartbeatsSent ?? 0;
         long reportsBefore = hollow?.ReportsSent ?? 0;
         var etcdCpuBefore = etcd?.CpuTime() ?? TimeSpan.Zero;
@@ -221,7 +221,7 @@ internal static class ScaleRun
             {
                 Progress("the apply requests had not all been answered yet");
             }
-            var scrape = ScrapeAsync(http);
+            var scrape = MetricsScrape.BerthSamplesAsync(http);
             var after = scrape.Wait(MetricsWait) ? scrape.Result : null;
             if (after is null)
             {
@@ -369,21 +369,6 @@ internal static class ScaleRun
         }
     }
 
-    /// <summary>The <c>berth_*</c> samples of <c>/metrics</c>, by series (name and labels as written).</summary>
-    private static async Task<Dictionary<string, double>> ScrapeAsync(HttpClient http)
-    {
-        var samples = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var line in (await http.GetStringAsync("metrics")).Split('\n'))
-        {
-            int space = line.LastIndexOf(' ');
-            if (line.StartsWith("berth_", StringComparison.Ordinal) && space > 0
-                && double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-            {
-                samples[line[..space]] = value;
-            }
-        }
-        return samples;
-    }
 
     private static void Progress(string line) => Console.Error.WriteLine(line);
 }
