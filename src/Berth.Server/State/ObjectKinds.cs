@@ -1,9 +1,11 @@
 namespace Berth.Server.State;
 
 /// <summary>
-/// The kinds <c>apply -f</c> stores besides workloads. A new kind is one line here plus its spec record, its manifest
-/// reader and its entry in <c>StateJsonContext</c>; apply, delete, <c>GET /v1/objects/{plural}</c> and the cluster
-/// cache then handle it.
+/// The kinds <c>apply -f</c> stores besides workloads. A new kind is one line here (<see cref="ObjectKind.Of"/>), its
+/// spec record and manifest reader in Berth.Core, its name moved from <c>ManifestKinds.NotYetSupported</c> to
+/// <c>ManifestKinds.Supported</c>, and its spec type in <c>StateJsonContext</c>; apply (one transaction with the
+/// workloads), <c>berth delete KIND</c>, <c>GET /v1/objects/{plural}</c>, <c>berth get PLURAL</c> and the cluster cache
+/// (<see cref="ClusterCache.Objects"/>) then handle it.
 /// </summary>
 public static class ObjectKinds
 {
