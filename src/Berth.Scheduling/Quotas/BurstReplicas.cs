@@ -35,6 +35,22 @@ public static class BurstReplicas
         return Mark(usage, byNamespace);
     }
 
+    /// <summary>
+    /// True when placing one more replica of <paramref name="incoming"/> takes its namespace past a soft limit (counting the
+    /// replicas placed in the snapshot): such a replica may use only idle capacity, never evict anyone.
+    /// </summary>
+    public static bool IsBurst(ClusterSnapshot snapshot, ReplicaInfo incoming)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(incoming);
+        if (snapshot.Quotas.Count == 0)
+        {
+            return false;
+        }
+        var usage = Count(snapshot, out _);
+        return usage.Check(incoming.Namespace, QuotaDemand.PerReplica(incoming.Workload)).Burst;
+    }
+
     /// <summary>Every burst replica of the snapshot (for reports and tests).</summary>
     public static IReadOnlySet<PlacedReplica> All(ClusterSnapshot snapshot)
     {
