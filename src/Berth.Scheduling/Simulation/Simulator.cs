@@ -55,7 +55,7 @@ public sealed class Simulator
                 }
                 var result = scheduler.Schedule(snapshot, info, replica, explain);
                 var candidates = explain ? Candidates(result.Diagnostics) : null;
-                if (verdict.Burst && result.IsPlaced && (result.Victims.Count > 0 || result.Diagnostics.FeasibleNodes == 0))
+                if (verdict.Burst && (!result.IsPlaced || result.Victims.Count > 0 || result.Diagnostics.FeasibleNodes == 0))
                 {
                     // Bursting borrows idle capacity only; a burst replica never evicts anyone to get in.
                     placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null,

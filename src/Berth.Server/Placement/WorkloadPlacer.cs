@@ -395,7 +395,7 @@ public sealed class WorkloadPlacer : IDisposable
                     continue;
                 }
                 var result = planner.Scheduler.Schedule(snapshot, info, replica);
-                if (result.IsPlaced && (result.Victims.Count > 0 || result.Diagnostics.FeasibleNodes == 0) && BurstReplicas.IsBurst(snapshot, info))
+                if ((!result.IsPlaced || result.Victims.Count > 0 || result.Diagnostics.FeasibleNodes == 0) && BurstReplicas.IsBurst(snapshot, info))
                 {
                     // Bursting borrows idle capacity only: a burst replica waits rather than evict anyone.
                     unschedulable[replica] = QuotaMessages.BurstNeedsIdleCapacity(spec.Namespace, PlacementMessages.Summary(result));
