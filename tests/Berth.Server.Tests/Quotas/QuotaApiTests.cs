@@ -5,6 +5,8 @@ using Berth.Core.Labels;
 using Berth.Core.Resources;
 using Berth.Core.Specs;
 using Berth.Server.Tests.Fixtures;
+using Grpc.Net.Client;
+using V1 = Berth.Protocol.V1;
 
 namespace Berth.Server.Tests.Quotas;
 
@@ -141,6 +143,20 @@ public sealed class QuotaApiTests : IAsyncLifetime
             .Select(r => string.Join(" ", r.GetProperty("resource").GetString(), r.GetProperty("used").GetString(), Text(r, "hard"), Text(r, "soft"), Text(r, "burstCeiling")))
             .ToList();
         Assert.Equal(["cpu 1500m 4 2 3", "memory 192Mi 1Gi - -", "replicas 3 10 - -"], rows);
+    }
+
+    [Fact]
+    public async Task ListQuotas_OverGrpc_MatchesRest()
+    {
+        await Server.ApplyAsync(Quota("team-a", "{hard: {replicas: 10}, soft: {replicas: 2}, allowBurst: true}") + "---\n" + Workload("team-a", "web", 3));
+        using var channel = GrpcChannel.ForAddress(Server.Host.GrpcAddress);
+
+        var answer = await new V1.Berth.BerthClient(channel).ListQuotasAsync(new V1.ListQuotasRequest());
+
+        var quota = Assert.Single(answer.Quotas);
+        Assert.Equal(("team-a", "compute", true, 100), (quota.Namespace, quota.Name, quota.AllowBurst, quota.MaxBurstPercent));
+        var replicas = Assert.Single(quota.Resources);
+        Assert.Equal(("replicas", "3", "10", "2", "4"), (replicas.Resource, replicas.Used, replicas.Hard, replicas.Soft, replicas.BurstCeiling));
     }
 
     private static string Text(JsonElement row, string field) =>
