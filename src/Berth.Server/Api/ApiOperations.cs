@@ -72,9 +72,14 @@ public sealed class ApiOperations
 
     /// <summary>What applying <paramref name="manifest"/> would do, writing nothing.</summary>
     /// <exception cref="ApiRequestException">Invalid, exactly as <see cref="ApplyAsync"/> would refuse it.</exception>
-    public Task<PlanPreview> PlanAsync(string manifest, CancellationToken cancellationToken = default) =>
+    public async Task<PlanPreview> PlanAsync(string manifest, CancellationToken cancellationToken = default)
+    {
         // Read exactly as apply reads, so plan refuses what apply would refuse, with the same field path.
-        _preview.PreviewAsync(ReadManifest(manifest).Workloads, cancellationToken);
+        var (workloads, objects) = ReadManifest(manifest);
+        // And admitted as apply admits them: a manifest over a quota is refused with the same message.
+        await _quotas.CheckApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false);
+        return await _preview.PreviewAsync(workloads, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>One workload with its assignments and last events.</summary>
     /// <exception cref="ApiRequestException">Invalid namespace or name, or NotFound.</exception>

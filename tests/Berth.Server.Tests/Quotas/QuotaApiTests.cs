@@ -79,6 +79,17 @@ public sealed class QuotaApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Plan_OverQuota_IsRefusedAsApplyWouldBe()
+    {
+        await Server.ApplyAsync(Quota("team-a", "{hard: {replicas: 2}}"));
+
+        var (status, body) = await PostAsync("v1/plan", Workload("team-a", "web", 3), "application/yaml");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("quota team-a/compute refuses replicas: used 0 + requested 3 is over the hard limit 2", ErrorOf(body), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Apply_QuotaWithWorkloadsOverIt_RefusesTheWholeManifest()
     {
         var (status, body) = await ApplyAsync(Quota("team-a", "{hard: {replicas: 2}}") + "---\n" + Workload("team-a", "web", 3));
