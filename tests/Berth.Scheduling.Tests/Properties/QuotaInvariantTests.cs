@@ -27,6 +27,13 @@ public class QuotaInvariantTests
             int percent = random.Next(0, 201);
             bool burst = random.Next(2) == 0;
             // Whole cpus, so the ceiling is soft × (1 + percent/100) rounded down to what whole replicas can reach.
+            if (random.Next(3) == 0)
+            {
+                // Hard limits alone.
+                limits[ns] = (hard, hard, hard);
+                yaml.Append(CultureInfo.InvariantCulture, $"  - {{name: q, namespace: {ns}, hard: {{cpu: \"{hard}\"}}}}\n");
+                continue;
+            }
             int ceiling = Math.Min(hard, burst ? (int)Math.Floor(soft * (100m + percent) / 100m) : soft);
             limits[ns] = (hard, soft, ceiling);
             yaml.Append(CultureInfo.InvariantCulture,
