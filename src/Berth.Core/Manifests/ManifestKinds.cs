@@ -10,7 +10,7 @@ public static class ManifestKinds
     public const string Workload = "Workload";
 
     /// <summary>Kinds that can be applied now.</summary>
-    public static IReadOnlyList<string> Supported { get; } = [Workload];
+    public static IReadOnlyList<string> Supported { get; } = [Workload, QuotaManifestReader.Kind];
 
     /// <summary>
     /// Kinds the design names that later issues will add, with the issue that brings each: a manifest naming one gets a
@@ -19,7 +19,6 @@ public static class ManifestKinds
     public static IReadOnlyDictionary<string, string> NotYetSupported { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["PriorityClass"] = "policy issue",
-        ["Quota"] = "policy issue",
         ["Reservation"] = "policy issue",
         ["Pool"] = "fleet issue",
         ["NodeClass"] = "fleet issue",

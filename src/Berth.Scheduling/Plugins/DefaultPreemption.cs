@@ -1,6 +1,7 @@
 using Berth.Core.Resources;
 using Berth.Core.Specs;
 using Berth.Scheduling.Framework;
+using Berth.Scheduling.Quotas;
 using Berth.Scheduling.Snapshot;
 
 namespace Berth.Scheduling.Plugins;
@@ -46,12 +47,14 @@ public sealed class DefaultPreemption : IPostFilterPlugin
     private readonly List<PlacedReplica> _violating = [];
     private readonly List<PlacedReplica> _nonViolating = [];
     private IReadOnlyList<DisruptionBudget> _budgets = [];
+    // Burst replicas (above their namespace's soft quota) this cycle's replica may evict whatever their priority.
+    private IReadOnlySet<PlacedReplica> _burst = new HashSet<PlacedReplica>();
 
     string ISchedulingPlugin.Name => Name;
 
     private readonly record struct Potential(PlacedReplica Replica, int Order);
 
-    private sealed record Candidate(int Node, PlacedReplica[] Victims, int BudgetViolations);
+    private sealed record Candidate(int Node, PlacedReplica[] Victims, int BudgetViolations, int BurstVictims = 0);
 
     /// <inheritdoc />
     public PostFilterResult? PostFilter(SchedulingCycle cycle, NodeRefusals refusals)
@@ -63,6 +66,7 @@ public sealed class DefaultPreemption : IPostFilterPlugin
         }
         var snapshot = cycle.Snapshot;
         PrepareBudgets(snapshot, replica);
+        _burst = BurstReplicas.EvictableBy(snapshot, replica);
         // The words NodeResourcesFit would use per requested resource, made once rather than per node.
         _insufficient = [.. replica.RequestNames.Select(name => name == ResourceNames.Pods ? "Too many pods" : $"Insufficient {name}")];
 
@@ -166,7 +170,7 @@ public sealed class DefaultPreemption : IPostFilterPlugin
         if (!FitsEmpty(cycle.Replica, snapshot, node, reasons))
         {
             // Kubernetes looks for victims first; keep its reason when there are none.
-            if (!AnyBelow(onNode, priority))
+            if (!AnyBelow(onNode, priority) && !AnyBurst(onNode))
             {
                 reasons.RemoveRange(mark, reasons.Count - mark);
                 reasons.Add(NoVictimsReason);
@@ -177,7 +181,7 @@ public sealed class DefaultPreemption : IPostFilterPlugin
         EnsurePotential(onNode.Count);
         for (int i = 0; i < onNode.Count; i++)
         {
-            if (onNode[i].Priority < priority)
+            if (onNode[i].Priority < priority || _burst.Contains(onNode[i]))
             {
                 _potential[count] = new Potential(onNode[i], count);
                 count++;
@@ -222,7 +226,7 @@ public sealed class DefaultPreemption : IPostFilterPlugin
             }
             if (victims.Count > 0)
             {
-                result = new Candidate(node, [.. victims], violatingVictims);
+                result = new Candidate(node, [.. victims], violatingVictims, CountBurst(victims));
             }
         }
         Restore(snapshot, count);
@@ -292,6 +296,28 @@ public sealed class DefaultPreemption : IPostFilterPlugin
             }
         }
         return false;
+    }
+
+    private bool AnyBurst(IReadOnlyList<PlacedReplica> replicas)
+    {
+        for (int i = 0; i < replicas.Count; i++)
+        {
+            if (_burst.Contains(replicas[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int CountBurst(List<PlacedReplica> victims)
+    {
+        int n = 0;
+        foreach (var v in victims)
+        {
+            n += _burst.Contains(v) ? 1 : 0;
+        }
+        return n;
     }
 
     private static void Count(Dictionary<string, int> counts, string reason) =>
@@ -394,8 +420,14 @@ public sealed class DefaultPreemption : IPostFilterPlugin
         return byPriority != 0 ? byPriority : StartOf(a).CompareTo(StartOf(b));
     }
 
-    private static int CompareImportance(Potential a, Potential b)
+    private int CompareImportance(Potential a, Potential b)
     {
+        // Burst replicas are the least important of all, so they are the last reprieved: evicted first.
+        int burst = _burst.Contains(a.Replica).CompareTo(_burst.Contains(b.Replica));
+        if (burst != 0)
+        {
+            return burst;
+        }
         int c = MoreImportantFirst(a.Replica, b.Replica);
         // Stable: equally important replicas keep their order on the node.
         return c != 0 ? c : a.Order.CompareTo(b.Order);
@@ -426,6 +458,11 @@ public sealed class DefaultPreemption : IPostFilterPlugin
         if (a.BudgetViolations != b.BudgetViolations)
         {
             return a.BudgetViolations < b.BudgetViolations;
+        }
+        // Burst replicas go first: where either candidate evicts burst replicas, the one taking fewer guaranteed ones wins.
+        if ((a.BurstVictims > 0 || b.BurstVictims > 0) && a.Victims.Length - a.BurstVictims != b.Victims.Length - b.BurstVictims)
+        {
+            return a.Victims.Length - a.BurstVictims < b.Victims.Length - b.BurstVictims;
         }
         int highA = a.Victims[0].Priority, highB = b.Victims[0].Priority;
         if (highA != highB)

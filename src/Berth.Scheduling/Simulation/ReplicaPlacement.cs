@@ -9,6 +9,7 @@ namespace Berth.Scheduling.Simulation;
 /// <param name="Preempted">Replicas evicted to make room (<c>namespace/name</c>); empty when none.</param>
 /// <param name="Preemption">Preemption candidates and choice; only with explain and when preemption ran.</param>
 /// <param name="Devices">Device indexes used on the node, for GPU replicas; null otherwise.</param>
+/// <param name="Burst">True when placed above its namespace's soft quota: the first to be preempted.</param>
 public sealed record ReplicaPlacement(
     string Workload,
     string Namespace,
@@ -18,7 +19,8 @@ public sealed record ReplicaPlacement(
     IReadOnlyList<CandidateEvaluation>? Candidates,
     IReadOnlyList<string> Preempted,
     PreemptionDetails? Preemption,
-    IReadOnlyList<int>? Devices = null)
+    IReadOnlyList<int>? Devices = null,
+    bool Burst = false)
 {
     /// <summary>True when a node was chosen.</summary>
     public bool IsPlaced => Node is not null;

@@ -16,4 +16,8 @@ public sealed record Scenario(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Namespaces,
     IReadOnlyList<DisruptionBudget> DisruptionBudgets,
     IReadOnlyList<ExistingReplica> Placed,
-    IReadOnlyList<WorkloadSpec> Workloads);
+    IReadOnlyList<WorkloadSpec> Workloads)
+{
+    /// <summary>Per-namespace quotas: replicas over a limit stay unplaced, replicas over a soft limit are burst.</summary>
+    public IReadOnlyList<QuotaSpec> Quotas { get; init; } = [];
+}

@@ -39,14 +39,15 @@ public static class ScenarioReader
         {
             root.Fail("a scenario must be a mapping with nodes and workloads");
         }
-        root.ExpectFields("profile", "nodes", "namespaces", "disruptionBudgets", "placed", "workloads");
+        root.ExpectFields("profile", "nodes", "namespaces", "disruptionBudgets", "placed", "workloads", "quotas");
         var profile = ReadProfile(root.Field("profile"), registry, profiles);
         var nodes = ReadNodes(root.Field("nodes"));
         var namespaces = ReadNamespaces(root.Field("namespaces"));
         var budgets = ReadBudgets(root.Field("disruptionBudgets"));
         var placed = ReadPlaced(root.Field("placed"), nodes);
         var workloads = ReadWorkloads(root.Field("workloads"));
-        return new Scenario(profile, nodes, namespaces, budgets, placed, workloads);
+        var quotas = ReadQuotas(root.Field("quotas"));
+        return new Scenario(profile, nodes, namespaces, budgets, placed, workloads) { Quotas = quotas };
     }
 
     // ---- profile ----
@@ -421,6 +422,24 @@ public static class ScenarioReader
             budgets.Add(new DisruptionBudget(name, ns, selector, min, max));
         }
         return budgets;
+    }
+
+    /// <summary>The <c>quotas</c> section: the fields of a Quota manifest's spec, with name and namespace beside them.</summary>
+    private static List<QuotaSpec> ReadQuotas(ManifestNode? node)
+    {
+        var quotas = new List<QuotaSpec>();
+        foreach (var item in node?.Items() ?? [])
+        {
+            item.ExpectFields("name", "namespace", "hard", "soft", "allowBurst", "maxBurstPercent");
+            var name = item.RequiredField("name").AsDnsLabel();
+            var ns = item.Field("namespace") is { } nsNode ? nsNode.AsDnsLabel() : WorkloadSpec.DefaultNamespace;
+            if (quotas.Any(q => q.Name == name && q.Namespace == ns))
+            {
+                item.RequiredField("name").Fail($"quota '{ns}/{name}' is listed twice");
+            }
+            quotas.Add(QuotaManifestReader.ReadSpec(item, name, ns));
+        }
+        return quotas;
     }
 
     /// <summary>A count or a percentage (Kubernetes' IntOrString), kept in its text form.</summary>

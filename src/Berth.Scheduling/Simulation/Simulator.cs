@@ -2,6 +2,7 @@ using System.Globalization;
 using Berth.Scheduling.Framework;
 using Berth.Scheduling.Plugins;
 using Berth.Scheduling.Profiles;
+using Berth.Scheduling.Quotas;
 using Berth.Scheduling.Snapshot;
 
 namespace Berth.Scheduling.Simulation;
@@ -29,21 +30,38 @@ public sealed class Simulator
     {
         using var scheduler = new Scheduler(scenario.Profile, _registry, _options);
         var snapshot = ClusterSnapshot.Create(scenario.Nodes, scenario.Namespaces, scenario.DisruptionBudgets);
+        snapshot.Quotas = scenario.Quotas;
+        var usage = new QuotaUsage(scenario.Quotas);
         foreach (var existing in scenario.Placed)
         {
             // Each running replica is its own group: placed entries need not share labels or affinity.
             var info = snapshot.Compile(existing.Spec);
             snapshot.Place(info, snapshot.IndexOf(existing.Node), existing.Spec.Name, existing.StartTime);
+            usage.Add(existing.Spec.Namespace, QuotaDemand.PerReplica(existing.Spec));
         }
 
         var placements = new List<ReplicaPlacement>();
         foreach (var workload in scenario.Workloads)
         {
             var info = snapshot.Compile(workload);
+            var demand = QuotaDemand.PerReplica(workload);
             for (int replica = 0; replica < workload.Replicas; replica++)
             {
+                var verdict = usage.Check(workload.Namespace, demand);
+                if (verdict.Refusal is { } refusal)
+                {
+                    placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null, refusal.Message, null, [], null));
+                    continue;
+                }
                 var result = scheduler.Schedule(snapshot, info, replica, explain);
                 var candidates = explain ? Candidates(result.Diagnostics) : null;
+                if (verdict.Burst && (!result.IsPlaced || result.Victims.Count > 0 || result.Diagnostics.FeasibleNodes == 0))
+                {
+                    // Bursting borrows idle capacity only; a burst replica never evicts anyone to get in.
+                    placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null,
+                        QuotaMessages.BurstNeedsIdleCapacity(workload.Namespace, NoIdleCapacity(result)), candidates, [], null));
+                    continue;
+                }
                 if (!result.IsPlaced)
                 {
                     placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null, UnplacedReason(result), candidates, [], null));
@@ -54,11 +72,14 @@ public sealed class Simulator
                 {
                     victims.Add(victim.Key);
                     snapshot.Remove(victim);
+                    usage.Remove(victim.Info.Namespace, QuotaDemand.PerReplica(victim.Info.Workload));
                 }
                 var committed = snapshot.Place(info, result.Node, $"{workload.Name}-{replica}");
+                usage.Add(workload.Namespace, demand);
                 var preemption = explain ? result.PostFilterDetails as PreemptionDetails : null;
-                placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, result.NodeName, PlacedReason(result, victims),
-                    candidates, victims, preemption, info.GpuMilli > 0 ? committed.Devices : null));
+                var reason = verdict.Burst ? QuotaMessages.BurstPlaced(PlacedReason(result, victims)) : PlacedReason(result, victims);
+                placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, result.NodeName, reason,
+                    candidates, victims, preemption, info.GpuMilli > 0 ? committed.Devices : null, verdict.Burst));
             }
         }
 
@@ -73,6 +94,10 @@ public sealed class Simulator
         PlacementOutcome.Failed => $"binding to {result.NodeName} failed",
         _ => result.Diagnostics.Summary ?? $"0/{result.Diagnostics.NodesEvaluated} nodes are available.",
     };
+
+    /// <summary>Why nothing fits without preemption: the filters' summary, or the preemption the replica would need.</summary>
+    private static string NoIdleCapacity(PlacementResult result) =>
+        result.Diagnostics.Summary ?? $"0/{result.Diagnostics.NodesEvaluated} nodes are available without preemption.";
 
     private static string PlacedReason(PlacementResult result, List<string> victims)
     {

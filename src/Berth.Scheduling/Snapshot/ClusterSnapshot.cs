@@ -124,6 +124,7 @@ public sealed class ClusterSnapshot
         _labels = source._labels;
         _namespaceLabels = source._namespaceLabels;
         _disruptionBudgets = source._disruptionBudgets;
+        Quotas = source.Quotas;
         AnyPreferNoScheduleTaint = source.AnyPreferNoScheduleTaint;
         Version = source.Version;
         _builtColumnCount = source._builtColumnCount;
@@ -225,6 +226,12 @@ public sealed class ClusterSnapshot
 
     /// <summary>The disruption budgets (Kubernetes PodDisruptionBudgets) that preemption honours.</summary>
     public IReadOnlyList<DisruptionBudget> DisruptionBudgets => _disruptionBudgets;
+
+    /// <summary>
+    /// The namespaces' quotas, whose soft limits tell which placed replicas are burst (the first that preemption
+    /// evicts, see <see cref="Berth.Scheduling.Quotas.BurstReplicas"/>); empty when none. Shared by copies, like the budgets.
+    /// </summary>
+    public IReadOnlyList<QuotaSpec> Quotas { get; set; } = [];
 
     /// <summary>The number of nodes.</summary>
     public int NodeCount => _nodes.Length;

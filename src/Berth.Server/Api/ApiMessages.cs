@@ -54,6 +54,10 @@ public static class ApiMessages
     /// <summary>Event message of a deleted object of another kind.</summary>
     public static string ObjectDeleted(string kind, string subject) => $"{kind} {subject} deleted";
 
+    /// <summary>An apply or scale refused by a quota: the workload and the quota's refusal (quota, resource, used, requested, limit).</summary>
+    public static string QuotaRefused(string workload, int replicas, string refusal) =>
+        $"workload {workload} with {replicas} replica(s) is over quota: {refusal}; nothing was written";
+
     /// <summary>No object of that kind and name.</summary>
     public static string ObjectNotFound(string kind, string subject) => $"{kind} '{subject}' not found";
 

@@ -26,6 +26,7 @@ public sealed class ApiOperations
     private readonly ReplicaLogs _logs;
     private readonly IKeyValueStore _store;
     private readonly ControlLoopSignal _signal;
+    private readonly QuotaAdmission _quotas;
 
     /// <summary>Creates the operations over the server's parts.</summary>
     public ApiOperations(
@@ -51,6 +52,7 @@ public sealed class ApiOperations
         _logs = logs;
         _store = store;
         _signal = signal;
+        _quotas = new QuotaAdmission(store);
     }
 
     /// <summary>The reads (lists need no validation, so transports call them directly).</summary>
@@ -61,6 +63,7 @@ public sealed class ApiOperations
     public async Task<ApplyResponse> ApplyAsync(string manifest, CancellationToken cancellationToken = default)
     {
         var (workloads, objects) = ReadManifest(manifest);
+        await _quotas.CheckApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false);
         var response = await _writer.ApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiRequestException(ApiFault.Conflict, ApiMessages.TooManyConflicts(WorkloadWriter.MaxAttempts));
         _signal.Notify();
@@ -69,9 +72,14 @@ public sealed class ApiOperations
 
     /// <summary>What applying <paramref name="manifest"/> would do, writing nothing.</summary>
     /// <exception cref="ApiRequestException">Invalid, exactly as <see cref="ApplyAsync"/> would refuse it.</exception>
-    public Task<PlanPreview> PlanAsync(string manifest, CancellationToken cancellationToken = default) =>
+    public async Task<PlanPreview> PlanAsync(string manifest, CancellationToken cancellationToken = default)
+    {
         // Read exactly as apply reads, so plan refuses what apply would refuse, with the same field path.
-        _preview.PreviewAsync(ReadManifest(manifest).Workloads, cancellationToken);
+        var (workloads, objects) = ReadManifest(manifest);
+        // And admitted as apply admits them: a manifest over a quota is refused with the same message.
+        await _quotas.CheckApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false);
+        return await _preview.PreviewAsync(workloads, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>One workload with its assignments and last events.</summary>
     /// <exception cref="ApiRequestException">Invalid namespace or name, or NotFound.</exception>
@@ -108,14 +116,18 @@ public sealed class ApiOperations
 
     /// <summary>Sets the replica count.</summary>
     /// <exception cref="ApiRequestException">Invalid (negative, or outside the workload's range; the message names <c>replicas</c>), NotFound or Conflict.</exception>
-    public Task<WorkloadChangeResponse> ScaleAsync(string ns, string name, int replicas, CancellationToken cancellationToken = default)
+    public async Task<WorkloadChangeResponse> ScaleAsync(string ns, string name, int replicas, CancellationToken cancellationToken = default)
     {
         if (replicas < 0)
         {
             throw new ApiRequestException(ApiFault.Invalid, ApiMessages.NegativeReplicas(replicas));
         }
-        return ChangeAsync(ns, name, key => _writer.ScaleAsync(key, replicas, cancellationToken));
+        await _quotas.CheckScaleAsync(WorkloadKeyOf(ns, name), replicas, cancellationToken).ConfigureAwait(false);
+        return await ChangeAsync(ns, name, key => _writer.ScaleAsync(key, replicas, cancellationToken)).ConfigureAwait(false);
     }
+
+    /// <summary>Every quota with its namespace's use against each limit, in namespace and name order.</summary>
+    public Task<QuotaView[]> QuotasAsync(CancellationToken cancellationToken = default) => _quotas.ViewsAsync(cancellationToken);
 
     /// <summary>Sets the desired state to Stopped.</summary>
     /// <exception cref="ApiRequestException">Invalid, NotFound or Conflict.</exception>

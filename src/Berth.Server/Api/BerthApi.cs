@@ -75,6 +75,10 @@ public static class BerthApi
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status409Conflict);
+        v1.MapGet("/quotas", async (ApiOperations operations, CancellationToken ct) => Json(await operations.QuotasAsync(ct)))
+            .WithName("ListQuotas").WithTags("Objects")
+            .WithSummary("Every quota with its namespace's use against each hard and soft limit and the burst ceiling.")
+            .Produces<QuotaView[]>(StatusCodes.Status200OK);
         v1.MapGet("/objects/{kind}", ListObjectsAsync)
             .WithName("ListObjects").WithTags("Objects")
             .WithSummary("Every stored object of a kind other than Workload (by plural, e.g. quotas), with its spec.")

@@ -1,7 +1,9 @@
 using System.Text;
 using System.Threading.Channels;
 using Berth.Core.Specs;
+using Berth.Core.Manifests;
 using Berth.Scheduling.Framework;
+using Berth.Scheduling.Quotas;
 using Berth.Scheduling.Snapshot;
 using Berth.Server.State;
 using Berth.Store;
@@ -382,6 +384,8 @@ public sealed class WorkloadPlacer : IDisposable
         {
             _cache.Sync(mirror);
             var snapshot = mirror.Snapshot;
+            // Soft quota limits tell burst replicas apart: the first preemption evicts, and never evicting themselves.
+            snapshot.Quotas = [.. _cache.Objects(QuotaKind).Select(o => o.Value.SpecAs<QuotaSpec>())];
             var info = mirror.Compiled(storedWorkload) ?? snapshot.Compile(spec);
             for (int replica = 0; replica < spec.Replicas; replica++)
             {
@@ -391,6 +395,12 @@ public sealed class WorkloadPlacer : IDisposable
                     continue;
                 }
                 var result = planner.Scheduler.Schedule(snapshot, info, replica);
+                if ((!result.IsPlaced || result.Victims.Count > 0 || result.Diagnostics.FeasibleNodes == 0) && BurstReplicas.IsBurst(snapshot, info))
+                {
+                    // Bursting borrows idle capacity only: a burst replica waits rather than evict anyone.
+                    unschedulable[replica] = QuotaMessages.BurstNeedsIdleCapacity(spec.Namespace, PlacementMessages.Summary(result));
+                    continue;
+                }
                 if (!result.IsPlaced)
                 {
                     unschedulable[replica] = PlacementMessages.Summary(result);
@@ -473,6 +483,8 @@ public sealed class WorkloadPlacer : IDisposable
     // Live: the replica has an assignment on a node that still exists, and it was not stopped. A Failed replica is
     // live here: retries and giving up are the reconciler's (DESIGN.md, "Failure model"), not placement's.
     // A succeeded replica is done, not missing: placing it again would run a finished job twice.
+    private static readonly ObjectKind QuotaKind = ObjectKinds.Find(QuotaManifestReader.Kind)!;
+
     private static bool IsLive(ClusterSnapshot snapshot, Assignment assignment) =>
         assignment.State == AssignmentState.Succeeded
         || (assignment.State != AssignmentState.Stopped && snapshot.IndexOf(assignment.Node) >= 0);

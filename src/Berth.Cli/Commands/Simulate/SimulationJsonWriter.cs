@@ -57,6 +57,10 @@ public static class SimulationJsonWriter
             json.WriteString("node", p.Node);
         }
         json.WriteString("reason", p.Reason);
+        if (p.Burst)
+        {
+            json.WriteBoolean("burst", true);
+        }
         if (p.Devices is { } devices)
         {
             json.WriteStartArray("devices");

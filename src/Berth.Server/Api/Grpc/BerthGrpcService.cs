@@ -70,6 +70,21 @@ internal sealed class BerthGrpcService(
         return new V1.DeleteWorkloadResponse { Key = deleted.Key, Revision = deleted.Revision };
     }
 
+    public override async Task<V1.ListQuotasResponse> ListQuotas(V1.ListQuotasRequest request, ServerCallContext context)
+    {
+        var message = new V1.ListQuotasResponse();
+        foreach (var view in await CallAsync(() => operations.QuotasAsync(context.CancellationToken)).ConfigureAwait(false))
+        {
+            var quota = new V1.QuotaUse { Namespace = view.Namespace, Name = view.Name, AllowBurst = view.AllowBurst, MaxBurstPercent = view.MaxBurstPercent };
+            foreach (var r in view.Resources)
+            {
+                quota.Resources.Add(new V1.QuotaResourceUse { Resource = r.Resource, Used = r.Used, Hard = r.Hard ?? "", Soft = r.Soft ?? "", BurstCeiling = r.BurstCeiling ?? "" });
+            }
+            message.Quotas.Add(quota);
+        }
+        return message;
+    }
+
     public override async Task<V1.ListServersResponse> ListServers(V1.ListServersRequest request, ServerCallContext context)
     {
         var servers = await operations.Queries.ServersAsync(context.CancellationToken).ConfigureAwait(false);

@@ -33,6 +33,7 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         // GET .../logs answers the tail, or with follow=true a stream: one streaming rpc with a follow field.
         ["GetReplicaLogs"] = ["ReplicaLogs"],
         ["ListServers"] = ["ListServers"],
+        ["ListQuotas"] = ["ListQuotas"],
         ["ListObjects"] = ["ListObjects"],
         ["DeleteClusterObject"] = ["DeleteObject"],
         ["DeleteObject"] = ["DeleteObject"],
