@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using Berth.Core.Specs;
+using Berth.Scheduling.Framework;
+using Berth.Scheduling.Profiles;
+using Berth.Scheduling.Simulation;
+
+namespace Berth.Bench;
+
+/// <summary>
+/// The ATC '23 "Beware of Fragmentation" protocol on the openb trace: per seed, the pod list is topped up by drawing
+/// pods from it at random until the GPUs asked for reach tune × the cluster's GPUs, shuffled, then placed one by one
+/// with no departures, through <see cref="Simulator"/> (so <c>berth simulate</c> decides the same for the same order).
+/// The measure is the GPU allocation ratio each time the GPUs asked for so far reach another percent of capacity.
+/// </summary>
+internal static class OpenbRun
+{
+    /// <summary>The arrived loads (% of GPU capacity) the summary reports.</summary>
+    public static readonly int[] Checkpoints = [90, 100, 110, 130];
+
+    /// <summary>One seed's run.</summary>
+    /// <param name="AllocationByArrived">Index k: allocated GPU as % of capacity once arrived requests reach k% of capacity.</param>
+    public sealed record SeedResult(int Seed, int Pods, int Placed, double[] AllocationByArrived, double Seconds);
+
+    /// <summary>The cluster's GPU capacity in thousandths.</summary>
+    public static long CapacityMilli(IReadOnlyList<NodeSpec> nodes) =>
+        nodes.Sum(n => (long)decimal.Floor(n.Allocatable.Get(Berth.Core.Resources.ResourceNames.NvidiaGpu).Amount)) * 1000;
+
+    /// <summary>The pods of one seed, in arrival order: the list topped up at random to tune × capacity, then shuffled.</summary>
+    public static List<OpenbTrace.Pod> Arrivals(IReadOnlyList<OpenbTrace.Pod> pods, long capacityMilli, double tune, int seed)
+    {
+        var random = new Random(seed);
+        var list = new List<OpenbTrace.Pod>(pods);
+        long asked = pods.Sum(p => p.GpuMilli);
+        long target = (long)Math.Ceiling(tune * capacityMilli);
+        while (asked < target && pods.Count > 0)
+        {
+            var pod = pods[random.Next(pods.Count)];
+            list.Add(pod);
+            asked += pod.GpuMilli;
+        }
+        for (int i = list.Count - 1; i > 0; i--)
+        {
+            int j = random.Next(i + 1);
+            (list[i], list[j]) = (list[j], list[i]);
+        }
+        return list;
+    }
+
+    /// <summary>The arrivals of one seed as the scenario <c>berth simulate</c> runs.</summary>
+    public static Berth.Scheduling.Simulation.Scenario SimulationScenario(IReadOnlyList<NodeSpec> nodes, IReadOnlyList<OpenbTrace.Pod> arrivals, SchedulingProfile profile, int seed) =>
+        new(profile with { Seed = seed }, nodes, new Dictionary<string, IReadOnlyDictionary<string, string>>(), [], [],
+            [.. arrivals.Select((p, i) => OpenbTrace.Workload(p, WorkloadName(p, i)))]);
+
+    /// <summary>Unique per arrival (a pod drawn twice arrives twice).</summary>
+    public static string WorkloadName(OpenbTrace.Pod pod, int index) => $"a{index:D5}-{pod.Name}";
+
+    /// <summary>Runs one seed.</summary>
+    public static SeedResult Run(IReadOnlyList<NodeSpec> nodes, IReadOnlyList<OpenbTrace.Pod> pods, SchedulingProfile profile, int seed, double tune)
+    {
+        long capacity = CapacityMilli(nodes);
+        var arrivals = Arrivals(pods, capacity, tune, seed);
+        if (Environment.GetEnvironmentVariable("OPENB_NOCPU") is not null)
+        {
+            arrivals = [.. arrivals.Where(a => a.GpuMilli > 0)];
+        }
+        var scenario = SimulationScenario(nodes, arrivals, profile, seed);
+        var watch = Stopwatch.StartNew();
+        // One thread per run: the cluster is small enough that hand-off costs more than it saves; seeds run in parallel.
+        var report = new Simulator(options: new SchedulerOptions(1)).Run(scenario);
+        double seconds = watch.Elapsed.TotalSeconds;
+
+        int maxPercent = (int)Math.Floor(tune * 100 + 1e-9);
+        var allocation = new double[maxPercent + 1];
+        Array.Fill(allocation, double.NaN);
+        long arrived = 0, allocated = 0;
+        int next = 0, placed = 0;
+        for (int i = 0; i < arrivals.Count; i++)
+        {
+            arrived += arrivals[i].GpuMilli;
+            if (report.Placements[i].IsPlaced)
+            {
+                allocated += arrivals[i].GpuMilli;
+                placed++;
+            }
+            while (next <= maxPercent && arrived * 100 >= next * capacity)
+            {
+                allocation[next++] = 100.0 * allocated / capacity;
+            }
+        }
+        if (Environment.GetEnvironmentVariable("OPENB_REASONS") is not null)
+        {
+            long cum = 0;
+            var failedBefore100 = new Dictionary<string, int>();
+            for (int i = 0; i < arrivals.Count; i++)
+            {
+                cum += arrivals[i].GpuMilli;
+                if (!report.Placements[i].IsPlaced && cum <= capacity)
+                {
+                    var a = arrivals[i];
+                    string k = $"gpu {a.GpuMilli} cpu {a.CpuMilli / 1000} mem {a.MemoryMib / 1024} models {a.Models.Count}";
+                    failedBefore100[k] = failedBefore100.GetValueOrDefault(k) + 1;
+                    if (failedBefore100.Values.Sum() <= 3)
+                    {
+                        Console.Error.WriteLine($"  first failures at arrived {100.0 * cum / capacity:F1}%: {k}: {report.Placements[i].Reason}");
+                    }
+                }
+            }
+            var lostByDecile = new long[14];
+            long cum2 = 0, cpuPlaced = 0, cpuOnlyFailed = 0;
+            for (int i = 0; i < arrivals.Count; i++)
+            {
+                cum2 += arrivals[i].GpuMilli;
+                if (!report.Placements[i].IsPlaced)
+                {
+                    lostByDecile[Math.Min(13, (int)(cum2 * 10 / capacity))] += arrivals[i].GpuMilli;
+                    cpuOnlyFailed += arrivals[i].GpuMilli == 0 ? 1 : 0;
+                }
+                else
+                {
+                    cpuPlaced += arrivals[i].CpuMilli;
+                }
+            }
+            Console.Error.WriteLine($"  lost GPU by arrived decile: {string.Join(" ", lostByDecile.Select(l => (l / 1000).ToString()))}; cpu placed {100.0 * cpuPlaced / nodes.Sum(n => n.Allocatable.Units("cpu")):F1}%, cpu-only failed {cpuOnlyFailed}");
+            var index = nodes.Select((n, i) => (n.Name, i)).ToDictionary(x => x.Name, x => x.i);
+            var gpuUsed = new long[nodes.Count];
+            var cpuUsed = new long[nodes.Count];
+            var cpuOnly = new long[nodes.Count];
+            long cum3 = 0;
+            for (int i = 0; i < arrivals.Count; i++)
+            {
+                cum3 += arrivals[i].GpuMilli;
+                if (cum3 > capacity) break;
+                if (report.Placements[i].Node is { } nn)
+                {
+                    gpuUsed[index[nn]] += arrivals[i].GpuMilli;
+                    cpuUsed[index[nn]] += arrivals[i].CpuMilli;
+                    if (arrivals[i].GpuMilli == 0) cpuOnly[index[nn]] += arrivals[i].CpuMilli;
+                }
+            }
+            foreach (var g in Enumerable.Range(0, nodes.Count).GroupBy(i => nodes[i].Labels.GetValueOrDefault("gpu.model") + "/" + nodes[i].Allocatable.Units("cpu") / 1000 + "c/" + nodes[i].Allocatable.Units("nvidia.com/gpu") / 1000 + "g"))
+            {
+                long gcap = g.Sum(i => nodes[i].Allocatable.Units("nvidia.com/gpu")), ccap = g.Sum(i => nodes[i].Allocatable.Units("cpu"));
+                Console.Error.WriteLine($"  at 100%: {g.Key,-16} nodes {g.Count(),4} gpu free {(gcap - g.Sum(i => gpuUsed[i])) / 1000.0,7:F1} of {gcap / 1000,5}  cpu free {(ccap - g.Sum(i => cpuUsed[i])) / 1000,6} of {ccap / 1000,6}, cpu-only pods use {g.Sum(i => cpuOnly[i]) / 1000}");
+            }
+            foreach (var (k, v) in failedBefore100.OrderByDescending(kv => kv.Value).Take(12))
+            {
+                Console.Error.WriteLine($"  {v} x {k}");
+            }
+        }
+        return new SeedResult(seed, arrivals.Count, placed, allocation, seconds);
+    }
+}
