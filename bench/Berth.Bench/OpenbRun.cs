@@ -59,10 +59,6 @@ internal static class OpenbRun
     {
         long capacity = CapacityMilli(nodes);
         var arrivals = Arrivals(pods, capacity, tune, seed);
-        if (Environment.GetEnvironmentVariable("OPENB_NOCPU") is not null)
-        {
-            arrivals = [.. arrivals.Where(a => a.GpuMilli > 0)];
-        }
         var scenario = SimulationScenario(nodes, arrivals, profile, seed);
         var watch = Stopwatch.StartNew();
         // One thread per run: the cluster is small enough that hand-off costs more than it saves; seeds run in parallel.
@@ -85,66 +81,6 @@ internal static class OpenbRun
             while (next <= maxPercent && arrived * 100 >= next * capacity)
             {
                 allocation[next++] = 100.0 * allocated / capacity;
-            }
-        }
-        if (Environment.GetEnvironmentVariable("OPENB_REASONS") is not null)
-        {
-            long cum = 0;
-            var failedBefore100 = new Dictionary<string, int>();
-            for (int i = 0; i < arrivals.Count; i++)
-            {
-                cum += arrivals[i].GpuMilli;
-                if (!report.Placements[i].IsPlaced && cum <= capacity)
-                {
-                    var a = arrivals[i];
-                    string k = $"gpu {a.GpuMilli} cpu {a.CpuMilli / 1000} mem {a.MemoryMib / 1024} models {a.Models.Count}";
-                    failedBefore100[k] = failedBefore100.GetValueOrDefault(k) + 1;
-                    if (failedBefore100.Values.Sum() <= 3)
-                    {
-                        Console.Error.WriteLine($"  first failures at arrived {100.0 * cum / capacity:F1}%: {k}: {report.Placements[i].Reason}");
-                    }
-                }
-            }
-            var lostByDecile = new long[14];
-            long cum2 = 0, cpuPlaced = 0, cpuOnlyFailed = 0;
-            for (int i = 0; i < arrivals.Count; i++)
-            {
-                cum2 += arrivals[i].GpuMilli;
-                if (!report.Placements[i].IsPlaced)
-                {
-                    lostByDecile[Math.Min(13, (int)(cum2 * 10 / capacity))] += arrivals[i].GpuMilli;
-                    cpuOnlyFailed += arrivals[i].GpuMilli == 0 ? 1 : 0;
-                }
-                else
-                {
-                    cpuPlaced += arrivals[i].CpuMilli;
-                }
-            }
-            Console.Error.WriteLine($"  lost GPU by arrived decile: {string.Join(" ", lostByDecile.Select(l => (l / 1000).ToString()))}; cpu placed {100.0 * cpuPlaced / nodes.Sum(n => n.Allocatable.Units("cpu")):F1}%, cpu-only failed {cpuOnlyFailed}");
-            var index = nodes.Select((n, i) => (n.Name, i)).ToDictionary(x => x.Name, x => x.i);
-            var gpuUsed = new long[nodes.Count];
-            var cpuUsed = new long[nodes.Count];
-            var cpuOnly = new long[nodes.Count];
-            long cum3 = 0;
-            for (int i = 0; i < arrivals.Count; i++)
-            {
-                cum3 += arrivals[i].GpuMilli;
-                if (cum3 > capacity) break;
-                if (report.Placements[i].Node is { } nn)
-                {
-                    gpuUsed[index[nn]] += arrivals[i].GpuMilli;
-                    cpuUsed[index[nn]] += arrivals[i].CpuMilli;
-                    if (arrivals[i].GpuMilli == 0) cpuOnly[index[nn]] += arrivals[i].CpuMilli;
-                }
-            }
-            foreach (var g in Enumerable.Range(0, nodes.Count).GroupBy(i => nodes[i].Labels.GetValueOrDefault("gpu.model") + "/" + nodes[i].Allocatable.Units("cpu") / 1000 + "c/" + nodes[i].Allocatable.Units("nvidia.com/gpu") / 1000 + "g"))
-            {
-                long gcap = g.Sum(i => nodes[i].Allocatable.Units("nvidia.com/gpu")), ccap = g.Sum(i => nodes[i].Allocatable.Units("cpu"));
-                Console.Error.WriteLine($"  at 100%: {g.Key,-16} nodes {g.Count(),4} gpu free {(gcap - g.Sum(i => gpuUsed[i])) / 1000.0,7:F1} of {gcap / 1000,5}  cpu free {(ccap - g.Sum(i => cpuUsed[i])) / 1000,6} of {ccap / 1000,6}, cpu-only pods use {g.Sum(i => cpuOnly[i]) / 1000}");
-            }
-            foreach (var (k, v) in failedBefore100.OrderByDescending(kv => kv.Value).Take(12))
-            {
-                Console.Error.WriteLine($"  {v} x {k}");
             }
         }
         return new SeedResult(seed, arrivals.Count, placed, allocation, seconds);
