@@ -94,4 +94,18 @@ public class GpuDeviceAccountingTests
         Assert.Equal(report.Placements[1].Devices, report.Placements[2].Devices);
         Assert.Null(report.Placements[3].Devices);
     }
+
+    [Fact]
+    public void Example_GpuFragmentation_KeepsTheSecondBigNodeWhole()
+    {
+        var file = Fixtures.RepositoryPaths.ExampleScenarios().Single(f => Path.GetFileName(f) == "gpu-fragmentation.yaml");
+        var report = new Simulator().Run(ScenarioReader.Read(File.ReadAllText(file)));
+        var node = report.Placements.ToDictionary(p => p.Workload, p => p.Node);
+        Assert.StartsWith("big-", node["training"]);
+        Assert.StartsWith("small-", node["notebook"]);
+        Assert.Equal(node["infer-large"], node["infer-small"]);
+        Assert.Equal(report.Placements[2].Devices, report.Placements[3].Devices);
+        Assert.StartsWith("big-", node["training-2"]);
+        Assert.NotEqual(node["training"], node["training-2"]);
+    }
 }
