@@ -83,6 +83,9 @@ internal static class OpenbCommand
             secondsPerRun = Math.Round(results.Average(r => r.Seconds), 3),
             maxSecondsPerRun = Math.Round(results.Max(r => r.Seconds), 3),
             wallSeconds = Math.Round(wall, 3),
+            // Processor time (reading the trace, JIT and every seed's run) divided by the seeds: unlike the elapsed
+            // times it does not grow when other work shares the machine.
+            cpuSecondsPerRun = Math.Round(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds / seeds.Length, 3),
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(summary));
         return 0;
