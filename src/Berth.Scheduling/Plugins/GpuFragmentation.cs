@@ -40,6 +40,12 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
     /// </summary>
     private const double HeadroomWeight = 10 * GpuDevices.WholeDevice * Resolution;
 
+    /// <summary>
+    /// Results after placing are kept for this many kinds of task per node (the first seen); rarer kinds beyond them
+    /// are computed each time, so memory stays nodes × this, whatever the variety of requests.
+    /// </summary>
+    private const int MaxCachedShapes = 256;
+
     /// <summary>Nodes with more devices than this sort them on the heap.</summary>
     private const int StackDevices = 64;
 
@@ -116,13 +122,22 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
                 _before[node] = Fragmentation(snapshot, mix, node, models.BitOf(node), 0, 0, 0);
                 _beforeKey[node] = key;
             }
-            int slot = node * _shapeCapacity + _shape;
-            if (_afterKey[slot] != key)
+            double after;
+            if (_shape < _shapeCapacity)
             {
-                _after[slot] = Fragmentation(snapshot, mix, node, models.BitOf(node), _cpu, _memory, _gpu);
-                _afterKey[slot] = key;
+                int slot = node * _shapeCapacity + _shape;
+                if (_afterKey[slot] != key)
+                {
+                    _after[slot] = Fragmentation(snapshot, mix, node, models.BitOf(node), _cpu, _memory, _gpu);
+                    _afterKey[slot] = key;
+                }
+                after = _after[slot];
             }
-            double raw = (_before[node] - _after[slot]) * Resolution + HeadroomWeight * Headroom(snapshot, node);
+            else
+            {
+                after = Fragmentation(snapshot, mix, node, models.BitOf(node), _cpu, _memory, _gpu);
+            }
+            double raw = (_before[node] - after) * Resolution + HeadroomWeight * Headroom(snapshot, node);
             long gpuLeft = -_gpu;
             foreach (int free in snapshot.Gpus.FreeOn(node))
             {
@@ -265,7 +280,7 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
 
     private void EnsureCapacity(int nodeCount, int shapeCount)
     {
-        if (nodeCount == _nodeCount && shapeCount <= _shapeCapacity)
+        if (nodeCount == _nodeCount && (shapeCount <= _shapeCapacity || _shapeCapacity >= MaxCachedShapes))
         {
             return;
         }
@@ -275,7 +290,7 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
             _before = new double[nodeCount];
             Array.Fill(_beforeKey, -1);
         }
-        _shapeCapacity = Math.Max(16, Math.Max(shapeCount, _shapeCapacity * 2));
+        _shapeCapacity = Math.Min(MaxCachedShapes, Math.Max(16, Math.Max(shapeCount, _shapeCapacity * 2)));
         _afterKey = new long[nodeCount * _shapeCapacity];
         _after = new double[nodeCount * _shapeCapacity];
         Array.Fill(_afterKey, -1);
