@@ -25,6 +25,7 @@ internal static class Program
           list
           scale [--nodes 5000] [--workloads 1000] [--replicas 100] [--concurrency 8] [--timeout 600]
                 [--store etcd://host:port | --etcd [--max-txn-ops N]] [--direct-nodes] [--heartbeat 5] [--spread-every 3] [--zones 3] [--server-log]
+          openb --nodes FILE --pods FILE [--profile default] [--seeds 42-51] [--tune 1.3] [--curve FILE]
         """;
 
     public static int Main(string[] args)
@@ -44,6 +45,7 @@ internal static class Program
                 "micro" => Micro(args[1..]),
                 "list" => List(),
                 "scale" => Scale(args[1..]),
+                "openb" => OpenbCommand.Run(Parse(args[1..])),
                 _ => Fail($"unknown mode '{args[0]}'"),
             };
         }

@@ -8,4 +8,7 @@ public static class WellKnownLabels
 
     /// <summary>The node's zone; the usual failure-domain topology key.</summary>
     public const string Zone = "topology.kubernetes.io/zone";
+
+    /// <summary>The model of the node's GPUs (e.g. <c>V100M32</c>); a replica asks for a model with node affinity on it.</summary>
+    public const string GpuModel = "gpu.model";
 }

@@ -24,6 +24,7 @@ public sealed class Scheduler : IDisposable
     private readonly IReservePlugin[] _reservers;
     private readonly IPermitPlugin[] _permitters;
     private readonly IBindPlugin[] _binders;
+    private readonly IArrivalObserver[] _arrivalObservers;
     private readonly System.Random _random;
     private readonly SchedulingCycle _cycle = new();
     private readonly NodeRefusals _refusals = new();
@@ -135,6 +136,7 @@ public sealed class Scheduler : IDisposable
         _reservers = [.. binders.OfType<IReservePlugin>()];
         _permitters = [.. binders.OfType<IPermitPlugin>()];
         _binders = [.. binders.OfType<IBindPlugin>()];
+        _arrivalObservers = [.. instances.Values.OfType<IArrivalObserver>()];
         _random = new System.Random(profile.Seed);
         _scoreByNode = new long[_scores.Length][];
         _activeScores = new long[_scores.Length][];
@@ -183,6 +185,10 @@ public sealed class Scheduler : IDisposable
         _cycle.Snapshot = snapshot;
         _cycle.Replica = replica;
         _cycle.ReplicaIndex = replicaIndex;
+        foreach (var observer in _arrivalObservers)
+        {
+            observer.Arrived(_cycle);
+        }
         _refusals.Reset(n);
         _nodeCount = n;
         _sampled = false;

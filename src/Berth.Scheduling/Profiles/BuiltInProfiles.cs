@@ -32,8 +32,11 @@ public static class BuiltInProfiles
         new("NodeResourcesBalancedAllocation", 1),
     ];
 
-    /// <summary>Kubernetes' default profile: spreads load (LeastAllocated), preempts when nothing fits.</summary>
-    public static SchedulingProfile Default { get; } = new("default", DefaultFilters, DefaultScores, [new("DefaultPreemption")]);
+    /// <summary>
+    /// Kubernetes' default profile (spreads load with LeastAllocated, preempts when nothing fits) plus GpuFragmentation,
+    /// which scores GPU replicas only: replicas without GPUs are placed exactly as Kubernetes places them.
+    /// </summary>
+    public static SchedulingProfile Default { get; } = new("default", DefaultFilters, [.. DefaultScores, new("GpuFragmentation", 100)], [new("DefaultPreemption")]);
 
     /// <summary>Packs replicas onto the fullest nodes that fit (MostAllocated), leaving whole nodes free.</summary>
     public static SchedulingProfile BinPack { get; } = Default with
@@ -67,6 +70,15 @@ public static class BuiltInProfiles
     /// <summary>Any feasible node, uniformly at random (no scoring).</summary>
     public static SchedulingProfile Random { get; } = Default with { Name = "random", Scores = [], Tiebreak = Tiebreak.Random };
 
+    /// <summary>GPU baseline: the node left with the least CPU, memory and GPU (Kubernetes' ordering otherwise).</summary>
+    public static SchedulingProfile GpuBestFit { get; } = GpuBaseline("gpu-bestfit", "GpuBestFit");
+
+    /// <summary>GPU baseline: partly used devices first, then nodes running GPU work, then idle nodes.</summary>
+    public static SchedulingProfile GpuPacking { get; } = GpuBaseline("gpu-packing", "GpuPacking");
+
+    /// <summary>GPU baseline: the node whose free resources best align with the request (dot product, as Tetris).</summary>
+    public static SchedulingProfile GpuDotProduct { get; } = GpuBaseline("gpu-dotproduct", "GpuDotProduct");
+
     /// <summary>The built-in profile of that name, or null.</summary>
     public static SchedulingProfile? Find(string name) => name switch
     {
@@ -74,9 +86,19 @@ public static class BuiltInProfiles
         "binpack" => BinPack,
         "spread" => Spread,
         "random" => Random,
+        "gpu-bestfit" => GpuBestFit,
+        "gpu-packing" => GpuPacking,
+        "gpu-dotproduct" => GpuDotProduct,
         _ => null,
     };
 
     /// <summary>The names <see cref="Find"/> knows.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["default", "binpack", "spread", "random"];
+    public static IReadOnlyList<string> Names { get; } = ["default", "binpack", "spread", "random", "gpu-bestfit", "gpu-packing", "gpu-dotproduct"];
+
+    /// <summary>The default profile with one GPU heuristic deciding for GPU replicas instead of GpuFragmentation.</summary>
+    private static SchedulingProfile GpuBaseline(string name, string plugin) => Default with
+    {
+        Name = name,
+        Scores = [.. DefaultScores, new(plugin, 100)],
+    };
 }

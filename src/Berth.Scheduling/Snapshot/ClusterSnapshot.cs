@@ -33,6 +33,10 @@ public sealed class ClusterSnapshot
     private readonly Dictionary<ReplicaInfo, ReplicaGroup> _groupOf;
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _namespaceLabels;
     private readonly DisruptionBudget[] _disruptionBudgets;
+    private readonly long[] _nodeStamps;
+
+    // Stamps are unique across every snapshot and copy, so a stamp names one state of one node wherever it is seen.
+    private static long s_lastStamp;
 
     // Columns made by Create; later ones only count requests of resources no node advertises, and each copy adds its own.
     private readonly int _builtColumnCount;
@@ -54,6 +58,7 @@ public sealed class ClusterSnapshot
         _nonZeroCpu = new long[n];
         _nonZeroMemory = new long[n];
         _replicasOn = new List<PlacedReplica>[n];
+        _nodeStamps = new long[n];
         _namespaceLabels = namespaceLabels is null ? [] : new(namespaceLabels, StringComparer.Ordinal);
         Gpus = new GpuDevices(nodes);
 
@@ -92,6 +97,7 @@ public sealed class ClusterSnapshot
             _taints[i] = WellKnownTaints.Effective(node);
             AnyPreferNoScheduleTaint |= node.Taints.Any(t => t.Effect == TaintEffect.PreferNoSchedule);
             _replicasOn[i] = [];
+            Stamp(i);
             foreach (var (key, value) in node.Labels)
             {
                 if (!_labels.TryGetValue(key, out var column))
@@ -139,6 +145,7 @@ public sealed class ClusterSnapshot
         _nonZeroCpu = (long[])source._nonZeroCpu.Clone();
         _nonZeroMemory = (long[])source._nonZeroMemory.Clone();
         Gpus = source.Gpus.Copy();
+        _nodeStamps = (long[])source._nodeStamps.Clone();
 
         // Placed replicas never change, so both copies hold the same objects; only the lists and counts are their own.
         int n = _nodes.Length;
@@ -238,6 +245,12 @@ public sealed class ClusterSnapshot
 
     /// <summary>Changes with every placement or removal, so callers can tell a stale plan.</summary>
     public long Version { get; private set; }
+
+    /// <summary>
+    /// Changes whenever a replica is placed on or taken off the node; equal stamps (on this snapshot or any copy) mean
+    /// the same replicas on the node, so plugins can keep per-node results until the stamp moves.
+    /// </summary>
+    public long NodeStamp(int node) => _nodeStamps[node];
 
     /// <summary>The node at an index.</summary>
     public NodeSpec Node(int index) => _nodes[index];
@@ -345,6 +358,7 @@ public sealed class ClusterSnapshot
             : Gpus.TryTake(node, replica.GpuMilli, devices) ? [.. devices] : [];
         group.Add(placed);
         _replicasOn[node].Add(placed);
+        Stamp(node);
         Version++;
         return placed;
     }
@@ -358,6 +372,7 @@ public sealed class ClusterSnapshot
         ApplyRequests(replica.Info, replica.Node, -1);
         Gpus.Release(replica.Node, replica.Info.GpuMilli, replica.Devices);
         _groupOf[replica.Info].Remove(replica);
+        Stamp(replica.Node);
         Version++;
     }
 
@@ -379,6 +394,7 @@ public sealed class ClusterSnapshot
         ApplyRequests(replica.Info, replica.Node, -1);
         Gpus.Release(replica.Node, replica.Info.GpuMilli, replica.Devices);
         int groupPosition = _groupOf[replica.Info].Remove(replica);
+        Stamp(replica.Node);
         Version++;
         return (nodePosition, groupPosition);
     }
@@ -395,8 +411,11 @@ public sealed class ClusterSnapshot
         // The same devices again: a simulation puts replicas back in the reverse order it took them off.
         Gpus.Retake(replica.Node, replica.Info.GpuMilli, replica.Devices);
         _groupOf[replica.Info].Insert(replica, groupPosition);
+        Stamp(replica.Node);
         Version++;
     }
+
+    private void Stamp(int node) => _nodeStamps[node] = Interlocked.Increment(ref s_lastStamp);
 
     private void ApplyRequests(ReplicaInfo replica, int node, int sign)
     {

@@ -49,6 +49,9 @@ public sealed class GpuDevices
     /// <summary>The free share of one device of a node, in thousandths.</summary>
     public int Free(int node, int device) => _free[_start[node] + device];
 
+    /// <summary>The free share of every device of a node, in thousandths, by device index.</summary>
+    public ReadOnlySpan<int> FreeOn(int node) => _free.AsSpan(_start[node], _start[node + 1] - _start[node]);
+
     /// <summary>True when the node can give <paramref name="milli"/> (whole devices, or a share of one device).</summary>
     public bool CanFit(int node, long milli)
     {

@@ -182,6 +182,7 @@ internal sealed class AgentGrpcService(
                 {
                     message.Env[name] = value;
                 }
+                GpuVisibleDevices.Apply(message.Env, item.Assignment.Devices);
                 assignment.Containers.Add(message);
             }
             set.Assignments.Add(assignment);

@@ -1,0 +1,132 @@
+using Berth.Scheduling.Plugins;
+using Berth.Scheduling.Profiles;
+using Berth.Scheduling.Snapshot;
+using Berth.Scheduling.Tests.Fixtures;
+using static Berth.Scheduling.Tests.Fixtures.NodeBuilder;
+using static Berth.Scheduling.Tests.Fixtures.WorkloadBuilder;
+
+namespace Berth.Scheduling.Tests.Plugins;
+
+public class GpuFragmentationTests
+{
+    /// <summary>Kubernetes' default profile as it was before GpuFragmentation joined it.</summary>
+    private static readonly SchedulingProfile Kubernetes = SchedulerHarness.DefaultWithoutPreemption() with { Scores = BuiltInProfiles.DefaultScores };
+
+    [Fact]
+    public void DefaultProfile_PlacesReplicasWithoutGpus_ExactlyAsKubernetes()
+    {
+        var random = new Random(7);
+        var nodes = Enumerable.Range(0, 40).Select(i => Node($"n{i}")
+            .Allocatable("cpu", $"{4 + random.Next(60)}").Allocatable("memory", $"{16 + random.Next(500)}Gi")
+            .Allocatable("nvidia.com/gpu", $"{random.Next(3) * 4}").Label("gpu.model", i % 2 == 0 ? "T4" : "G2").Build()).ToArray();
+        var ours = new SchedulerHarness(nodes, SchedulerHarness.DefaultWithoutPreemption());
+        var theirs = new SchedulerHarness(nodes, Kubernetes);
+        for (int i = 0; i < 300; i++)
+        {
+            // GPU replicas go through both too (each harness decides them its own way, one node for both, so the states stay equal).
+            var workload = Workload($"w{i}").Requests(("cpu", $"{1 + random.Next(8)}"), ("memory", $"{1 + random.Next(30)}Gi")).Build();
+            bool gpu = random.Next(3) == 0;
+            if (gpu)
+            {
+                workload = Workload($"g{i}").Requests(("cpu", "1"), ("memory", "1Gi"), ("nvidia.com/gpu", random.Next(2) == 0 ? "1" : "300m")).Build();
+                var decided = ours.Scheduler.Schedule(ours.Snapshot, ours.Snapshot.Compile(workload));
+                theirs.Scheduler.Schedule(theirs.Snapshot, theirs.Snapshot.Compile(workload));
+                if (decided.IsPlaced)
+                {
+                    ours.Place(workload, decided.NodeName!);
+                    theirs.Place(workload, decided.NodeName!);
+                }
+                continue;
+            }
+            var a = ours.Scheduler.Schedule(ours.Snapshot, ours.Snapshot.Compile(workload));
+            var b = theirs.Scheduler.Schedule(theirs.Snapshot, theirs.Snapshot.Compile(workload));
+            Assert.Equal(b.NodeName, a.NodeName);
+            if (a.IsPlaced)
+            {
+                ours.Place(workload, a.NodeName!);
+                theirs.Place(workload, a.NodeName!);
+            }
+        }
+    }
+
+    [Fact]
+    public void Score_KeepsBigNodesWhole_WhenWholeNodeWorkArrives()
+    {
+        // Eight-device work has been arriving: a one-device replica goes to the small node and leaves the big one whole.
+        var h = new SchedulerHarness([Node("big").Allocatable("nvidia.com/gpu", "8"), Node("small").Allocatable("nvidia.com/gpu", "2")],
+            SchedulerHarness.DefaultWithoutPreemption());
+        var eight = Workload("eight").Requests(("cpu", "100m"), ("memory", "100Mi"), ("nvidia.com/gpu", "8")).Build();
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.True(h.Schedule(eight, explain: false).IsPlaced);
+        }
+        Assert.Equal(["small"], h.ScheduleAll(Workload("one").Requests(("cpu", "100m"), ("memory", "100Mi"), ("nvidia.com/gpu", "1"))));
+    }
+
+    [Fact]
+    public void Score_FillsThePartlyUsedDevice_ThatASharePerfectlyCompletes()
+    {
+        var h = new SchedulerHarness([Node("a").Allocatable("nvidia.com/gpu", "1"), Node("b").Allocatable("nvidia.com/gpu", "1")],
+            SchedulerHarness.DefaultWithoutPreemption());
+        h.Place(Workload("big").Requests(("nvidia.com/gpu", "700m")), "a");
+        var result = h.Schedule(Workload("small").Requests(("nvidia.com/gpu", "300m")));
+        Assert.Equal("a", result.NodeName);
+        Assert.Equal(100, SchedulerHarness.ScoreOf(result, "a", GpuFragmentation.Name));
+        Assert.True(SchedulerHarness.ScoreOf(result, "b", GpuFragmentation.Name) <= 97);
+    }
+
+    [Fact]
+    public void Fragmentation_CountsGpusAsLost_WhenTheNodesCpuCannotHoldTheWork()
+    {
+        var snapshot = ClusterSnapshot.Create([Node("g").Allocatable("cpu", "8").Allocatable("nvidia.com/gpu", "2").Build()]);
+        var mix = new GpuWorkloadMix();
+        mix.Observe(new GpuTaskShape(4000, 0, 1000, ulong.MaxValue));
+        Assert.Equal(0, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 0, 0, 0));
+        // Taking 5 cpu leaves 3: one-device work needs 4, so both free devices are lost to it.
+        Assert.Equal(2000, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 5000, 0, 0));
+        // A share of 600m on one device: the 400m left is too small for whole-device work.
+        Assert.Equal(400, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 0, 0, 600));
+    }
+
+    [Fact]
+    public void Fragmentation_CountsEveryFreeGpu_ForWorkThatCannotUseTheModel()
+    {
+        var snapshot = ClusterSnapshot.Create([Node("g").Allocatable("nvidia.com/gpu", "4").Label("gpu.model", "T4").Build()]);
+        var models = new GpuModels(snapshot);
+        var onlyOther = models.AllowedFor(Workload().NodeSelector("gpu.model", "A100"));
+        var any = models.AllowedFor(Workload());
+        Assert.Equal(0UL, onlyOther & models.BitOf(0));
+        Assert.NotEqual(0UL, any & models.BitOf(0));
+        var mix = new GpuWorkloadMix();
+        mix.Observe(new GpuTaskShape(0, 0, 1000, onlyOther));
+        Assert.Equal(4000, GpuFragmentation.Fragmentation(snapshot, mix, 0, models.BitOf(0), 0, 0, 0));
+    }
+
+    [Fact]
+    public void WorkloadMix_SharesSumToOne_AndRecentArrivalsWeighMore()
+    {
+        var mix = new GpuWorkloadMix();
+        var old = new GpuTaskShape(1000, 0, 1000, ulong.MaxValue);
+        var recent = new GpuTaskShape(2000, 0, 1000, ulong.MaxValue);
+        for (int i = 0; i < 2 * GpuWorkloadMix.HalfLife; i++)
+        {
+            mix.Observe(old);
+        }
+        for (int i = 0; i < GpuWorkloadMix.HalfLife; i++)
+        {
+            mix.Observe(recent);
+        }
+        Assert.Equal(1.0, mix.Share.Take(mix.Count).Sum(), 6);
+        int recentIndex = Array.IndexOf(mix.Cpu, 2000L);
+        Assert.True(mix.Share[recentIndex] > 0.5, $"recent share {mix.Share[recentIndex]}");
+        Assert.Equal(2, mix.ShapeCount);
+    }
+
+    [Fact]
+    public void PreScore_Skips_ReplicasWithoutGpus()
+    {
+        var h = new SchedulerHarness([Node("g").Allocatable("nvidia.com/gpu", "1")], SchedulerHarness.DefaultWithoutPreemption());
+        var result = h.Schedule(Workload());
+        Assert.DoesNotContain(GpuFragmentation.Name, result.Diagnostics.Nodes!.Single().Scores.Keys);
+    }
+}
