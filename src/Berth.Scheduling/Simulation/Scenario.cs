@@ -16,4 +16,11 @@ public sealed record Scenario(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Namespaces,
     IReadOnlyList<DisruptionBudget> DisruptionBudgets,
     IReadOnlyList<ExistingReplica> Placed,
-    IReadOnlyList<WorkloadSpec> Workloads);
+    IReadOnlyList<WorkloadSpec> Workloads)
+{
+    /// <summary>Reservations (the <c>reservations</c> section): held for their namespaces' workloads while active.</summary>
+    public IReadOnlyList<ReservationSpec> Reservations { get; init; } = [];
+
+    /// <summary>The instant the scenario describes (<c>time</c>), against which reservations start and expire; null for the simulator's clock.</summary>
+    public DateTimeOffset? Time { get; init; }
+}
