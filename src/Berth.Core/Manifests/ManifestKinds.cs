@@ -9,8 +9,11 @@ public static class ManifestKinds
     /// <summary>A workload: replicas of processes with their needs and placement rules.</summary>
     public const string Workload = "Workload";
 
+    /// <summary>Resources held in advance for a namespace's workloads.</summary>
+    public const string Reservation = "Reservation";
+
     /// <summary>Kinds that can be applied now.</summary>
-    public static IReadOnlyList<string> Supported { get; } = [Workload];
+    public static IReadOnlyList<string> Supported { get; } = [Workload, Reservation];
 
     /// <summary>
     /// Kinds the design names that later issues will add, with the issue that brings each: a manifest naming one gets a
@@ -20,7 +23,6 @@ public static class ManifestKinds
     {
         ["PriorityClass"] = "policy issue",
         ["Quota"] = "policy issue",
-        ["Reservation"] = "policy issue",
         ["Pool"] = "fleet issue",
         ["NodeClass"] = "fleet issue",
         ["PlacementPolicy"] = "fleet issue",

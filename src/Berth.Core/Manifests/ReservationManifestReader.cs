@@ -11,7 +11,7 @@ namespace Berth.Core.Manifests;
 public static class ReservationManifestReader
 {
     /// <summary>The manifest kind.</summary>
-    public const string Kind = "Reservation";
+    public const string Kind = ManifestKinds.Reservation;
 
     /// <summary>The fields of a reservation's spec.</summary>
     public static IReadOnlyList<string> SpecFields { get; } = ["resources", "nodes", "start", "expiry", "priority"];

@@ -202,7 +202,7 @@ public sealed class ReservationFit : IPreFilterNodeSet, IFilterPlugin
     private static int Bit(int position) => position < 28 ? 1 << position : 1 << 28;
 
     /// <summary>An amount in scheduling units as a quantity a user writes (cpu in cores or millicores, bytes with a binary suffix).</summary>
-    internal static string Amount(string resource, long units)
+    public static string Amount(string resource, long units)
     {
         if (ResourceNames.IsCountedInMilli(resource))
         {

@@ -163,6 +163,25 @@ public sealed class ClusterCache
         }
     }
 
+    /// <summary>The clock reservations start and expire by (the server's <see cref="TimeProvider"/>).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    // The reservations active now, in key order, so that the same set reads the same to every mirror.
+    private List<ReservationSpec> ActiveReservationsLocked()
+    {
+        var now = Clock.GetUtcNow();
+        var active = new List<ReservationSpec>();
+        foreach (var stored in _objects.Values)
+        {
+            if (stored.Value.Spec is ReservationSpec reservation && reservation.IsActiveAt(now))
+            {
+                active.Add(reservation);
+            }
+        }
+        active.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return active;
+    }
+
     /// <summary>Every object of <paramref name="kind"/> the cache knows (priority classes, quotas ...), in no particular order.</summary>
     public IReadOnlyList<Stored<StoredObject>> Objects(ObjectKind kind)
     {
@@ -267,6 +286,7 @@ public sealed class ClusterCache
         lock (_gate)
         {
             SyncLocked(mirror);
+            mirror.HoldReservations(ActiveReservationsLocked());
         }
     }
 
@@ -280,6 +300,7 @@ public sealed class ClusterCache
         lock (_gate)
         {
             SyncLocked(_master);
+            _master.HoldReservations(ActiveReservationsLocked());
             return check(_master);
         }
     }

@@ -1,3 +1,5 @@
+using Berth.Core.Manifests;
+
 namespace Berth.Server.State;
 
 /// <summary>
@@ -9,9 +11,14 @@ namespace Berth.Server.State;
 /// </summary>
 public static class ObjectKinds
 {
+    /// <summary>Resources held in advance for a namespace (<see cref="Berth.Core.Specs.ReservationSpec"/>).</summary>
+    public static ObjectKind Reservations { get; } =
+        ObjectKind.Of(ReservationManifestReader.Kind, "reservations", namespaced: true, ReservationManifestReader.Read);
+
     /// <summary>Every kind, in the order a manifest's objects of different kinds are reported.</summary>
     public static IReadOnlyList<ObjectKind> All { get; } =
     [
+        Reservations,
     ];
 
     /// <summary>The kind named <paramref name="name"/>: its manifest kind (<c>Quota</c>) or plural (<c>quotas</c>), any case.</summary>

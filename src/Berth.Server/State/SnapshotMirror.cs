@@ -161,6 +161,25 @@ internal sealed class SnapshotMirror
         return null;
     }
 
+    /// <summary>
+    /// Takes the holds of the reservations active now on the snapshot, unless the snapshot already holds exactly these
+    /// (the same stored specs): holds are taken once per set of reservations and snapshot, then kept current by the
+    /// placements replayed into it.
+    /// </summary>
+    public void HoldReservations(IReadOnlyList<ReservationSpec> active)
+    {
+        if (ReferenceEquals(_heldOn, Snapshot) && _held.Count == active.Count && _held.Zip(active).All(p => ReferenceEquals(p.First, p.Second)))
+        {
+            return;
+        }
+        Snapshot.HoldReservations(active);
+        _heldOn = Snapshot;
+        _held = active;
+    }
+
+    private ClusterSnapshot? _heldOn;
+    private IReadOnlyList<ReservationSpec> _held = [];
+
     /// <summary>The node's record mod revision in this generation, by name; 0 when the node is not in it.</summary>
     public long NodeModRevision(string node)
     {
