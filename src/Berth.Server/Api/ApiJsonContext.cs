@@ -32,4 +32,5 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(Placement.PlanPreview))]
 [JsonSerializable(typeof(ServersResponse))]
 [JsonSerializable(typeof(ObjectView[]))]
+[JsonSerializable(typeof(Berth.Scheduling.Snapshot.ReservationUsage[]))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
