@@ -169,16 +169,25 @@ public sealed class ClusterCache
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     // The reservations active now, in key order, so that the same set reads the same to every mirror.
-    private List<ReservationSpec> ActiveReservationsLocked()
+    // Allocates nothing while there are none: every planner syncs before every workload it plans.
+    private IReadOnlyList<ReservationSpec> ActiveReservationsLocked()
     {
+        if (_objects.Count == 0)
+        {
+            return [];
+        }
         var now = Clock.GetUtcNow();
-        var active = new List<ReservationSpec>();
+        List<ReservationSpec>? active = null;
         foreach (var stored in _objects.Values)
         {
             if (stored.Value.Spec is ReservationSpec reservation && reservation.IsActiveAt(now))
             {
-                active.Add(reservation);
+                (active ??= []).Add(reservation);
             }
+        }
+        if (active is null)
+        {
+            return [];
         }
         active.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         return active;

@@ -168,13 +168,34 @@ internal sealed class SnapshotMirror
     /// </summary>
     public void HoldReservations(IReadOnlyList<ReservationSpec> active)
     {
-        if (ReferenceEquals(_heldOn, Snapshot) && _held.Count == active.Count && _held.Zip(active).All(p => ReferenceEquals(p.First, p.Second)))
+        if (SameHolds(active))
         {
             return;
         }
         Snapshot.HoldReservations(active);
         _heldOn = Snapshot;
         _held = active;
+    }
+
+    private bool SameHolds(IReadOnlyList<ReservationSpec> active)
+    {
+        if (active.Count == 0 && _held.Count == 0)
+        {
+            // Nothing to hold: a fresh snapshot holds nothing either.
+            return true;
+        }
+        if (!ReferenceEquals(_heldOn, Snapshot) || _held.Count != active.Count)
+        {
+            return false;
+        }
+        for (int i = 0; i < active.Count; i++)
+        {
+            if (!ReferenceEquals(_held[i], active[i]))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ClusterSnapshot? _heldOn;
