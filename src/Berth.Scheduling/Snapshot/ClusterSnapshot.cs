@@ -234,6 +234,10 @@ public sealed class ClusterSnapshot
     public void HoldReservations(IReadOnlyList<ReservationSpec> active)
     {
         ArgumentNullException.ThrowIfNull(active);
+        if (active.Count == 0 && Reservations.Count == 0)
+        {
+            return;
+        }
         Reservations = active.Count == 0 ? ReservationLedger.Empty : ReservationLedger.Build(this, active);
         Version++;
     }

@@ -11,17 +11,24 @@ namespace Berth.Server.Reservations;
 /// </summary>
 public sealed class ReservationQueries(IKeyValueStore store, TimeProvider time)
 {
-    /// <summary>Every reservation, by namespace and name.</summary>
-    public async Task<ReservationUsage[]> ListAsync(CancellationToken cancellationToken = default)
+    /// <summary>Every stored reservation, by namespace and name (key order).</summary>
+    public static async Task<List<ReservationSpec>> ReadAllAsync(IKeyValueStore store, CancellationToken cancellationToken = default)
     {
-        var state = await new ClusterStateReader(store).ReadAsync(cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(store);
         var range = await store.RangeAsync(KeyRange.Prefix(KeyLayout.ObjectsOf(ObjectKinds.Reservations)), cancellationToken: cancellationToken).ConfigureAwait(false);
         var all = new List<ReservationSpec>(range.Kvs.Count);
         foreach (var kv in range.Kvs)
         {
             all.Add((ReservationSpec)ObjectKinds.Reservations.Deserialize(kv.Value.Span));
         }
-        all.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return all;
+    }
+
+    /// <summary>Every reservation, by namespace and name.</summary>
+    public async Task<ReservationUsage[]> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await new ClusterStateReader(store).ReadAsync(cancellationToken).ConfigureAwait(false);
+        var all = await ReadAllAsync(store, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var snapshot = state.Snapshot;
         snapshot.HoldReservations([.. all.Where(r => r.IsActiveAt(now))]);

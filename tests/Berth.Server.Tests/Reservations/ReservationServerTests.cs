@@ -193,4 +193,17 @@ public sealed class ReservationServerTests
         Assert.Equal("n1", await c.PlaceAsync(web));
         Assert.Equal(ReservationUsage.Expired, Assert.Single(await new ReservationQueries(c.H.Store, c.Time).ListAsync()).State);
     }
+
+    [Fact]
+    public async Task Preview_ActiveReservation_PlansAsThePlacerWould()
+    {
+        await using var c = await TwoNodesAsync(TrainManifest());
+        using var preview = new PlacementPreview(c.H.Store) { Clock = c.Time };
+
+        var plan = await preview.PreviewAsync([StateFixtures.Workload("web", replicas: 3, cpu: "2")]);
+
+        var replicas = Assert.Single(plan.Workloads).Replicas;
+        Assert.Equal("n2 n2 -", string.Join(" ", replicas.Select(r => r.Action == ReplicaPreviewAction.Place ? r.Node : "-")));
+        Assert.Contains("Insufficient cpu: held by reservation(s) team-a/train", replicas[2].Detail, StringComparison.Ordinal);
+    }
 }
