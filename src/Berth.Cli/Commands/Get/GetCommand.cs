@@ -43,7 +43,7 @@ public static class GetCommand
                 "workloads" => ListAsync(client, "v1/workloads", format, writer, WorkloadTable, cancellationToken),
                 "replicas" => ListAsync(client, "v1/assignments", format, writer, ReplicaTable, cancellationToken),
                 "servers" => ListAsync(client, "v1/servers", format, writer, ServerTable, cancellationToken),
-                "reservations" or "reservation" or "Reservation" => ListAsync(client, "v1/reservations", format, writer, ReservationTable.Write, cancellationToken),
+                var named when ObjectKinds.Find(named) == ObjectKinds.Reservations => ListAsync(client, "v1/reservations", format, writer, ReservationTable.Write, cancellationToken),
                 var other when ObjectKinds.Find(other) is { } kind => ListAsync(client, "v1/objects/" + kind.Plural, format, writer, ObjectTable, cancellationToken),
                 _ => parseResult.GetValue(watch)
                     ? WatchEventsAsync(client, format, writer, cancellationToken)
