@@ -189,15 +189,21 @@ public class ReservationFitTests
         Assert.Equal((3000L, 0L, 3000L), Cpu(harness.Snapshot, "team-a", "train"));
     }
 
-    [Fact]
-    public void PreFilter_NoReservations_Skips()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Filter_AloneInAProfile_OnlyTakesAwayWhatHoldsTake(bool withReservation)
     {
-        var plugin = new ReservationFit();
-        var harness = TwoNodes(SchedulerHarness.Only([NodeResourcesFit.Name, ReservationFit.Name]));
+        // Alone, the plugin checks no plain capacity (NodeResourcesFit does): without holds every node passes, even for
+        // a replica larger than any node; with a hold on node-1, node-1 is refused for it.
+        var harness = TwoNodes(SchedulerHarness.Only([ReservationFit.Name]));
+        if (withReservation)
+        {
+            harness.Snapshot.HoldReservations([OnNodes("train", "team-a", "1", 0, "node-1")]);
+        }
 
-        var result = harness.Schedule(Workload("web").Requests(("cpu", "1")));
+        var result = harness.Schedule(Workload("huge").Requests(("cpu", "64")));
 
-        Assert.True(result.IsPlaced);
-        Assert.Equal(ReservationFit.Name, ((Berth.Scheduling.Framework.ISchedulingPlugin)plugin).Name);
+        Assert.Equal(withReservation ? ["node-2"] : ["node-1", "node-2"], SchedulerHarness.FeasibleNodes(result));
     }
 }
