@@ -9,8 +9,11 @@ public static class ManifestKinds
     /// <summary>A workload: replicas of processes with their needs and placement rules.</summary>
     public const string Workload = "Workload";
 
+    /// <summary>Resources held in advance for a namespace's workloads.</summary>
+    public const string Reservation = "Reservation";
+
     /// <summary>Kinds that can be applied now.</summary>
-    public static IReadOnlyList<string> Supported { get; } = [Workload, QuotaManifestReader.Kind];
+    public static IReadOnlyList<string> Supported { get; } = [Workload, QuotaManifestReader.Kind, Reservation];
 
     /// <summary>
     /// Kinds the design names that later issues will add, with the issue that brings each: a manifest naming one gets a
@@ -19,7 +22,6 @@ public static class ManifestKinds
     public static IReadOnlyDictionary<string, string> NotYetSupported { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["PriorityClass"] = "policy issue",
-        ["Reservation"] = "policy issue",
         ["Pool"] = "fleet issue",
         ["NodeClass"] = "fleet issue",
         ["PlacementPolicy"] = "fleet issue",

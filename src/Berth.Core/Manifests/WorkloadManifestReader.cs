@@ -41,7 +41,8 @@ public static class WorkloadManifestReader
             }
         }
         spec.ExpectFields("replicas", "desiredState", "restartPolicy", "retry", "containers",
-            "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints", "priorityClassName");
+            "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints", "priorityClassName",
+            "reservation");
 
         var (replicas, range) = spec.Field("replicas") is { } replicasNode ? ReplicasReader.ReadCountOrRange(replicasNode) : (1, null);
         var desiredState = spec.Field("desiredState") is { } stateNode ? ReadDesiredState(stateNode) : DesiredState.Running;
@@ -79,7 +80,20 @@ public static class WorkloadManifestReader
             restartPolicy,
             desiredState,
             retry,
-            range);
+            range)
+        {
+            Reservation = ReadReservationName(spec.Field("reservation")),
+        };
+    }
+
+    /// <summary>The name of the reservation a workload uses (<c>reservation: NAME</c>), or null when none or empty.</summary>
+    public static string? ReadReservationName(ManifestNode? node)
+    {
+        if (node is null || node.AsString().Length == 0)
+        {
+            return null;
+        }
+        return node.AsDnsLabel();
     }
 
     /// <summary>Running or Stopped; Deleted is only ever set by deleting the workload.</summary>

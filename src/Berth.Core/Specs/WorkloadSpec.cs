@@ -55,4 +55,10 @@ public sealed record WorkloadSpec(
 
     /// <summary><c>namespace/name</c>.</summary>
     public string Key => $"{Namespace}/{Name}";
+
+    /// <summary>
+    /// The reservation (of the workload's own namespace) whose held capacity its replicas use first; null for none. While
+    /// that reservation is not active (not started, expired or absent) the replicas are placed as any other.
+    /// </summary>
+    public string? Reservation { get; init; }
 }

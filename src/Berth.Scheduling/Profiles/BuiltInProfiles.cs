@@ -3,10 +3,12 @@ namespace Berth.Scheduling.Profiles;
 /// <summary>The profiles users ask for by name: <c>default</c> (Kubernetes' default profile), <c>binpack</c>, <c>spread</c>, <c>random</c>.</summary>
 public static class BuiltInProfiles
 {
-    /// <summary>Kubernetes' default filters, in Kubernetes' order (a node is refused by the first that fails), plus NodeReady and GpuDeviceFit.</summary>
+    /// <summary>Kubernetes' default filters, in Kubernetes' order (a node is refused by the first that fails), plus NodeReady, GpuDeviceFit and ReservationFit.</summary>
     /// <remarks>
     /// NodeReady stands where Kubernetes relies on the not-ready taint; it comes first because it is the cheapest test.
     /// GpuDeviceFit follows NodeResourcesFit: once the GPU total fits, it checks the devices (it skips replicas without GPUs).
+    /// ReservationFit follows them: a node without room at all reads as NodeResourcesFit's refusal, one whose room is
+    /// reserved for others as ReservationFit's (it skips every replica while no reservation is active).
     /// </remarks>
     public static readonly IReadOnlyList<PluginReference> DefaultFilters =
     [
@@ -17,6 +19,7 @@ public static class BuiltInProfiles
         new("NodeAffinity"),
         new("NodeResourcesFit"),
         new("GpuDeviceFit"),
+        new("ReservationFit"),
         new("PodTopologySpread"),
         new("InterPodAffinity"),
     ];

@@ -31,6 +31,7 @@ public sealed class PluginRegistry
         registry.Register(GpuHeuristicScore.BestFitName, _ => new GpuHeuristicScore(GpuHeuristic.BestFit));
         registry.Register(GpuHeuristicScore.PackingName, _ => new GpuHeuristicScore(GpuHeuristic.Packing));
         registry.Register(GpuHeuristicScore.DotProductName, _ => new GpuHeuristicScore(GpuHeuristic.DotProduct));
+        registry.Register(ReservationFit.Name, _ => new ReservationFit());
         return registry;
     }
 

@@ -20,4 +20,10 @@ public sealed record Scenario(
 {
     /// <summary>Per-namespace quotas: replicas over a limit stay unplaced, replicas over a soft limit are burst.</summary>
     public IReadOnlyList<QuotaSpec> Quotas { get; init; } = [];
+
+    /// <summary>Reservations (the <c>reservations</c> section): held for their namespaces' workloads while active.</summary>
+    public IReadOnlyList<ReservationSpec> Reservations { get; init; } = [];
+
+    /// <summary>The instant the scenario describes (<c>time</c>), against which reservations start and expire; null for the simulator's clock.</summary>
+    public DateTimeOffset? Time { get; init; }
 }

@@ -39,7 +39,7 @@ public static class ScenarioReader
         {
             root.Fail("a scenario must be a mapping with nodes and workloads");
         }
-        root.ExpectFields("profile", "nodes", "namespaces", "disruptionBudgets", "placed", "workloads", "quotas");
+        root.ExpectFields("profile", "nodes", "namespaces", "disruptionBudgets", "placed", "workloads", "quotas", "reservations", "time");
         var profile = ReadProfile(root.Field("profile"), registry, profiles);
         var nodes = ReadNodes(root.Field("nodes"));
         var namespaces = ReadNamespaces(root.Field("namespaces"));
@@ -47,7 +47,15 @@ public static class ScenarioReader
         var placed = ReadPlaced(root.Field("placed"), nodes);
         var workloads = ReadWorkloads(root.Field("workloads"));
         var quotas = ReadQuotas(root.Field("quotas"));
-        return new Scenario(profile, nodes, namespaces, budgets, placed, workloads) { Quotas = quotas };
+        var reservations = ScenarioReservationsReader.Read(root.Field("reservations"), nodes);
+        ScenarioReservationsReader.CheckUsers(root.Field("workloads"), workloads, reservations);
+        ScenarioReservationsReader.CheckUsers(root.Field("placed"), [.. placed.Select(p => p.Spec)], reservations);
+        return new Scenario(profile, nodes, namespaces, budgets, placed, workloads)
+        {
+            Quotas = quotas,
+            Reservations = reservations,
+            Time = root.Field("time") is { } timeNode ? ReservationManifestReader.ReadTime(timeNode) : null,
+        };
     }
 
     // ---- profile ----
@@ -464,7 +472,8 @@ public static class ScenarioReader
         {
             // Only what a running replica needs to be counted (spec/scenario.md): no placement rules but its affinity.
             item.ExpectFields("name", "namespace", "node", "labels", "priority", "startTime", "requests", "containers", "initContainers",
-                "overhead", "affinity");
+                "overhead", "affinity",
+                "reservation");
             var spec = ReadReplicaSpec(item, replicas: 1, nodeName: null);
             var nodeField = item.RequiredField("node");
             var nodeName = nodeField.AsString();
@@ -496,7 +505,8 @@ public static class ScenarioReader
         foreach (var item in node?.Items() ?? [])
         {
             item.ExpectFields("name", "namespace", "replicas", "labels", "requests", "containers", "initContainers", "overhead",
-                "priority", "preemptionPolicy", "nodeName", "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints");
+                "priority", "preemptionPolicy", "nodeName", "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints",
+                "reservation");
             int replicas = item.Field("replicas") is { } replicasNode ? ReplicasReader.ReadCount(replicasNode) : 1;
             string? nodeName = item.String("nodeName");
             if (string.IsNullOrEmpty(nodeName))
@@ -551,6 +561,9 @@ public static class ScenarioReader
             LabelsReader.Read(item.Field("nodeSelector")),
             AffinityReader.Read(item.Field("affinity")),
             TolerationReader.ReadList(item.Field("tolerations")),
-            TopologySpreadReader.ReadList(item.Field("topologySpreadConstraints")));
+            TopologySpreadReader.ReadList(item.Field("topologySpreadConstraints")))
+        {
+            Reservation = WorkloadManifestReader.ReadReservationName(item.Field("reservation")),
+        };
     }
 }

@@ -23,6 +23,9 @@ public sealed class Simulator
         _options = options;
     }
 
+    /// <summary>The clock a scenario without <c>time</c> is read at, for its reservations' start and expiry.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Places every replica of the scenario and reports each decision.</summary>
     /// <param name="explain">Also report every node's evaluation and the preemption candidates.</param>
     /// <exception cref="ProfileException">The scenario's profile cannot be built (e.g. a plugin used at a point it does not implement).</exception>
@@ -38,6 +41,12 @@ public sealed class Simulator
             var info = snapshot.Compile(existing.Spec);
             snapshot.Place(info, snapshot.IndexOf(existing.Node), existing.Spec.Name, existing.StartTime);
             usage.Add(existing.Spec.Namespace, QuotaDemand.PerReplica(existing.Spec));
+        }
+        // Reservations hold what is free once the running replicas are counted (never evicting them).
+        var now = scenario.Time ?? Clock.GetUtcNow();
+        if (scenario.Reservations.Count > 0)
+        {
+            snapshot.HoldReservations([.. scenario.Reservations.Where(r => r.IsActiveAt(now))]);
         }
 
         var placements = new List<ReplicaPlacement>();
@@ -85,7 +94,10 @@ public sealed class Simulator
 
         int placed = placements.Count(p => p.IsPlaced);
         int nodesUsed = placements.Where(p => p.IsPlaced).Select(p => p.Node).Distinct(StringComparer.Ordinal).Count();
-        return new SimulationReport(placements, new SimulationSummary(placed, placements.Count - placed, nodesUsed));
+        return new SimulationReport(placements, new SimulationSummary(placed, placements.Count - placed, nodesUsed))
+        {
+            Reservations = ReservationsAfter(scenario, snapshot, now),
+        };
     }
 
     private static string UnplacedReason(PlacementResult result) => result.Outcome switch
@@ -133,6 +145,11 @@ public sealed class Simulator
             ? $"{feasible}; {result.NodeName} scored highest ({t.ToString(CultureInfo.InvariantCulture)})"
             : $"{feasible}; {result.NodeName} chosen";
     }
+
+    private static List<ReservationUsage> ReservationsAfter(Scenario scenario, ClusterSnapshot snapshot, DateTimeOffset now) =>
+        [.. scenario.Reservations.Select(r => snapshot.Reservations.Find(r.Namespace, r.Name) is { } hold
+            ? ReservationUsage.Of(hold)
+            : ReservationUsage.Inactive(r, now))];
 
     private static List<CandidateEvaluation> Candidates(PlacementDiagnostics diagnostics) =>
         [.. (diagnostics.Nodes ?? []).Select(n => new CandidateEvaluation(n.Node, n.Feasible, n.Reasons, n.Scores, n.Total))];

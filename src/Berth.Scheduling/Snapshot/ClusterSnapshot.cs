@@ -134,6 +134,7 @@ public sealed class ClusterSnapshot
         AnyPreferNoScheduleTaint = source.AnyPreferNoScheduleTaint;
         Version = source.Version;
         _builtColumnCount = source._builtColumnCount;
+        Reservations = source.Reservations.Copy();
 
         // Changed by placements: copied, as flat arrays where they are flat.
         _resources = new List<ResourceColumn>(source._resources.Count);
@@ -229,6 +230,24 @@ public sealed class ClusterSnapshot
             }
         }
         return null;
+    }
+
+    /// <summary>The active reservations and what each holds; empty until <see cref="HoldReservations"/>.</summary>
+    public ReservationLedger Reservations { get; private set; } = ReservationLedger.Empty;
+
+    /// <summary>
+    /// Takes the holds of the given reservations (those active at the caller's time) on the cluster as it is now,
+    /// replacing any taken before; see <see cref="ReservationLedger"/> for the order and the amounts.
+    /// </summary>
+    public void HoldReservations(IReadOnlyList<ReservationSpec> active)
+    {
+        ArgumentNullException.ThrowIfNull(active);
+        if (active.Count == 0 && Reservations.Count == 0)
+        {
+            return;
+        }
+        Reservations = active.Count == 0 ? ReservationLedger.Empty : ReservationLedger.Build(this, active);
+        Version++;
     }
 
     /// <summary>The disruption budgets (Kubernetes PodDisruptionBudgets) that preemption honours.</summary>
@@ -433,6 +452,8 @@ public sealed class ClusterSnapshot
         }
         _nonZeroCpu[node] += sign * replica.NonZeroCpu;
         _nonZeroMemory[node] += sign * replica.NonZeroMemory;
+        // A replica of a workload that uses a reservation turns held capacity into used capacity (and back).
+        Reservations.Apply(replica, node, sign);
     }
 
     private int SparseColumnFor(string name)

@@ -33,4 +33,5 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(ServersResponse))]
 [JsonSerializable(typeof(ObjectView[]))]
 [JsonSerializable(typeof(QuotaView[]))]
+[JsonSerializable(typeof(Berth.Scheduling.Snapshot.ReservationUsage[]))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -98,6 +98,10 @@ public static class BerthApi
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status409Conflict);
+        v1.MapGet("/reservations", async (Reservations.ReservationQueries queries, CancellationToken ct) => Json(await queries.ListAsync(ct)))
+            .WithName("ListReservations").WithTags("Reservations")
+            .WithSummary("Every reservation with what it reserves, what its workloads use and what it still holds off others.")
+            .Produces<Berth.Scheduling.Snapshot.ReservationUsage[]>(StatusCodes.Status200OK);
         v1.MapGet("/nodes", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.NodesAsync(ct)))
             .WithName("ListNodes").WithTags("Nodes")
             .WithSummary("Every node with its status and last heartbeat.")

@@ -2,6 +2,7 @@ using Berth.Server.Leadership;
 using Berth.Server.Nodes;
 using Berth.Server.Observability;
 using Berth.Server.Reconciliation;
+using Berth.Server.Reservations;
 using Berth.Server.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,8 @@ public sealed class ControlLoopService(
     BerthMetrics metrics,
     TimeProvider time,
     ILogger<ControlLoopService> logger,
-    LeaderElection election) : BackgroundService
+    LeaderElection election,
+    ReservationKeeper? reservations = null) : BackgroundService
 {
     private int _passes;
 
@@ -88,6 +90,11 @@ public sealed class ControlLoopService(
                 }
                 // Retries fall due with no write to announce them: looked for every pass.
                 Enqueue(queue, await reconciler.RetryDueAsync(stoppingToken).ConfigureAwait(false));
+                // Expiry comes with no write to announce it either; removing a reservation makes the cache look at every workload.
+                if (reservations is not null)
+                {
+                    await reservations.ExpireAsync(stoppingToken).ConfigureAwait(false);
+                }
                 if (watch is not null && watch.IsCompleted)
                 {
                     ServerLog.WatchEnded(logger, watch.Exception?.InnerException?.Message ?? "ended");

@@ -152,6 +152,7 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new WorkloadWriter(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton(sp => new ClusterQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>()));
             services.AddSingleton<NodeInventory>();
+            services.AddSingleton(sp => new Reservations.ReservationQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new WorkloadHistory(sp.GetRequiredService<IKeyValueStore>()));
             services.AddSingleton<ControlLoopSignal>();
             services.AddSingleton(sp => new AgentOperations(

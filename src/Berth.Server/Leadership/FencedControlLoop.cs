@@ -37,7 +37,7 @@ internal static class FencedControlLoop
         // store has no such limit, so a group commit there takes far more at once.
         var placerOptions = options.UsesEtcd ? options.Placer : options.Placer with { MaxOperationsPerTransaction = EmbeddedStoreOperationsPerTransaction };
         // The cache reads through the fence too: a deposed leader's loads fail rather than feed a loop that must stop.
-        var cache = new ClusterCache(store);
+        var cache = new ClusterCache(store) { Clock = time };
         // Planners already work side by side, one workload each; a planner's own threads would only spin while the
         // others wait for a core.
         var placer = new WorkloadPlacer(store, events, placerOptions, new SchedulerOptions(1), cache);
@@ -48,6 +48,7 @@ internal static class FencedControlLoop
             inventory: services.GetRequiredService<NodeInventory>());
         return new ControlLoopService(
             nodes, reconciler, cache, services.GetRequiredService<ControlLoopSignal>(), options, metrics, time,
-            services.GetRequiredService<ILogger<ControlLoopService>>(), election);
+            services.GetRequiredService<ILogger<ControlLoopService>>(), election,
+            new Reservations.ReservationKeeper(store, events, cache));
     }
 }

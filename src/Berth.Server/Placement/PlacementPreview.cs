@@ -24,6 +24,7 @@ namespace Berth.Server.Placement;
 public sealed class PlacementPreview : IDisposable
 {
     private readonly ClusterStateReader _reader;
+    private readonly IKeyValueStore _store;
     private readonly Scheduler _scheduler;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -36,8 +37,12 @@ public sealed class PlacementPreview : IDisposable
     {
         ArgumentNullException.ThrowIfNull(store);
         _reader = new ClusterStateReader(store);
+        _store = store;
         _scheduler = new Scheduler((options ?? PlacerOptions.Default).Profile, options: schedulerOptions);
     }
+
+    /// <summary>The clock reservations start and expire by.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Previews the apply of <paramref name="workloads"/> (already read and validated, as apply reads them).</summary>
     /// <exception cref="InvalidDataException">A stored value could not be read; the message names the key.</exception>
@@ -53,6 +58,10 @@ public sealed class PlacementPreview : IDisposable
             specs[key] = new Stored<WorkloadSpec>(KeyLayout.Workload(key), spec, stored.Workloads.TryGetValue(key, out var old) ? old.ModRevision : 0);
         }
         var after = ClusterStateReader.Build(stored.Revision, stored.Nodes, specs, stored.Assignments);
+        // Stored reservations active now hold their capacity here as they do in the placer's snapshot.
+        var reservations = await Reservations.ReservationQueries.ReadAllAsync(_store, cancellationToken).ConfigureAwait(false);
+        var now = Clock.GetUtcNow();
+        after.Snapshot.HoldReservations([.. reservations.Where(r => r.IsActiveAt(now))]);
 
         var order = new List<int>(workloads.Count);
         for (int i = 0; i < workloads.Count; i++)

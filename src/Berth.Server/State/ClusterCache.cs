@@ -165,6 +165,34 @@ public sealed class ClusterCache
         }
     }
 
+    /// <summary>The clock reservations start and expire by (the server's <see cref="TimeProvider"/>).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    // The reservations active now, in key order, so that the same set reads the same to every mirror.
+    // Allocates nothing while there are none: every planner syncs before every workload it plans.
+    private IReadOnlyList<ReservationSpec> ActiveReservationsLocked()
+    {
+        if (_objects.Count == 0)
+        {
+            return [];
+        }
+        var now = Clock.GetUtcNow();
+        List<ReservationSpec>? active = null;
+        foreach (var stored in _objects.Values)
+        {
+            if (stored.Value.Spec is ReservationSpec reservation && reservation.IsActiveAt(now))
+            {
+                (active ??= []).Add(reservation);
+            }
+        }
+        if (active is null)
+        {
+            return [];
+        }
+        active.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return active;
+    }
+
     /// <summary>Every object of <paramref name="kind"/> the cache knows (priority classes, quotas ...), in no particular order.</summary>
     public IReadOnlyList<Stored<StoredObject>> Objects(ObjectKind kind)
     {
@@ -347,6 +375,7 @@ public sealed class ClusterCache
         lock (_gate)
         {
             SyncLocked(mirror);
+            mirror.HoldReservations(ActiveReservationsLocked());
         }
     }
 
@@ -360,6 +389,7 @@ public sealed class ClusterCache
         lock (_gate)
         {
             SyncLocked(_master);
+            _master.HoldReservations(ActiveReservationsLocked());
             return check(_master);
         }
     }

@@ -85,4 +85,7 @@ public enum ClusterEventType
 
     /// <summary>An object of another kind than Workload was deleted.</summary>
     ObjectDeleted,
+
+    /// <summary>A reservation reached its expiry and was removed: what it held returns, replicas using it keep running.</summary>
+    ReservationExpired,
 }

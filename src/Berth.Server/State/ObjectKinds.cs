@@ -11,10 +11,15 @@ namespace Berth.Server.State;
 /// </summary>
 public static class ObjectKinds
 {
+    /// <summary>Resources held in advance for a namespace (<see cref="Berth.Core.Specs.ReservationSpec"/>).</summary>
+    public static ObjectKind Reservations { get; } =
+        ObjectKind.Of(ReservationManifestReader.Kind, "reservations", namespaced: true, ReservationManifestReader.Read);
+
     /// <summary>Every kind, in the order a manifest's objects of different kinds are reported.</summary>
     public static IReadOnlyList<ObjectKind> All { get; } =
     [
         ObjectKind.Of(QuotaManifestReader.Kind, "quotas", namespaced: true, QuotaManifestReader.Read),
+        Reservations,
     ];
 
     /// <summary>The kind named <paramref name="name"/>: its manifest kind (<c>Quota</c>) or plural (<c>quotas</c>), any case.</summary>

@@ -161,6 +161,46 @@ internal sealed class SnapshotMirror
         return null;
     }
 
+    /// <summary>
+    /// Takes the holds of the reservations active now on the snapshot, unless the snapshot already holds exactly these
+    /// (the same stored specs): holds are taken once per set of reservations and snapshot, then kept current by the
+    /// placements replayed into it.
+    /// </summary>
+    public void HoldReservations(IReadOnlyList<ReservationSpec> active)
+    {
+        if (SameHolds(active))
+        {
+            return;
+        }
+        Snapshot.HoldReservations(active);
+        _heldOn = Snapshot;
+        _held = active;
+    }
+
+    private bool SameHolds(IReadOnlyList<ReservationSpec> active)
+    {
+        if (active.Count == 0 && _held.Count == 0)
+        {
+            // Nothing to hold: a fresh snapshot holds nothing either.
+            return true;
+        }
+        if (!ReferenceEquals(_heldOn, Snapshot) || _held.Count != active.Count)
+        {
+            return false;
+        }
+        for (int i = 0; i < active.Count; i++)
+        {
+            if (!ReferenceEquals(_held[i], active[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ClusterSnapshot? _heldOn;
+    private IReadOnlyList<ReservationSpec> _held = [];
+
     /// <summary>The node's record mod revision in this generation, by name; 0 when the node is not in it.</summary>
     public long NodeModRevision(string node)
     {

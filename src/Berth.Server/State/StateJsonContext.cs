@@ -14,6 +14,7 @@ namespace Berth.Server.State;
     Converters = [typeof(QuantityJsonConverter), typeof(ResourceListJsonConverter), typeof(WorkloadKeyJsonConverter)])]
 [JsonSerializable(typeof(NodeRecord))]
 [JsonSerializable(typeof(WorkloadSpec))]
+[JsonSerializable(typeof(ReservationSpec))]
 [JsonSerializable(typeof(Assignment))]
 [JsonSerializable(typeof(RetryState))]
 [JsonSerializable(typeof(ClusterEvent))]

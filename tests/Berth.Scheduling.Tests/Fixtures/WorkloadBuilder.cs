@@ -25,6 +25,7 @@ public sealed class WorkloadBuilder
     private ReplicaAffinity _podAntiAffinity = ReplicaAffinity.None;
     private readonly List<Toleration> _tolerations = [];
     private readonly List<TopologySpreadConstraint> _spread = [];
+    private string? _reservation;
 
     public WorkloadBuilder(string? name = null) => _name = name ?? $"workload-{Interlocked.Increment(ref _counter)}";
 
@@ -127,6 +128,12 @@ public sealed class WorkloadBuilder
         return this;
     }
 
+    public WorkloadBuilder UsingReservation(string reservation)
+    {
+        _reservation = reservation;
+        return this;
+    }
+
     public WorkloadSpec Build()
     {
         var containers = _defaultContainer
@@ -134,7 +141,10 @@ public sealed class WorkloadBuilder
             : _containers.ToList();
         return new WorkloadSpec(_name, _namespace, new Dictionary<string, string>(_labels), _replicas, containers, [.. _initContainers], _overhead,
             _priority, _preemptionPolicy, _nodeName, new Dictionary<string, string>(_nodeSelector),
-            new Affinity(_nodeAffinity, _podAffinity, _podAntiAffinity), [.. _tolerations], [.. _spread]);
+            new Affinity(_nodeAffinity, _podAffinity, _podAntiAffinity), [.. _tolerations], [.. _spread])
+        {
+            Reservation = _reservation,
+        };
     }
 
     public static implicit operator WorkloadSpec(WorkloadBuilder builder) => builder.Build();

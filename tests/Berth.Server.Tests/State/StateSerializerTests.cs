@@ -147,7 +147,7 @@ public sealed class StateSerializerTests
         Assert.Equal(["spec", "status"], FieldNames(StateSerializer.Serialize(StateFixtures.Node("n1"))));
         var workload = JsonNode.Parse(StateSerializer.Serialize(StateFixtures.RichWorkload()))!.AsObject();
         Assert.Equal(
-            ["affinity", "containers", "desiredState", "initContainers", "labels", "name", "namespace", "nodeName", "nodeSelector", "overhead", "preemptionPolicy", "priority", "priorityClassName", "replicaRange", "replicas", "restartPolicy", "retry", "tolerations", "topologySpreadConstraints"],
+            ["affinity", "containers", "desiredState", "initContainers", "labels", "name", "namespace", "nodeName", "nodeSelector", "overhead", "preemptionPolicy", "priority", "priorityClassName", "replicaRange", "replicas", "reservation", "restartPolicy", "retry", "tolerations", "topologySpreadConstraints"],
             workload.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal("OnFailure", workload["restartPolicy"]!.GetValue<string>());
         Assert.Equal("500m", workload["containers"]![0]!["resources"]!["requests"]!["cpu"]!.GetValue<string>());

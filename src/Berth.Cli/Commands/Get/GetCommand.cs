@@ -44,6 +44,7 @@ public static class GetCommand
                 "replicas" => ListAsync(client, "v1/assignments", format, writer, ReplicaTable, cancellationToken),
                 "servers" => ListAsync(client, "v1/servers", format, writer, ServerTable, cancellationToken),
                 var quotas when ObjectKinds.Find(quotas) == QuotaAdmission.Kind => ListAsync(client, "v1/quotas", format, writer, QuotaTable.Write, cancellationToken),
+                var named when ObjectKinds.Find(named) == ObjectKinds.Reservations => ListAsync(client, "v1/reservations", format, writer, ReservationTable.Write, cancellationToken),
                 var other when ObjectKinds.Find(other) is { } kind => ListAsync(client, "v1/objects/" + kind.Plural, format, writer, ObjectTable, cancellationToken),
                 _ => parseResult.GetValue(watch)
                     ? WatchEventsAsync(client, format, writer, cancellationToken)

@@ -37,6 +37,7 @@ public static class SimulationJsonWriter
             json.WriteNumber("unschedulable", report.Summary.Unschedulable);
             json.WriteNumber("nodesUsed", report.Summary.NodesUsed);
             json.WriteEndObject();
+            SimulationReservationsWriter.WriteJson(json, report.Reservations);
             json.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));

@@ -33,6 +33,7 @@ public static class SimulationTableWriter
             }
         }
 
+        SimulationReservationsWriter.WriteTable(console, report.Reservations);
         var s = report.Summary;
         console.WriteLine($"{s.Placed} placed, {s.Unschedulable} unschedulable, {s.NodesUsed} node(s) used");
     }

@@ -44,6 +44,8 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
     {
         // How an agent given the REST address finds the gRPC one; a gRPC client already has it.
         ["GetServerInfo"] = "info",
+        // Reserved, used and held per reservation, worked out for `berth get reservations`; the policy kinds are REST-only so far.
+        ["ListReservations"] = "reservations",
     };
 
     private RunningServer? _server;
