@@ -12,7 +12,6 @@ public static class WorkloadManifestReader
     /// <summary>Fields a later issue will bring, with that issue; giving one is an error rather than being ignored.</summary>
     private static readonly Dictionary<string, string> NotYetSupportedFields = new(StringComparer.Ordinal)
     {
-        ["gang"] = "policy issue",
         ["placement"] = "fleet issue",
     };
 
@@ -41,7 +40,8 @@ public static class WorkloadManifestReader
             }
         }
         spec.ExpectFields("replicas", "desiredState", "restartPolicy", "retry", "containers",
-            "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints", "priorityClassName");
+            "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints", "priorityClassName",
+            "gang");
 
         var (replicas, range) = spec.Field("replicas") is { } replicasNode ? ReplicasReader.ReadCountOrRange(replicasNode) : (1, null);
         var desiredState = spec.Field("desiredState") is { } stateNode ? ReadDesiredState(stateNode) : DesiredState.Running;
@@ -79,7 +79,10 @@ public static class WorkloadManifestReader
             restartPolicy,
             desiredState,
             retry,
-            range);
+            range)
+        {
+            Gang = GangReader.Read(spec.Field("gang"), replicas),
+        };
     }
 
     /// <summary>Running or Stopped; Deleted is only ever set by deleting the workload.</summary>

@@ -55,4 +55,7 @@ public sealed record WorkloadSpec(
 
     /// <summary><c>namespace/name</c>.</summary>
     public string Key => $"{Namespace}/{Name}";
+
+    /// <summary>Gang scheduling: how many replicas are placed together or not at all, and how long a partial gang may hold room; null for none.</summary>
+    public GangPolicy? Gang { get; init; }
 }
