@@ -27,6 +27,7 @@ public sealed class PluginRegistry
         registry.Register(InterPodAffinity.Name, args => new InterPodAffinity(PluginArgsOf<InterPodAffinityArgs>(InterPodAffinity.Name, args) ?? InterPodAffinityArgs.Default));
         registry.Register(PodTopologySpread.Name, _ => new PodTopologySpread());
         registry.Register(GpuDeviceFit.Name, _ => new GpuDeviceFit());
+        registry.Register(Coscheduling.Name, _ => new Coscheduling());
         return registry;
     }
 

@@ -27,7 +27,9 @@ public sealed class Simulator
     /// <exception cref="ProfileException">The scenario's profile cannot be built (e.g. a plugin used at a point it does not implement).</exception>
     public SimulationReport Run(Scenario scenario, bool explain = false)
     {
-        using var scheduler = new Scheduler(scenario.Profile, _registry, _options);
+        // Gangs wait at Permit: a scenario with one runs its profile with the Coscheduling permit plugin.
+        var profile = scenario.Workloads.Any(w => w.Gang is not null) ? Coscheduling.Enable(scenario.Profile) : scenario.Profile;
+        using var scheduler = new Scheduler(profile, _registry, _options);
         var snapshot = ClusterSnapshot.Create(scenario.Nodes, scenario.Namespaces, scenario.DisruptionBudgets);
         foreach (var existing in scenario.Placed)
         {
@@ -40,31 +42,103 @@ public sealed class Simulator
         foreach (var workload in scenario.Workloads)
         {
             var info = snapshot.Compile(workload);
+            // Replicas waiting at Permit for the rest of their gang: held in the snapshot (their room taken, their
+            // victims off their nodes) until the replica that completes the gang is permitted, or released together.
+            var waiting = new List<Held>();
+            int gangFailedAt = -1;
             for (int replica = 0; replica < workload.Replicas; replica++)
             {
-                var result = scheduler.Schedule(snapshot, info, replica, explain);
-                var candidates = explain ? Candidates(result.Diagnostics) : null;
-                if (!result.IsPlaced)
+                if (gangFailedAt >= 0)
                 {
-                    placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null, UnplacedReason(result), candidates, [], null));
+                    placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null,
+                        GangMessages.NotTried(workload.Key, workload.Gang!, gangFailedAt), null, [], null));
                     continue;
                 }
-                var victims = new List<string>(result.Victims.Count);
+                var result = scheduler.Schedule(snapshot, info, replica, explain);
+                var candidates = explain ? Candidates(result.Diagnostics) : null;
+                if (result.Outcome is not (PlacementOutcome.Placed or PlacementOutcome.Waiting))
+                {
+                    bool gangMember = workload.Gang is { } g && replica < g.MinAvailable && Coscheduling.PlacedOf(snapshot, info) < g.MinAvailable;
+                    if (!gangMember)
+                    {
+                        placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null, UnplacedReason(result), candidates, [], null));
+                        continue;
+                    }
+                    // The gang cannot complete: nothing of it is placed, and every hold (and eviction) is undone.
+                    var why = UnplacedReason(result);
+                    Release(snapshot, waiting);
+                    foreach (var held in waiting)
+                    {
+                        placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, held.Replica, null,
+                            GangMessages.Released(workload.Key, workload.Gang!, waiting.Count, replica, held.Result.NodeName, why), held.Candidates, [], null));
+                    }
+                    placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null,
+                        GangMessages.Incomplete(workload.Key, workload.Gang!, waiting.Count, why), candidates, [], null));
+                    waiting.Clear();
+                    gangFailedAt = replica;
+                    continue;
+                }
+                var evicted = new List<PlacedReplica>(result.Victims.Count);
                 foreach (var victim in result.Victims)
                 {
-                    victims.Add(victim.Key);
+                    evicted.Add(snapshot.Find(victim) ?? victim);
                     snapshot.Remove(victim);
                 }
                 var committed = snapshot.Place(info, result.Node, $"{workload.Name}-{replica}");
-                var preemption = explain ? result.PostFilterDetails as PreemptionDetails : null;
-                placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, result.NodeName, PlacedReason(result, victims),
-                    candidates, victims, preemption, info.GpuMilli > 0 ? committed.Devices : null));
+                var hold = new Held(replica, result, committed, evicted, candidates);
+                if (result.Outcome == PlacementOutcome.Waiting)
+                {
+                    waiting.Add(hold);
+                    continue;
+                }
+                // This replica completed its gang (or has none): the waiting ones are permitted with it.
+                foreach (var held in waiting)
+                {
+                    placements.Add(Placement(workload, info, held, explain));
+                }
+                waiting.Clear();
+                placements.Add(Placement(workload, info, hold, explain));
+            }
+            if (waiting.Count > 0)
+            {
+                Release(snapshot, waiting);
+                foreach (var held in waiting)
+                {
+                    placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, held.Replica, null,
+                        GangMessages.NeverCompleted(workload.Key, workload.Gang!, waiting.Count), held.Candidates, [], null));
+                }
             }
         }
 
         int placed = placements.Count(p => p.IsPlaced);
         int nodesUsed = placements.Where(p => p.IsPlaced).Select(p => p.Node).Distinct(StringComparer.Ordinal).Count();
         return new SimulationReport(placements, new SimulationSummary(placed, placements.Count - placed, nodesUsed));
+    }
+
+    /// <summary>A replica placed in the snapshot, with the victims evicted for it; while its gang waits, a hold.</summary>
+    private sealed record Held(int Replica, PlacementResult Result, PlacedReplica Placed, List<PlacedReplica> Evicted, List<CandidateEvaluation>? Candidates);
+
+    private static ReplicaPlacement Placement(Berth.Core.Specs.WorkloadSpec workload, ReplicaInfo info, Held held, bool explain)
+    {
+        var victims = held.Evicted.Select(v => v.Key).ToList();
+        var preemption = explain ? held.Result.PostFilterDetails as PreemptionDetails : null;
+        return new ReplicaPlacement(workload.Name, workload.Namespace, held.Replica, held.Result.NodeName, PlacedReason(held.Result, victims),
+            held.Candidates, victims, preemption, info.GpuMilli > 0 ? held.Placed.Devices : null);
+    }
+
+    // Takes the holds back, newest first, and puts each one's victims back where they ran: a gang that does not
+    // stand evicts nobody.
+    private static void Release(ClusterSnapshot snapshot, List<Held> waiting)
+    {
+        for (int i = waiting.Count - 1; i >= 0; i--)
+        {
+            var held = waiting[i];
+            snapshot.Remove(held.Placed);
+            foreach (var victim in held.Evicted)
+            {
+                snapshot.Place(victim.Info, victim.Node, victim.Name, victim.StartTime, victim.Devices);
+            }
+        }
     }
 
     private static string UnplacedReason(PlacementResult result) => result.Outcome switch
