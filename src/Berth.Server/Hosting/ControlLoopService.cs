@@ -88,6 +88,8 @@ public sealed class ControlLoopService(
                 }
                 // Retries fall due with no write to announce them: looked for every pass.
                 Enqueue(queue, await reconciler.RetryDueAsync(stoppingToken).ConfigureAwait(false));
+                // Partial gangs time out with no write to announce it either.
+                Enqueue(queue, await reconciler.ReleaseExpiredGangsAsync(stoppingToken).ConfigureAwait(false));
                 if (watch is not null && watch.IsCompleted)
                 {
                     ServerLog.WatchEnded(logger, watch.Exception?.InnerException?.Message ?? "ended");

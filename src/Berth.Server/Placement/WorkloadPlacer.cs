@@ -71,7 +71,8 @@ public sealed class WorkloadPlacer : IDisposable
         _idle = Channel.CreateUnbounded<Planner>();
         for (int i = 0; i < _planners.Length; i++)
         {
-            _planners[i] = new Planner(new Scheduler(_options.Profile, options: schedulerOptions), _cache.CreateMirror());
+            // Gangs wait at Permit (Coscheduling) whatever profile is configured.
+            _planners[i] = new Planner(new Scheduler(Berth.Scheduling.Plugins.Coscheduling.Enable(_options.Profile), options: schedulerOptions), _cache.CreateMirror());
             _idle.Writer.TryWrite(_planners[i]);
         }
     }
@@ -383,6 +384,9 @@ public sealed class WorkloadPlacer : IDisposable
             _cache.Sync(mirror);
             var snapshot = mirror.Snapshot;
             var info = mirror.Compiled(storedWorkload) ?? snapshot.Compile(spec);
+            // Gang: members the Permit point holds (Waiting) are planned like placed ones, so the next member sees
+            // them; if a member finds no room before the gang stands, nothing of the plan goes to the applier.
+            var gang = new GangPlanning(workload, spec.Gang);
             for (int replica = 0; replica < spec.Replicas; replica++)
             {
                 mine.TryGetValue(replica, out var existing);
@@ -390,12 +394,19 @@ public sealed class WorkloadPlacer : IDisposable
                 {
                     continue;
                 }
-                var result = planner.Scheduler.Schedule(snapshot, info, replica);
-                if (!result.IsPlaced)
+                if (gang.FailedAt >= 0)
                 {
-                    unschedulable[replica] = PlacementMessages.Summary(result);
+                    unschedulable[replica] = gang.NotTried();
                     continue;
                 }
+                var result = planner.Scheduler.Schedule(snapshot, info, replica);
+                if (!result.IsPlaced && result.Outcome != PlacementOutcome.Waiting)
+                {
+                    unschedulable[replica] = PlacementMessages.Summary(result);
+                    gang.Unplaced(replica, snapshot, info, unschedulable);
+                    continue;
+                }
+                gang.Planned(result.Outcome == PlacementOutcome.Waiting);
                 var node = snapshot.Node(result.Node).Name;
                 var subject = AssignmentApplier.ReplicaSubject(workload, replica);
                 var victims = new List<(string Key, PlannedEviction Eviction)>(result.Victims.Count);
@@ -427,6 +438,7 @@ public sealed class WorkloadPlacer : IDisposable
                 planned.Add(new PlannedReplica(replica, node, mirror.NodeModRevisions[result.Node], placed.Devices, PlacementMessages.Explanation(result),
                     existing.Key is null ? 0 : existing.ModRevision));
             }
+            gang.Settle(planned, evictions, unschedulable);
         }
         finally
         {

@@ -317,6 +317,20 @@ public sealed class AssignmentApplier : IDisposable
             Undo(p, master);
             p.RefuseAll(reason, message);
         }
+
+        // A gang that this plan makes stand is taken whole or not at all: a plan short of minAvailable holds nothing,
+        // so two gangs checked one after the other never each keep part of the room the other needs.
+        if (!p.IsRefused && spec.Value.Gang is { } gang)
+        {
+            int placed = Berth.Scheduling.Plugins.Coscheduling.PlacedOf(master.Snapshot, info);
+            p.IsGang = placed - p.Taken.Count < gang.MinAvailable;
+            if (p.IsGang && p.Rejected.Count > 0 && placed < gang.MinAvailable)
+            {
+                var (replica, reason, message) = p.Rejected[0];
+                Undo(p, master);
+                p.RefuseAll(reason, StateMessages.GangIncomplete(plan.Workload, gang.MinAvailable, placed, replica, message));
+            }
+        }
     }
 
     // Takes back what the check placed for a plan (its own replicas and its victims), newest first.
@@ -350,6 +364,23 @@ public sealed class AssignmentApplier : IDisposable
         int operations = 0;
         foreach (var unit in units)
         {
+            if (unit.Plan.IsGang && !plans.Contains(unit.Plan) && chunk.Count > 0)
+            {
+                // A gang's plan starts a transaction of its own when it would not fit in what is left of this one but
+                // fits in one, so it commits at one revision; a larger gang spans several, and a partial gang left by a
+                // failure in between is released after its timeout (GangTimeouts).
+                int gangUnits = units.Count(u => u.Plan == unit.Plan);
+                int gangCost = 6 * gangUnits + 3 * unit.Plan.Victims.Count + 1;
+                if (gangCost <= limit && (compares + gangCost > limit || operations + gangCost > limit))
+                {
+                    yield return chunk;
+                    chunk = [];
+                    nodes.Clear();
+                    plans.Clear();
+                    compares = 0;
+                    operations = 0;
+                }
+            }
             bool newNode = !nodes.Contains(unit.Taken.Replica.Node);
             bool newPlan = !plans.Contains(unit.Plan);
             int victims = newPlan ? unit.Plan.Victims.Count : 0;
@@ -560,7 +591,7 @@ public sealed class AssignmentApplier : IDisposable
     {
         taken.IsRefused = true;
         p.Refuse(taken.Replica.Replica, reason, message);
-        if (p.Plan.Evictions.Count > 0)
+        if (p.Plan.Evictions.Count > 0 || p.IsGang)
         {
             p.RefuseAll(reason, message);
         }
@@ -619,6 +650,9 @@ public sealed class AssignmentApplier : IDisposable
         public List<(int Replica, StaleReason Reason, string Message)> Rejected { get; } = [];
 
         public bool VictimsCommitted { get; set; }
+
+        /// <summary>The plan makes its workload's gang stand: any refused replica refuses it whole.</summary>
+        public bool IsGang { get; set; }
 
         public long Revision { get; set; }
 

@@ -79,4 +79,7 @@ public enum ClusterEventType
 
     /// <summary>An operator started a stopped workload again (<c>berth start</c>).</summary>
     WorkloadStarted,
+
+    /// <summary>A gang held fewer than its minAvailable replicas for longer than its timeout: the ones it held were released, so the room returns.</summary>
+    GangTimedOut,
 }

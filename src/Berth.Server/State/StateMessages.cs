@@ -91,4 +91,9 @@ public static class StateMessages
 
     /// <summary>The cluster cache was read before it was loaded.</summary>
     public const string CacheNotLoaded = "the cluster cache is not loaded yet: load it before reading or following it";
+
+    /// <summary>A gang's plan was refused whole because one of its replicas no longer fits.</summary>
+    public static string GangIncomplete(WorkloadKey workload, int minAvailable, int placed, int replica, string why) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"gang {workload} (minAvailable {minAvailable}) refused whole: only {placed} replica(s) would stand, replica {replica} {why}");
 }
