@@ -370,7 +370,8 @@ public sealed class AssignmentApplier : IDisposable
                 // fits in one, so it commits at one revision; a larger gang spans several, and a partial gang left by a
                 // failure in between is released after its timeout (GangTimeouts).
                 int gangUnits = units.Count(u => u.Plan == unit.Plan);
-                int gangCost = 6 * gangUnits + 3 * unit.Plan.Victims.Count + 1;
+                // At most 4 compares or operations per replica (own key, node and guard; put, event, marker, guard put).
+                int gangCost = 4 * gangUnits + 2 * unit.Plan.Victims.Count + 1;
                 if (gangCost <= limit && (compares + gangCost > limit || operations + gangCost > limit))
                 {
                     yield return chunk;
