@@ -13,8 +13,9 @@ namespace Berth.Server.Placement;
 /// </summary>
 /// <remarks>
 /// <para>A gang goes partial when members are lost afterwards (a node lost, a replica released) and cannot all be
-/// placed again, or when a gang too large for one transaction was committed only in part. The applier never commits a
-/// partial gang on purpose (<see cref="AssignmentApplier"/>), so these holds are what the timeout is for.</para>
+/// placed again, or when a gang too large for one transaction was committed only in part and the applier's own
+/// clean-up did not finish. The applier never leaves a partial gang on purpose (<see cref="AssignmentApplier"/>), so
+/// these holds are what the timeout is for.</para>
 /// <para>The clock runs on the given <see cref="TimeProvider"/> and is kept in memory, per workload and its mod
 /// revision (a changed spec starts it again): a restarted server gives a partial gang a full timeout again, which delays
 /// a release but never makes one early. Each release compares the workload key and every assignment it deletes, so

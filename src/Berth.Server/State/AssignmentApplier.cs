@@ -199,6 +199,13 @@ public sealed class AssignmentApplier : IDisposable
         {
             Refuse(unit.Plan, unit.Taken, StaleReason.AssignmentChanged, StateMessages.ConcurrentChange(unit.Plan.Plan.Workload));
         }
+        foreach (var p in group)
+        {
+            if (p.IsGang && p.Taken.Exists(t => t.IsCommitted) && p.Taken.Exists(t => !t.IsCommitted))
+            {
+                await ReleasePartialGangAsync(p, cancellationToken).ConfigureAwait(false);
+            }
+        }
         long revision = _cache.Revision;
         foreach (var p in group)
         {
@@ -331,6 +338,40 @@ public sealed class AssignmentApplier : IDisposable
                 p.RefuseAll(reason, StateMessages.GangIncomplete(plan.Workload, gang.MinAvailable, placed, replica, message));
             }
         }
+    }
+
+    // A gang plan that spanned several transactions and lost a later one: what it committed would be a partial gang,
+    // so it is deleted again at once (each key compared with the revision that wrote it), and the plan is refused
+    // whole. Should this fail too (or the server stop in between), the partial gang is released after its timeout.
+    private async Task ReleasePartialGangAsync(Pending p, CancellationToken cancellationToken)
+    {
+        const int PerTransaction = 40;
+        var committed = p.Taken.Where(t => t.IsCommitted).ToList();
+        var reason = p.Rejected.Count > 0 ? p.Rejected[0].Message : StateMessages.ConcurrentChange(p.Plan.Workload);
+        for (int start = 0; start < committed.Count; start += PerTransaction)
+        {
+            var slice = committed.GetRange(start, Math.Min(PerTransaction, committed.Count - start));
+            var compares = new List<Compare>();
+            var operations = new List<TxnOp>();
+            foreach (var taken in slice)
+            {
+                compares.Add(Compare.ModRevision(taken.Key, CompareOp.Equal, taken.CommittedRevision));
+                operations.Add(TxnOp.Delete(taken.Key));
+                var subject = ReplicaSubject(p.Plan.Workload, taken.Replica.Replica);
+                _events.Append([], operations, _events.Create(ClusterEventType.ReplicaRemoved, subject,
+                    StateMessages.GangPartlyCommitted(subject, taken.Replica.Node, reason)));
+            }
+            var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
+            if (!commit.Succeeded)
+            {
+                return;
+            }
+            foreach (var taken in slice)
+            {
+                taken.IsCommitted = false;
+            }
+        }
+        p.RefuseAll(StaleReason.AssignmentChanged, reason);
     }
 
     // Takes back what the check placed for a plan (its own replicas and its victims), newest first.
@@ -509,6 +550,7 @@ public sealed class AssignmentApplier : IDisposable
             foreach (var (unit, _) in written)
             {
                 unit.Taken.IsCommitted = true;
+                unit.Taken.CommittedRevision = commit.Revision;
             }
             foreach (var byPlan in written.GroupBy(w => w.Unit.Plan))
             {
@@ -615,6 +657,8 @@ public sealed class AssignmentApplier : IDisposable
         public long GuardRevision { get; set; } = guardRevision;
 
         public bool IsCommitted { get; set; }
+
+        public long CommittedRevision { get; set; }
 
         public bool IsRefused { get; set; }
     }

@@ -163,4 +163,33 @@ public sealed class GangPlacementTests
         Assert.Equal(4, unplaced.Replica);
         Assert.DoesNotContain("gang", unplaced.Detail);
     }
+
+    [Fact]
+    public async Task ApplyAsync_GangSpanningTwoTransactions_LaterOneFails_RemovesWhatTheFirstCommitted()
+    {
+        // 16 operations per transaction split the six-replica gang in two; the second transaction's node guard fails
+        // (n2 changes in between), so the members the first one committed are removed again and nothing stays.
+        await using var h = new StateHarness();
+        var interfering = new InterferingStore(h.Store);
+        var events = new EventLog(interfering, h.Events.Time, "gangtest");
+        using var applier = new AssignmentApplier(interfering, events, null, new ApplierOptions { MaxOperationsPerTransaction = 16 });
+        await h.PutAsync(StateFixtures.Node("n1", cpu: "8"));
+        await h.PutAsync(StateFixtures.Node("n2", cpu: "8"));
+        var train = Gang("train", replicas: 6, minAvailable: 6);
+        await h.PutAsync(train);
+        var state = await h.Reader.ReadAsync();
+        interfering.BeforeNextWrite = _ =>
+        {
+            interfering.BeforeNextWrite = inner => inner.PutAsync(KeyLayout.Node("n2"), StateSerializer.Serialize(StateFixtures.Node("n2", cpu: "8")));
+            return Task.CompletedTask;
+        };
+
+        var result = await applier.ApplyAsync(StateHarness.Plan(state, train, (0, "n1"), (1, "n1"), (2, "n1"), (3, "n2"), (4, "n2"), (5, "n2")));
+
+        Assert.False(result.IsApplied);
+        Assert.Empty(await AssignmentsAsync(h, train));
+        var removed = (await h.Events.ReadAfterAsync(state.Revision)).Where(e => e.Type == ClusterEventType.ReplicaRemoved).ToList();
+        Assert.NotEmpty(removed);
+        Assert.All(removed, e => Assert.Contains("its gang could not be committed whole", e.Message));
+    }
 }
