@@ -25,6 +25,10 @@ namespace Berth.Server.State;
 /// one revision. When a compare fails, the parts it guarded are refused and the rest is committed again.</para>
 /// <para>A replica placed again after a release is <see cref="ClusterEventType.Rescheduled"/> when its
 /// <see cref="ReleaseMarker"/> names another node, and the marker goes in the same commit.</para>
+/// <para><b>Gangs.</b> A plan that makes its workload's gang stand (<see cref="WorkloadSpec.Gang"/>) is checked whole: one
+/// replica that no longer fits refuses it all, so of two gangs competing for the same room the first checked stands and
+/// the other holds nothing. It gets a transaction of its own when it fits in one; when it spans several and a later one
+/// fails, what the earlier ones wrote is deleted again at once.</para>
 /// <para>Without a cache that follows the store, the applier loads a private one before each group, which reads the
 /// whole state: right for tests and tools, too slow for the control loop.</para>
 /// </remarks>
