@@ -163,6 +163,46 @@ public sealed class ClientCommandTests : IAsyncLifetime
         Assert.Matches(@"\n  0\s+node-1", output);
     }
 
+    private static string GangManifest(string name, int replicas, string gang) => $$$"""
+        apiVersion: berth.dev/v1
+        kind: Workload
+        metadata: {name: {{{name}}}}
+        spec:
+          replicas: {{{replicas}}}
+          {{{gang}}}
+          containers:
+            - name: main
+              command: [sleep, "60"]
+              resources: {requests: {cpu: 10m, memory: 82Mi}}
+        """;
+
+    private int ReplicasOf(string workload) =>
+        Cli("get", "replicas").Out.Split('\n').Count(line => line.StartsWith($"default/{workload} ", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Apply_GangOf100OnANodeThatFits99_PlacesNothing_AndTheRoomStaysFree()
+    {
+        // node-1's 8Gi hold 99 replicas of 82Mi.
+        Assert.Equal(0, Cli("apply", "-f", Write("train.yaml", GangManifest("train", 100, "gang: {minAvailable: 100, timeoutSeconds: 30}"))).Code);
+        string output = "";
+        await WaitUntilAsync(() => (output = Cli("describe", "workload", "default/train").Out)
+            .Contains("gang default/train (minAvailable 100) could not be placed", StringComparison.Ordinal), "the gang's unschedulable event");
+        Assert.Contains("Gang:           minAvailable 100, timeoutSeconds 30", output, StringComparison.Ordinal);
+        Assert.Equal(0, ReplicasOf("train"));
+
+        Cli("apply", "-f", Write("after.yaml", GangManifest("after", 99, "")));
+        await WaitUntilAsync(() => ReplicasOf("after") == 99, "all 99 replicas of the workload after the gang");
+        Assert.Equal(0, ReplicasOf("train"));
+    }
+
+    [Fact]
+    public void Apply_GangLargerThanReplicas_IsRefusedNamingTheField()
+    {
+        var (code, _, error) = Cli("apply", "-f", Write("bad.yaml", GangManifest("bad", 2, "gang: {minAvailable: 3}")));
+        Assert.NotEqual(0, code);
+        Assert.Contains("spec.gang.minAvailable: 3 is more than the workload's 2 replica(s)", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Describe_Node_ShowsSpec()
     {

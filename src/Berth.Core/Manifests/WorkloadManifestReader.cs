@@ -12,7 +12,6 @@ public static class WorkloadManifestReader
     /// <summary>Fields a later issue will bring, with that issue; giving one is an error rather than being ignored.</summary>
     private static readonly Dictionary<string, string> NotYetSupportedFields = new(StringComparer.Ordinal)
     {
-        ["gang"] = "policy issue",
         ["placement"] = "fleet issue",
     };
 
@@ -42,7 +41,7 @@ public static class WorkloadManifestReader
         }
         spec.ExpectFields("replicas", "desiredState", "restartPolicy", "retry", "containers",
             "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints", "priorityClassName",
-            "reservation");
+            "reservation", "gang");
 
         var (replicas, range) = spec.Field("replicas") is { } replicasNode ? ReplicasReader.ReadCountOrRange(replicasNode) : (1, null);
         var desiredState = spec.Field("desiredState") is { } stateNode ? ReadDesiredState(stateNode) : DesiredState.Running;
@@ -83,6 +82,7 @@ public static class WorkloadManifestReader
             range)
         {
             Reservation = ReadReservationName(spec.Field("reservation")),
+            Gang = GangReader.Read(spec.Field("gang"), replicas),
         };
     }
 

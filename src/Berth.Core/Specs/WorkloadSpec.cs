@@ -61,4 +61,7 @@ public sealed record WorkloadSpec(
     /// that reservation is not active (not started, expired or absent) the replicas are placed as any other.
     /// </summary>
     public string? Reservation { get; init; }
+
+    /// <summary>Gang scheduling: how many replicas are placed together or not at all, and how long a partial gang may hold room; null for none.</summary>
+    public GangPolicy? Gang { get; init; }
 }

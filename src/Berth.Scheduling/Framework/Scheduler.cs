@@ -400,7 +400,10 @@ public sealed class Scheduler : IDisposable
         if (post is { Found: true })
         {
             var victims = post.Victims;
-            return new PlacementResult(PlacementOutcome.Placed, post.Node, snapshot.Node(post.Node).Name, diagnostics, victims, post.Details);
+            // The nominated node goes through Reserve → Permit → bind as a feasible one would, so a gang member that
+            // preempts waits for its gang like any other (and its victims are only evicted if the gang stands).
+            var bound = RunBindingPoints(post.Node);
+            return new PlacementResult(bound, post.Node, snapshot.Node(post.Node).Name, diagnostics, victims, post.Details);
         }
         return new PlacementResult(PlacementOutcome.Unschedulable, -1, null, diagnostics, [], null);
     }

@@ -32,6 +32,7 @@ public sealed class PluginRegistry
         registry.Register(GpuHeuristicScore.PackingName, _ => new GpuHeuristicScore(GpuHeuristic.Packing));
         registry.Register(GpuHeuristicScore.DotProductName, _ => new GpuHeuristicScore(GpuHeuristic.DotProduct));
         registry.Register(ReservationFit.Name, _ => new ReservationFit());
+        registry.Register(Coscheduling.Name, _ => new Coscheduling());
         return registry;
     }
 

@@ -506,14 +506,14 @@ public static class ScenarioReader
         {
             item.ExpectFields("name", "namespace", "replicas", "labels", "requests", "containers", "initContainers", "overhead",
                 "priority", "preemptionPolicy", "nodeName", "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints",
-                "reservation");
+                "reservation", "gang");
             int replicas = item.Field("replicas") is { } replicasNode ? ReplicasReader.ReadCount(replicasNode) : 1;
             string? nodeName = item.String("nodeName");
             if (string.IsNullOrEmpty(nodeName))
             {
                 nodeName = null;
             }
-            var spec = ReadReplicaSpec(item, replicas, nodeName);
+            var spec = ReadReplicaSpec(item, replicas, nodeName) with { Gang = GangReader.Read(item.Field("gang"), replicas) };
             if (workloads.Any(w => w.Key == spec.Key))
             {
                 item.RequiredField("name").Fail($"workload '{spec.Key}' is listed twice");

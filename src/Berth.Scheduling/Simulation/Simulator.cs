@@ -31,7 +31,9 @@ public sealed class Simulator
     /// <exception cref="ProfileException">The scenario's profile cannot be built (e.g. a plugin used at a point it does not implement).</exception>
     public SimulationReport Run(Scenario scenario, bool explain = false)
     {
-        using var scheduler = new Scheduler(scenario.Profile, _registry, _options);
+        // Gangs wait at Permit: a scenario with one runs its profile with the Coscheduling permit plugin.
+        var profile = scenario.Workloads.Any(w => w.Gang is not null) ? Coscheduling.Enable(scenario.Profile) : scenario.Profile;
+        using var scheduler = new Scheduler(profile, _registry, _options);
         var snapshot = ClusterSnapshot.Create(scenario.Nodes, scenario.Namespaces, scenario.DisruptionBudgets);
         snapshot.Quotas = scenario.Quotas;
         var usage = new QuotaUsage(scenario.Quotas);
@@ -54,41 +56,90 @@ public sealed class Simulator
         {
             var info = snapshot.Compile(workload);
             var demand = QuotaDemand.PerReplica(workload);
+            // Replicas waiting at Permit for the rest of their gang: held in the snapshot (their room taken, their
+            // victims off their nodes, their quota counted) until the replica that completes the gang is permitted, or
+            // released together.
+            var waiting = new List<Held>();
+            int gangFailedAt = -1;
             for (int replica = 0; replica < workload.Replicas; replica++)
             {
-                var verdict = usage.Check(workload.Namespace, demand);
-                if (verdict.Refusal is { } refusal)
+                if (gangFailedAt >= 0)
                 {
-                    placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null, refusal.Message, null, [], null));
-                    continue;
-                }
-                var result = scheduler.Schedule(snapshot, info, replica, explain);
-                var candidates = explain ? Candidates(result.Diagnostics) : null;
-                if (verdict.Burst && (!result.IsPlaced || result.Victims.Count > 0 || result.Diagnostics.FeasibleNodes == 0))
-                {
-                    // Bursting borrows idle capacity only; a burst replica never evicts anyone to get in.
                     placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null,
-                        QuotaMessages.BurstNeedsIdleCapacity(workload.Namespace, NoIdleCapacity(result)), candidates, [], null));
+                        GangMessages.NotTried(workload.Key, workload.Gang!, gangFailedAt), null, [], null));
                     continue;
                 }
-                if (!result.IsPlaced)
+                var verdict = usage.Check(workload.Namespace, demand);
+                string? refused = verdict.Refusal?.Message;
+                PlacementResult? result = null;
+                List<CandidateEvaluation>? candidates = null;
+                if (refused is null)
                 {
-                    placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null, UnplacedReason(result), candidates, [], null));
+                    result = scheduler.Schedule(snapshot, info, replica, explain);
+                    candidates = explain ? Candidates(result.Diagnostics) : null;
+                    if (result.Outcome is not (PlacementOutcome.Placed or PlacementOutcome.Waiting))
+                    {
+                        refused = UnplacedReason(result);
+                    }
+                    else if (verdict.Burst && (result.Victims.Count > 0 || result.Diagnostics.FeasibleNodes == 0))
+                    {
+                        // Bursting borrows idle capacity only; a burst replica never evicts anyone to get in.
+                        refused = QuotaMessages.BurstNeedsIdleCapacity(workload.Namespace, NoIdleCapacity(result));
+                    }
+                }
+                if (refused is not null)
+                {
+                    bool gangMember = workload.Gang is { } g && replica < g.MinAvailable && Coscheduling.PlacedOf(snapshot, info) < g.MinAvailable;
+                    if (!gangMember)
+                    {
+                        placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null, refused, candidates, [], null));
+                        continue;
+                    }
+                    // The gang cannot complete: nothing of it is placed, and every hold (and eviction) is undone.
+                    Release(snapshot, usage, waiting);
+                    foreach (var held in waiting)
+                    {
+                        placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, held.Replica, null,
+                            GangMessages.Released(workload.Key, workload.Gang!, waiting.Count, replica, held.Result.NodeName, refused), held.Candidates, [], null));
+                    }
+                    placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, null,
+                        GangMessages.Incomplete(workload.Key, workload.Gang!, waiting.Count, refused), candidates, [], null));
+                    waiting.Clear();
+                    gangFailedAt = replica;
                     continue;
                 }
-                var victims = new List<string>(result.Victims.Count);
-                foreach (var victim in result.Victims)
+                var placedResult = result!;
+                var evicted = new List<PlacedReplica>(placedResult.Victims.Count);
+                foreach (var victim in placedResult.Victims)
                 {
-                    victims.Add(victim.Key);
+                    evicted.Add(snapshot.Find(victim) ?? victim);
                     snapshot.Remove(victim);
                     usage.Remove(victim.Info.Namespace, QuotaDemand.PerReplica(victim.Info.Workload));
                 }
-                var committed = snapshot.Place(info, result.Node, $"{workload.Name}-{replica}");
+                var committed = snapshot.Place(info, placedResult.Node, $"{workload.Name}-{replica}");
                 usage.Add(workload.Namespace, demand);
-                var preemption = explain ? result.PostFilterDetails as PreemptionDetails : null;
-                var reason = verdict.Burst ? QuotaMessages.BurstPlaced(PlacedReason(result, victims)) : PlacedReason(result, victims);
-                placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, replica, result.NodeName, reason,
-                    candidates, victims, preemption, info.GpuMilli > 0 ? committed.Devices : null, verdict.Burst));
+                var hold = new Held(replica, placedResult, committed, evicted, candidates, verdict.Burst);
+                if (placedResult.Outcome == PlacementOutcome.Waiting)
+                {
+                    waiting.Add(hold);
+                    continue;
+                }
+                // This replica completed its gang (or has none): the waiting ones are permitted with it.
+                foreach (var held in waiting)
+                {
+                    placements.Add(Placement(workload, info, held, explain));
+                }
+                waiting.Clear();
+                placements.Add(Placement(workload, info, hold, explain));
+            }
+            if (waiting.Count > 0)
+            {
+                Release(snapshot, usage, waiting);
+                foreach (var held in waiting)
+                {
+                    placements.Add(new ReplicaPlacement(workload.Name, workload.Namespace, held.Replica, null,
+                        GangMessages.NeverCompleted(workload.Key, workload.Gang!, waiting.Count), held.Candidates, [], null));
+                }
             }
         }
 
@@ -98,6 +149,35 @@ public sealed class Simulator
         {
             Reservations = ReservationsAfter(scenario, snapshot, now),
         };
+    }
+
+    /// <summary>A replica placed in the snapshot, with the victims evicted for it; while its gang waits, a hold.</summary>
+    private sealed record Held(int Replica, PlacementResult Result, PlacedReplica Placed, List<PlacedReplica> Evicted, List<CandidateEvaluation>? Candidates, bool Burst);
+
+    private static ReplicaPlacement Placement(Berth.Core.Specs.WorkloadSpec workload, ReplicaInfo info, Held held, bool explain)
+    {
+        var victims = held.Evicted.Select(v => v.Key).ToList();
+        var preemption = explain ? held.Result.PostFilterDetails as PreemptionDetails : null;
+        var reason = held.Burst ? QuotaMessages.BurstPlaced(PlacedReason(held.Result, victims)) : PlacedReason(held.Result, victims);
+        return new ReplicaPlacement(workload.Name, workload.Namespace, held.Replica, held.Result.NodeName, reason,
+            held.Candidates, victims, preemption, info.GpuMilli > 0 ? held.Placed.Devices : null, held.Burst);
+    }
+
+    // Takes the holds back, newest first, and puts each one's victims back where they ran: a gang that does not
+    // stand evicts nobody.
+    private static void Release(ClusterSnapshot snapshot, QuotaUsage usage, List<Held> waiting)
+    {
+        for (int i = waiting.Count - 1; i >= 0; i--)
+        {
+            var held = waiting[i];
+            snapshot.Remove(held.Placed);
+            usage.Remove(held.Placed.Info.Namespace, QuotaDemand.PerReplica(held.Placed.Info.Workload));
+            foreach (var victim in held.Evicted)
+            {
+                snapshot.Place(victim.Info, victim.Node, victim.Name, victim.StartTime, victim.Devices);
+                usage.Add(victim.Info.Namespace, QuotaDemand.PerReplica(victim.Info.Workload));
+            }
+        }
     }
 
     private static string UnplacedReason(PlacementResult result) => result.Outcome switch

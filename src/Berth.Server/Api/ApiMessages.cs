@@ -107,4 +107,9 @@ public static class ApiMessages
     /// <summary>History compacted under a gRPC WatchEvents.</summary>
     public static string EventsCompacted(long after, string reason) =>
         $"events after revision {after} are no longer kept ({reason}); call ListEvents and watch from its next";
+
+    /// <summary>A scale below a gang's minAvailable.</summary>
+    public static string ReplicasBelowGang(string workload, int replicas, int minAvailable) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"replicas {replicas} is below the gang minAvailable {minAvailable} of workload {workload}: such a gang could never be placed; scale to 0 or to at least {minAvailable}, or lower spec.gang.minAvailable");
 }

@@ -202,6 +202,11 @@ public sealed class WorkloadWriter
                 {
                     return (null, ApiMessages.ReplicasOutsideRange(workload.ToString(), replicas, range.Min, range.Max));
                 }
+                if (spec.Gang is { } gang && replicas > 0 && replicas < gang.MinAvailable)
+                {
+                    // Fewer replicas than the gang needs could never stand; zero (scaling the job away) is fine.
+                    return (null, ApiMessages.ReplicasBelowGang(workload.ToString(), replicas, gang.MinAvailable));
+                }
                 return (spec with { Replicas = replicas }, "");
             },
             (subject, before, after) => new ClusterEvent(

@@ -95,6 +95,9 @@ public sealed class ControlLoopService(
                 {
                     await reservations.ExpireAsync(stoppingToken).ConfigureAwait(false);
                 }
+
+                // Partial gangs time out with no write to announce it either.
+                Enqueue(queue, await reconciler.ReleaseExpiredGangsAsync(stoppingToken).ConfigureAwait(false));
                 if (watch is not null && watch.IsCompleted)
                 {
                     ServerLog.WatchEnded(logger, watch.Exception?.InnerException?.Message ?? "ended");

@@ -67,4 +67,9 @@ public static class PlacementMessages
 
     /// <summary>Stale detail: a victim of preemption is not a stored assignment.</summary>
     public static string UnknownVictim(string victim) => $"preemption victim '{victim}' has no stored assignment; plan again";
+
+    /// <summary>Event message: a partial gang's holds released after its timeout.</summary>
+    public static string GangTimedOut(WorkloadKey workload, Berth.Core.Specs.GangPolicy gang, int held, TimeSpan heldFor, IReadOnlyList<string> replicas) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"gang {workload} held {held} of its minAvailable {gang.MinAvailable} replicas for {heldFor.TotalSeconds:0.#} s (timeoutSeconds {gang.TimeoutSeconds}); released {string.Join(", ", replicas)} so the room returns; the gang is placed again whole when it fits");
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Berth.Core.Specs;
 using Berth.Scheduling.Framework;
 using Berth.Scheduling.Profiles;
+using Berth.Scheduling.Simulation;
 using Berth.Server.State;
 using Berth.Store;
 
@@ -38,7 +39,8 @@ public sealed class PlacementPreview : IDisposable
         ArgumentNullException.ThrowIfNull(store);
         _reader = new ClusterStateReader(store);
         _store = store;
-        _scheduler = new Scheduler((options ?? PlacerOptions.Default).Profile, options: schedulerOptions);
+        // As the placer: gangs wait at Permit (Coscheduling) whatever profile is configured.
+        _scheduler = new Scheduler(Berth.Scheduling.Plugins.Coscheduling.Enable((options ?? PlacerOptions.Default).Profile), options: schedulerOptions);
     }
 
     /// <summary>The clock reservations start and expire by.</summary>
@@ -146,6 +148,9 @@ public sealed class PlacementPreview : IDisposable
             }
         }
         info ??= state.Snapshot.Compile(spec);
+        int gangFailedAt = -1;
+        int placedHere = 0;
+        var held = new List<(Berth.Scheduling.Snapshot.PlacedReplica Placed, List<Berth.Scheduling.Snapshot.PlacedReplica> Victims)>();
 
         for (int replica = 0; replica < spec.Replicas; replica++)
         {
@@ -161,18 +166,50 @@ public sealed class PlacementPreview : IDisposable
                 result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Keep, existing.Value.Node, existing.Value.Explanation, []));
                 continue;
             }
-            var decision = _scheduler.Schedule(state.Snapshot, info, replica);
-            if (!decision.IsPlaced)
+            if (gangFailedAt >= 0)
             {
-                result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Unschedulable, null, PlacementMessages.Summary(decision), []));
+                result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Unschedulable, null, GangMessages.NotTried(key.ToString(), spec.Gang!, gangFailedAt), []));
                 continue;
             }
+            var decision = _scheduler.Schedule(state.Snapshot, info, replica);
+            if (!decision.IsPlaced && decision.Outcome != PlacementOutcome.Waiting)
+            {
+                var summary = PlacementMessages.Summary(decision);
+                if (spec.Gang is { } gang && Berth.Scheduling.Plugins.Coscheduling.PlacedOf(state.Snapshot, info) < gang.MinAvailable)
+                {
+                    // The gang cannot stand: the placer plans none of it, so the preview places none of it either.
+                    gangFailedAt = replica;
+                    // Its holds leave the preview's snapshot, and their victims come back, for the workloads after it.
+                    for (int i = held.Count - 1; i >= 0; i--)
+                    {
+                        state.Snapshot.Remove(held[i].Placed);
+                        foreach (var victim in held[i].Victims)
+                        {
+                            state.Snapshot.Place(victim.Info, victim.Node, victim.Name, victim.StartTime, victim.Devices);
+                        }
+                    }
+                    for (int i = 0; i < result.Count; i++)
+                    {
+                        if (result[i].Action == ReplicaPreviewAction.Place)
+                        {
+                            result[i] = new ReplicaPreview(result[i].Replica, ReplicaPreviewAction.Unschedulable, null,
+                                GangMessages.Released(key.ToString(), gang, placedHere, replica, null, summary), []);
+                        }
+                    }
+                    summary = GangMessages.Incomplete(key.ToString(), gang, placedHere, summary);
+                }
+                result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Unschedulable, null, summary, []));
+                continue;
+            }
+            placedHere++;
+            var evicted = new List<Berth.Scheduling.Snapshot.PlacedReplica>(decision.Victims.Count);
             foreach (var victim in decision.Victims)
             {
+                evicted.Add(state.Snapshot.Find(victim) ?? victim);
                 state.Snapshot.Remove(victim);
             }
             var node = state.Snapshot.Node(decision.Node).Name;
-            state.Snapshot.Place(info, decision.Node, ClusterState.ReplicaName(key, replica));
+            held.Add((state.Snapshot.Place(info, decision.Node, ClusterState.ReplicaName(key, replica)), evicted));
             result.Add(new ReplicaPreview(replica, ReplicaPreviewAction.Place, node, PlacementMessages.Explanation(decision), TiedWith(decision, node)));
         }
         foreach (var (replica, stored) in mine)

@@ -73,7 +73,8 @@ public sealed class WorkloadPlacer : IDisposable
         _idle = Channel.CreateUnbounded<Planner>();
         for (int i = 0; i < _planners.Length; i++)
         {
-            _planners[i] = new Planner(new Scheduler(_options.Profile, options: schedulerOptions), _cache.CreateMirror());
+            // Gangs wait at Permit (Coscheduling) whatever profile is configured.
+            _planners[i] = new Planner(new Scheduler(Berth.Scheduling.Plugins.Coscheduling.Enable(_options.Profile), options: schedulerOptions), _cache.CreateMirror());
             _idle.Writer.TryWrite(_planners[i]);
         }
     }
@@ -387,6 +388,9 @@ public sealed class WorkloadPlacer : IDisposable
             // Soft quota limits tell burst replicas apart: the first preemption evicts, and never evicting themselves.
             snapshot.Quotas = [.. _cache.Objects(QuotaKind).Select(o => o.Value.SpecAs<QuotaSpec>())];
             var info = mirror.Compiled(storedWorkload) ?? snapshot.Compile(spec);
+            // Gang: members the Permit point holds (Waiting) are planned like placed ones, so the next member sees
+            // them; if a member finds no room before the gang stands, nothing of the plan goes to the applier.
+            var gang = new GangPlanning(workload, spec.Gang);
             for (int replica = 0; replica < spec.Replicas; replica++)
             {
                 mine.TryGetValue(replica, out var existing);
@@ -394,18 +398,27 @@ public sealed class WorkloadPlacer : IDisposable
                 {
                     continue;
                 }
+                if (gang.FailedAt >= 0)
+                {
+                    unschedulable[replica] = gang.NotTried();
+                    continue;
+                }
                 var result = planner.Scheduler.Schedule(snapshot, info, replica);
-                if ((!result.IsPlaced || result.Victims.Count > 0 || result.Diagnostics.FeasibleNodes == 0) && BurstReplicas.IsBurst(snapshot, info))
+                bool got = result.IsPlaced || result.Outcome == PlacementOutcome.Waiting;
+                if ((!got || result.Victims.Count > 0 || result.Diagnostics.FeasibleNodes == 0) && BurstReplicas.IsBurst(snapshot, info))
                 {
                     // Bursting borrows idle capacity only: a burst replica waits rather than evict anyone.
                     unschedulable[replica] = QuotaMessages.BurstNeedsIdleCapacity(spec.Namespace, PlacementMessages.Summary(result));
+                    gang.Unplaced(replica, snapshot, info, unschedulable);
                     continue;
                 }
-                if (!result.IsPlaced)
+                if (!got)
                 {
                     unschedulable[replica] = PlacementMessages.Summary(result);
+                    gang.Unplaced(replica, snapshot, info, unschedulable);
                     continue;
                 }
+                gang.Planned(result.Outcome == PlacementOutcome.Waiting);
                 var node = snapshot.Node(result.Node).Name;
                 var subject = AssignmentApplier.ReplicaSubject(workload, replica);
                 var victims = new List<(string Key, PlannedEviction Eviction)>(result.Victims.Count);
@@ -437,6 +450,7 @@ public sealed class WorkloadPlacer : IDisposable
                 planned.Add(new PlannedReplica(replica, node, mirror.NodeModRevisions[result.Node], placed.Devices, PlacementMessages.Explanation(result),
                     existing.Key is null ? 0 : existing.ModRevision));
             }
+            gang.Settle(planned, evictions, unschedulable);
         }
         finally
         {

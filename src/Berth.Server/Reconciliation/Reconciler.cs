@@ -95,7 +95,15 @@ public sealed class Reconciler
         _metrics = metrics;
         _inventory = inventory;
         Records = new ReconciliationLog(store, Options.RecordsPerWorkload);
+        Gangs = new GangTimeouts(store, events, placer.Cache, _time);
     }
+
+    /// <summary>Releases partial gangs after their timeout (<see cref="GangTimeouts"/>).</summary>
+    public GangTimeouts Gangs { get; }
+
+    /// <summary>Releases the partial gangs whose timeout passed; returns their workloads, to be reconciled (placed again whole, when they fit).</summary>
+    public Task<IReadOnlyList<WorkloadKey>> ReleaseExpiredGangsAsync(CancellationToken cancellationToken = default) =>
+        Gangs.ReleaseExpiredAsync(cancellationToken);
 
     /// <summary>The options in force.</summary>
     public ReconcilerOptions Options { get; }

@@ -25,6 +25,10 @@ namespace Berth.Server.State;
 /// one revision. When a compare fails, the parts it guarded are refused and the rest is committed again.</para>
 /// <para>A replica placed again after a release is <see cref="ClusterEventType.Rescheduled"/> when its
 /// <see cref="ReleaseMarker"/> names another node, and the marker goes in the same commit.</para>
+/// <para><b>Gangs.</b> A plan that makes its workload's gang stand (<see cref="WorkloadSpec.Gang"/>) is checked whole: one
+/// replica that no longer fits refuses it all, so of two gangs competing for the same room the first checked stands and
+/// the other holds nothing. It gets a transaction of its own when it fits in one; when it spans several and a later one
+/// fails, what the earlier ones wrote is deleted again at once.</para>
 /// <para>Without a cache that follows the store, the applier loads a private one before each group, which reads the
 /// whole state: right for tests and tools, too slow for the control loop.</para>
 /// </remarks>
@@ -199,6 +203,13 @@ public sealed class AssignmentApplier : IDisposable
         {
             Refuse(unit.Plan, unit.Taken, StaleReason.AssignmentChanged, StateMessages.ConcurrentChange(unit.Plan.Plan.Workload));
         }
+        foreach (var p in group)
+        {
+            if (p.IsGang && p.Taken.Exists(t => t.IsCommitted) && p.Taken.Exists(t => !t.IsCommitted))
+            {
+                await ReleasePartialGangAsync(p, cancellationToken).ConfigureAwait(false);
+            }
+        }
         long revision = _cache.Revision;
         foreach (var p in group)
         {
@@ -317,6 +328,54 @@ public sealed class AssignmentApplier : IDisposable
             Undo(p, master);
             p.RefuseAll(reason, message);
         }
+
+        // A gang that this plan makes stand is taken whole or not at all: a plan short of minAvailable holds nothing,
+        // so two gangs checked one after the other never each keep part of the room the other needs.
+        if (!p.IsRefused && spec.Value.Gang is { } gang)
+        {
+            int placed = Berth.Scheduling.Plugins.Coscheduling.PlacedOf(master.Snapshot, info);
+            p.IsGang = placed - p.Taken.Count < gang.MinAvailable;
+            if (p.IsGang && p.Rejected.Count > 0 && placed < gang.MinAvailable)
+            {
+                var (replica, reason, message) = p.Rejected[0];
+                Undo(p, master);
+                p.RefuseAll(reason, StateMessages.GangIncomplete(plan.Workload, gang.MinAvailable, placed, replica, message));
+            }
+        }
+    }
+
+    // A gang plan that spanned several transactions and lost a later one: what it committed would be a partial gang,
+    // so it is deleted again at once (each key compared with the revision that wrote it), and the plan is refused
+    // whole. Should this fail too (or the server stop in between), the partial gang is released after its timeout.
+    private async Task ReleasePartialGangAsync(Pending p, CancellationToken cancellationToken)
+    {
+        const int PerTransaction = 40;
+        var committed = p.Taken.Where(t => t.IsCommitted).ToList();
+        var reason = p.Rejected.Count > 0 ? p.Rejected[0].Message : StateMessages.ConcurrentChange(p.Plan.Workload);
+        for (int start = 0; start < committed.Count; start += PerTransaction)
+        {
+            var slice = committed.GetRange(start, Math.Min(PerTransaction, committed.Count - start));
+            var compares = new List<Compare>();
+            var operations = new List<TxnOp>();
+            foreach (var taken in slice)
+            {
+                compares.Add(Compare.ModRevision(taken.Key, CompareOp.Equal, taken.CommittedRevision));
+                operations.Add(TxnOp.Delete(taken.Key));
+                var subject = ReplicaSubject(p.Plan.Workload, taken.Replica.Replica);
+                _events.Append([], operations, _events.Create(ClusterEventType.ReplicaRemoved, subject,
+                    StateMessages.GangPartlyCommitted(subject, taken.Replica.Node, reason)));
+            }
+            var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
+            if (!commit.Succeeded)
+            {
+                return;
+            }
+            foreach (var taken in slice)
+            {
+                taken.IsCommitted = false;
+            }
+        }
+        p.RefuseAll(StaleReason.AssignmentChanged, reason);
     }
 
     // Takes back what the check placed for a plan (its own replicas and its victims), newest first.
@@ -350,6 +409,24 @@ public sealed class AssignmentApplier : IDisposable
         int operations = 0;
         foreach (var unit in units)
         {
+            if (unit.Plan.IsGang && !plans.Contains(unit.Plan) && chunk.Count > 0)
+            {
+                // A gang's plan starts a transaction of its own when it would not fit in what is left of this one but
+                // fits in one, so it commits at one revision; a larger gang spans several, and a partial gang left by a
+                // failure in between is released after its timeout (GangTimeouts).
+                int gangUnits = units.Count(u => u.Plan == unit.Plan);
+                // At most 4 compares or operations per replica (own key, node and guard; put, event, marker, guard put).
+                int gangCost = 4 * gangUnits + 2 * unit.Plan.Victims.Count + 1;
+                if (gangCost <= limit && (compares + gangCost > limit || operations + gangCost > limit))
+                {
+                    yield return chunk;
+                    chunk = [];
+                    nodes.Clear();
+                    plans.Clear();
+                    compares = 0;
+                    operations = 0;
+                }
+            }
             bool newNode = !nodes.Contains(unit.Taken.Replica.Node);
             bool newPlan = !plans.Contains(unit.Plan);
             int victims = newPlan ? unit.Plan.Victims.Count : 0;
@@ -477,6 +554,7 @@ public sealed class AssignmentApplier : IDisposable
             foreach (var (unit, _) in written)
             {
                 unit.Taken.IsCommitted = true;
+                unit.Taken.CommittedRevision = commit.Revision;
             }
             foreach (var byPlan in written.GroupBy(w => w.Unit.Plan))
             {
@@ -560,7 +638,7 @@ public sealed class AssignmentApplier : IDisposable
     {
         taken.IsRefused = true;
         p.Refuse(taken.Replica.Replica, reason, message);
-        if (p.Plan.Evictions.Count > 0)
+        if (p.Plan.Evictions.Count > 0 || p.IsGang)
         {
             p.RefuseAll(reason, message);
         }
@@ -583,6 +661,8 @@ public sealed class AssignmentApplier : IDisposable
         public long GuardRevision { get; set; } = guardRevision;
 
         public bool IsCommitted { get; set; }
+
+        public long CommittedRevision { get; set; }
 
         public bool IsRefused { get; set; }
     }
@@ -619,6 +699,9 @@ public sealed class AssignmentApplier : IDisposable
         public List<(int Replica, StaleReason Reason, string Message)> Rejected { get; } = [];
 
         public bool VictimsCommitted { get; set; }
+
+        /// <summary>The plan makes its workload's gang stand: any refused replica refuses it whole.</summary>
+        public bool IsGang { get; set; }
 
         public long Revision { get; set; }
 

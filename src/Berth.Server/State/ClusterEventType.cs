@@ -15,6 +15,9 @@ public enum ClusterEventType
     /// <summary>A replica could not be placed; the message says why.</summary>
     WorkloadUnschedulable,
 
+    /// <summary>A gang held fewer than its minAvailable replicas for longer than its timeout: the ones it held were released, so the room returns.</summary>
+    GangTimedOut,
+
     /// <summary>A replica failed and will not be retried.</summary>
     WorkloadFailed,
 

@@ -100,4 +100,13 @@ public static class StateMessages
 
     /// <summary>The cluster cache was read before it was loaded.</summary>
     public const string CacheNotLoaded = "the cluster cache is not loaded yet: load it before reading or following it";
+
+    /// <summary>A gang's plan was refused whole because one of its replicas no longer fits.</summary>
+    public static string GangIncomplete(WorkloadKey workload, int minAvailable, int placed, int replica, string why) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"gang {workload} (minAvailable {minAvailable}) refused whole: only {placed} replica(s) would stand, replica {replica} {why}");
+
+    /// <summary>Event message: a gang member committed in an earlier transaction than a failed one of the same gang, removed again.</summary>
+    public static string GangPartlyCommitted(string replica, string node, string why) =>
+        $"replica {replica} removed from node {node}: its gang could not be committed whole ({why}); the gang is planned again";
 }

@@ -46,6 +46,24 @@ public class WorkloadManifestReaderTests
         Head + $"spec: {{containers: [{container}]{(specFields.Length == 0 ? "" : ", " + specFields)}}}\n";
 
     [Fact]
+    public void Read_Gang_GivesPolicy()
+    {
+        var spec = ReadOne(Spec("replicas: 8, gang: {minAvailable: 4, timeoutSeconds: 30}"));
+        Assert.Equal(new GangPolicy(4, 30), spec.Gang);
+        Assert.Equal(TimeSpan.FromSeconds(30), spec.Gang!.Timeout);
+    }
+
+    [Fact]
+    public void Read_GangWithoutTimeout_DefaultsTo60Seconds()
+    {
+        var spec = ReadOne(Spec("replicas: 2, gang: {minAvailable: 2}"));
+        Assert.Equal(new GangPolicy(2, GangPolicy.DefaultTimeoutSeconds), spec.Gang);
+    }
+
+    [Fact]
+    public void Read_NoGang_GivesNull() => Assert.Null(ReadOne(Spec("")).Gang);
+
+    [Fact]
     public void Read_SpecExample_GivesExpectedSpec()
     {
         var spec = ReadOne(SpecExample);
@@ -128,7 +146,13 @@ public class WorkloadManifestReaderTests
     [InlineData("too many attempts", "retry: {maxAttempts: 101}", "spec.retry.maxAttempts: 101 is out of range; use 1 to 100")]
     [InlineData("unknown retry field", "retry: {backoff: 5}", "spec.retry.backoff: unknown field")]
     [InlineData("unknown spec field", "replica: 3", "spec.replica: unknown field")]
-    [InlineData("gang", "gang: {minAvailable: 4, timeoutSeconds: 60}", "spec.gang: 'gang' is not supported yet (policy issue); remove the field")]
+    [InlineData("gang above replicas", "replicas: 3, gang: {minAvailable: 4, timeoutSeconds: 60}",
+        "spec.gang.minAvailable: 4 is more than the workload's 3 replica(s); use 1 to 3, or raise replicas")]
+    [InlineData("gang zero", "replicas: 3, gang: {minAvailable: 0}", "spec.gang.minAvailable: 0 is less than 1; a gang needs at least one replica")]
+    [InlineData("gang missing min", "gang: {timeoutSeconds: 5}", "spec.gang.minAvailable: required field is missing")]
+    [InlineData("gang zero timeout", "gang: {minAvailable: 1, timeoutSeconds: 0}",
+        "spec.gang.timeoutSeconds: 0 is not more than 0; give the seconds a partial gang may hold its replicas, e.g. 60")]
+    [InlineData("gang unknown field", "gang: {minAvailable: 1, minMember: 1}", "spec.gang.minMember: unknown field")]
     [InlineData("placement", "placement: {pools: [a]}", "spec.placement: 'placement' is not supported yet (fleet issue); remove the field")]
     [InlineData("bad node selector", "nodeSelector: {'a b': x}",
         "spec.nodeSelector.a b: 'a b' is not a valid label key: use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, optionally after a prefix such as example.com/")]

@@ -75,4 +75,22 @@ public sealed class WorkloadWriterTests
         Assert.Equal((WorkloadChangeOutcome.Invalid, ApiMessages.ReplicasOutsideRange("default/fleet", 1, 2, 4)), (change.Outcome, change.Message));
         Assert.Equal(before, await h.DumpAsync());
     }
+
+    [Fact]
+    public async Task ScaleAsync_BelowGangMinAvailable_InvalidAndWritesNothing()
+    {
+        await using var h = new StateHarness();
+        var train = StateFixtures.Workload("train", replicas: 4) with { Gang = new GangPolicy(3, 60) };
+        await h.PutAsync(train);
+        var before = await h.DumpAsync();
+
+        var change = await new WorkloadWriter(h.Store, h.Events).ScaleAsync(WorkloadKey.Of(train), 2);
+
+        Assert.Equal(WorkloadChangeOutcome.Invalid, change.Outcome);
+        Assert.Equal(
+            "replicas 2 is below the gang minAvailable 3 of workload default/train: such a gang could never be placed; scale to 0 or to at least 3, or lower spec.gang.minAvailable",
+            change.Message);
+        Assert.Equal(before, await h.DumpAsync());
+        Assert.Equal(WorkloadChangeOutcome.Changed, (await new WorkloadWriter(h.Store, h.Events).ScaleAsync(WorkloadKey.Of(train), 0)).Outcome);
+    }
 }

@@ -144,4 +144,21 @@ public sealed class PlacementPreviewTests
         var replica = Assert.Single(plan.Workloads[0].Replicas);
         Assert.Equal(("n1", 0), (replica.Node, replica.TiedWith.Count));
     }
+
+    [Fact]
+    public async Task PreviewAsync_GangThatCannotStand_PlacesNoneOfIt_AndTheWorkloadAfterGetsItsRoom()
+    {
+        // Previewed as the placer orders them (priority, then key): the gang before "later".
+        await using var h = new StateHarness();
+        await h.PutAsync(StateFixtures.Node("n1", cpu: "2"));
+        await h.PutAsync(StateFixtures.Node("n2", cpu: "1"));
+        using var preview = Preview(h);
+        var gang = StateFixtures.Workload("gang", replicas: 4, cpu: "1") with { Gang = new GangPolicy(4, 60) };
+
+        var plan = await preview.PreviewAsync([gang, StateFixtures.Workload("later", replicas: 3, cpu: "1")]);
+
+        Assert.All(plan.Workloads[0].Replicas, r => Assert.Equal((ReplicaPreviewAction.Unschedulable, null), (r.Action, r.Node)));
+        Assert.StartsWith("gang default/gang (minAvailable 4) could not be placed: 3 replica(s) fit, replica 3 did not", plan.Workloads[0].Replicas[0].Detail, StringComparison.Ordinal);
+        Assert.All(plan.Workloads[1].Replicas, r => Assert.Equal(ReplicaPreviewAction.Place, r.Action));
+    }
 }

@@ -140,6 +140,15 @@ public sealed class StateSerializerTests
     }
 
     [Fact]
+    public void WorkloadWithGang_RoundTrips()
+    {
+        var workload = StateFixtures.Workload("train", replicas: 4) with { Gang = new GangPolicy(3, 45) };
+        var json = StateSerializer.Serialize(workload);
+        Assert.Contains("\"gang\":{\"minAvailable\":3,\"timeoutSeconds\":45}", Encoding.UTF8.GetString(json));
+        Assert.Equal(new GangPolicy(3, 45), StateSerializer.Deserialize<WorkloadSpec>(json).Gang);
+    }
+
+    [Fact]
     public void RecordsJson_FieldNames_AreStable()
     {
         Assert.Equal(["attempts", "lastError", "nextAttemptAt", "replica", "workload"], FieldNames(StateSerializer.Serialize(new RetryState(new("a", "b"), 0, 1, null, null))));
@@ -147,7 +156,7 @@ public sealed class StateSerializerTests
         Assert.Equal(["spec", "status"], FieldNames(StateSerializer.Serialize(StateFixtures.Node("n1"))));
         var workload = JsonNode.Parse(StateSerializer.Serialize(StateFixtures.RichWorkload()))!.AsObject();
         Assert.Equal(
-            ["affinity", "containers", "desiredState", "initContainers", "labels", "name", "namespace", "nodeName", "nodeSelector", "overhead", "preemptionPolicy", "priority", "priorityClassName", "replicaRange", "replicas", "reservation", "restartPolicy", "retry", "tolerations", "topologySpreadConstraints"],
+            ["affinity", "containers", "desiredState", "gang", "initContainers", "labels", "name", "namespace", "nodeName", "nodeSelector", "overhead", "preemptionPolicy", "priority", "priorityClassName", "replicaRange", "replicas", "reservation", "restartPolicy", "retry", "tolerations", "topologySpreadConstraints"],
             workload.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal("OnFailure", workload["restartPolicy"]!.GetValue<string>());
         Assert.Equal("500m", workload["containers"]![0]!["resources"]!["requests"]!["cpu"]!.GetValue<string>());

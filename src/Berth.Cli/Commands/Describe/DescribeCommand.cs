@@ -53,6 +53,10 @@ public static class DescribeCommand
         Field(output, "Desired state", spec.DesiredState.ToString());
         Field(output, "Restart policy", spec.RestartPolicy.ToString());
         Field(output, "Priority", Render.Number(spec.Priority));
+        if (spec.Gang is { } gang)
+        {
+            Field(output, "Gang", $"minAvailable {Render.Number(gang.MinAvailable)}, timeoutSeconds {Render.Number(gang.TimeoutSeconds)}");
+        }
         Field(output, "Node selector", Render.Pairs(spec.NodeSelector));
         output.WriteLine("Containers:");
         foreach (var c in spec.Containers)
