@@ -195,4 +195,22 @@ public class SimulatorQuotaTests
         var error = Assert.Throws<ManifestException>(() => ScenarioReader.Read("nodes: []\n" + quotas));
         Assert.Equal(path, error.Path);
     }
+
+    [Fact]
+    public void Run_GangMemberOverTheHardLimit_PlacesNoneOfTheGang_AndGivesItsQuotaBack()
+    {
+        var report = Run("""
+            nodes: [{name: node-1, allocatable: {cpu: "16"}}]
+            quotas:
+              - {name: compute, namespace: team-a, hard: {cpu: "3"}}
+            workloads:
+              - {name: trainer, namespace: team-a, replicas: 4, requests: {cpu: "1"}, gang: {minAvailable: 4, timeoutSeconds: 60}}
+              - {name: web, namespace: team-a, replicas: 3, requests: {cpu: "1"}}
+            """);
+
+        Assert.All(report.Placements.Where(p => p.Workload == "trainer"), p => Assert.Null(p.Node));
+        Assert.Contains("over the hard limit 3", Find(report, "trainer", 3).Reason, StringComparison.Ordinal);
+        // The three members held before the fourth was refused gave their cpu back: web gets all of it.
+        Assert.All(report.Placements.Where(p => p.Workload == "web"), p => Assert.Equal("node-1", p.Node));
+    }
 }
