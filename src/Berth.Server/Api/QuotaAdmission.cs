@@ -112,16 +112,18 @@ public sealed class QuotaAdmission
         return usage;
     }
 
-    /// <summary>The stored quotas (replaced or joined by those of <paramref name="applied"/>) and workloads, read at one revision.</summary>
+    /// <summary>
+    /// The stored quotas (replaced or joined by those of <paramref name="applied"/>), and the stored workloads of the
+    /// namespaces they limit. Workloads of unlimited namespaces are not read: with no quota at all an apply reads one
+    /// empty prefix, rather than every workload of the cluster.
+    /// </summary>
     private async Task<(List<QuotaSpec> Quotas, Dictionary<WorkloadKey, WorkloadSpec> Workloads)> ReadAsync(
         IReadOnlyList<StoredObject> applied, CancellationToken cancellationToken)
     {
         var kind = Kind;
-        var read = await _store.TxnAsync([],
-            [TxnOp.Get(KeyRange.Prefix(KeyLayout.ObjectsOf(kind))), TxnOp.Get(KeyRange.Prefix(KeyLayout.WorkloadsPrefix))],
-            [], cancellationToken).ConfigureAwait(false);
+        var read = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.ObjectsOf(kind)), cancellationToken: cancellationToken).ConfigureAwait(false);
         var quotas = new Dictionary<string, QuotaSpec>(StringComparer.Ordinal);
-        foreach (var kv in read.Responses[0].Kvs)
+        foreach (var kv in read.Kvs)
         {
             if (KeyLayout.TryParseObject(kv.Key, out var parsed, out _, out _) && parsed == kind)
             {
@@ -138,11 +140,21 @@ public sealed class QuotaAdmission
             }
         }
         var workloads = new Dictionary<WorkloadKey, WorkloadSpec>();
-        foreach (var kv in read.Responses[1].Kvs)
+        var limited = quotas.Values.Select(q => q.Namespace).Distinct(StringComparer.Ordinal).ToList();
+        if (limited.Count == 0)
         {
-            if (KeyLayout.TryParseWorkload(kv.Key, out var key))
+            return ([], workloads);
+        }
+        var reads = await _store.TxnAsync(
+            [], [.. limited.Select(ns => TxnOp.Get(KeyRange.Prefix(KeyLayout.WorkloadsPrefix + ns + "/")))], [], cancellationToken).ConfigureAwait(false);
+        foreach (var response in reads.Responses)
+        {
+            foreach (var kv in response.Kvs)
             {
-                workloads[key] = StateSerializer.Read<WorkloadSpec>(kv);
+                if (KeyLayout.TryParseWorkload(kv.Key, out var key))
+                {
+                    workloads[key] = StateSerializer.Read<WorkloadSpec>(kv);
+                }
             }
         }
         return ([.. quotas.Values], workloads);
