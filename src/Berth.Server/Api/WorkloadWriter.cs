@@ -122,11 +122,16 @@ public sealed class WorkloadWriter
 
     /// <summary>Deletes an object of another kind than Workload with its event. Returns null when it does not exist.</summary>
     /// <exception cref="InvalidOperationException">Concurrent writes kept winning; nothing was deleted.</exception>
-    public async Task<DeleteResponse?> DeleteAsync(ObjectKind kind, string ns, string name, CancellationToken cancellationToken = default)
+    public Task<DeleteResponse?> DeleteAsync(ObjectKind kind, string ns, string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(kind);
-        var key = KeyLayout.Object(kind, ns, name);
         var subject = ns.Length == 0 ? name : $"{ns}/{name}";
+        return DeleteKeyAsync(KeyLayout.Object(kind, ns, name), ClusterEventType.ObjectDeleted, subject, ApiMessages.ObjectDeleted(kind.Kind, subject), cancellationToken);
+    }
+
+    // Deletes key if it still has the revision read, with its event in the same transaction; null when it is not there.
+    private async Task<DeleteResponse?> DeleteKeyAsync(string key, ClusterEventType type, string subject, string message, CancellationToken cancellationToken)
+    {
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var existing = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
@@ -136,7 +141,7 @@ public sealed class WorkloadWriter
             }
             var compares = new List<Compare> { Compare.ModRevision(key, CompareOp.Equal, existing.ModRevision) };
             var operations = new List<TxnOp> { TxnOp.Delete(key) };
-            _events.Append(compares, operations, _events.Create(ClusterEventType.ObjectDeleted, subject, ApiMessages.ObjectDeleted(kind.Kind, subject)));
+            _events.Append(compares, operations, _events.Create(type, subject, message));
             var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
             if (commit.Succeeded)
             {
@@ -158,27 +163,10 @@ public sealed class WorkloadWriter
 
     /// <summary>Deletes a workload with its event; the placer then removes its assignments. Returns null when the workload does not exist.</summary>
     /// <exception cref="InvalidOperationException">Concurrent writes kept winning; nothing was deleted.</exception>
-    public async Task<DeleteResponse?> DeleteAsync(WorkloadKey workload, CancellationToken cancellationToken = default)
+    public Task<DeleteResponse?> DeleteAsync(WorkloadKey workload, CancellationToken cancellationToken = default)
     {
-        var key = KeyLayout.Workload(workload);
-        for (int attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var existing = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-            if (existing is null)
-            {
-                return null;
-            }
-            var compares = new List<Compare> { Compare.ModRevision(key, CompareOp.Equal, existing.ModRevision) };
-            var operations = new List<TxnOp> { TxnOp.Delete(key) };
-            var subject = workload.ToString();
-            _events.Append(compares, operations, _events.Create(ClusterEventType.WorkloadDeleted, subject, ApiMessages.WorkloadDeleted(subject)));
-            var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
-            if (commit.Succeeded)
-            {
-                return new DeleteResponse(key, commit.Revision);
-            }
-        }
-        throw new InvalidOperationException(ApiMessages.TooManyConflicts(MaxAttempts));
+        var subject = workload.ToString();
+        return DeleteKeyAsync(KeyLayout.Workload(workload), ClusterEventType.WorkloadDeleted, subject, ApiMessages.WorkloadDeleted(subject), cancellationToken);
     }
 
     /// <summary>
