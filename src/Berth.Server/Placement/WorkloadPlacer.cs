@@ -424,7 +424,10 @@ public sealed class WorkloadPlacer : IDisposable
                 var key = KeyLayout.Assignment(workload, replica);
                 undo.Add((key, mirror.Lift(key), true));
                 var placed = mirror.Place(key, workload, replica, info, result.Node, null);
-                planned.Add(new PlannedReplica(replica, node, mirror.NodeModRevisions[result.Node], placed.Devices, PlacementMessages.Explanation(result),
+                var explanation = victims.Count == 0
+                    ? PlacementMessages.Explanation(result)
+                    : PlacementMessages.Explanation(result, [.. victims.Select(v => AssignmentApplier.ReplicaSubject(v.Eviction.Workload, v.Eviction.Replica))]);
+                planned.Add(new PlannedReplica(replica, node, mirror.NodeModRevisions[result.Node], placed.Devices, explanation,
                     existing.Key is null ? 0 : existing.ModRevision));
             }
         }
