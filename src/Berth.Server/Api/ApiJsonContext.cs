@@ -31,4 +31,5 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(DrainResponse))]
 [JsonSerializable(typeof(Placement.PlanPreview))]
 [JsonSerializable(typeof(ServersResponse))]
+[JsonSerializable(typeof(ObjectView[]))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

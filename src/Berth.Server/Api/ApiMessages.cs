@@ -45,6 +45,25 @@ public static class ApiMessages
     /// <summary>Event message of a deleted workload.</summary>
     public static string WorkloadDeleted(string key) => $"workload {key} deleted; its replicas will be removed";
 
+    /// <summary>Event message of a created object of another kind.</summary>
+    public static string ObjectCreated(string kind, string subject) => $"{kind} {subject} created";
+
+    /// <summary>Event message of a changed object of another kind.</summary>
+    public static string ObjectConfigured(string kind, string subject) => $"{kind} {subject} updated";
+
+    /// <summary>Event message of a deleted object of another kind.</summary>
+    public static string ObjectDeleted(string kind, string subject) => $"{kind} {subject} deleted";
+
+    /// <summary>No object of that kind and name.</summary>
+    public static string ObjectNotFound(string kind, string subject) => $"{kind} '{subject}' not found";
+
+    /// <summary>A kind in a URL that is not one of the stored kinds.</summary>
+    public static string UnknownObjectKind(string kind, IEnumerable<string> known) =>
+        $"unknown kind '{kind}'; use one of: {string.Join(", ", known)}";
+
+    /// <summary>A namespace or name in an object's URL that is not valid for its kind.</summary>
+    public static string InvalidObjectReference(string kind, string error) => $"invalid {kind} reference: {error}";
+
     /// <summary><c>/v1/info</c> asked before the server knows its bound addresses.</summary>
     public const string StillStarting = "the server is still starting; ask again in a moment";
 

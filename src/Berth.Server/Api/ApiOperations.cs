@@ -56,12 +56,12 @@ public sealed class ApiOperations
     /// <summary>The reads (lists need no validation, so transports call them directly).</summary>
     public ClusterQueries Queries => _queries;
 
-    /// <summary>Reads and validates every Workload document in <paramref name="manifest"/>, then writes them all in one transaction.</summary>
+    /// <summary>Reads and validates every document in <paramref name="manifest"/> (workloads and the kinds of <see cref="ObjectKinds"/>), then writes them all in one transaction.</summary>
     /// <exception cref="ApiRequestException">Invalid (the message names the field path) or Conflict; nothing was written.</exception>
     public async Task<ApplyResponse> ApplyAsync(string manifest, CancellationToken cancellationToken = default)
     {
-        var workloads = ReadManifest(manifest);
-        var response = await _writer.ApplyAsync(workloads, cancellationToken).ConfigureAwait(false)
+        var (workloads, objects) = ReadManifest(manifest);
+        var response = await _writer.ApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiRequestException(ApiFault.Conflict, ApiMessages.TooManyConflicts(WorkloadWriter.MaxAttempts));
         _signal.Notify();
         return response;
@@ -71,7 +71,7 @@ public sealed class ApiOperations
     /// <exception cref="ApiRequestException">Invalid, exactly as <see cref="ApplyAsync"/> would refuse it.</exception>
     public Task<PlanPreview> PlanAsync(string manifest, CancellationToken cancellationToken = default) =>
         // Read exactly as apply reads, so plan refuses what apply would refuse, with the same field path.
-        _preview.PreviewAsync(ReadManifest(manifest), cancellationToken);
+        _preview.PreviewAsync(ReadManifest(manifest).Workloads, cancellationToken);
 
     /// <summary>One workload with its assignments and last events.</summary>
     /// <exception cref="ApiRequestException">Invalid namespace or name, or NotFound.</exception>
@@ -224,6 +224,57 @@ public sealed class ApiOperations
         return key;
     }
 
+    /// <summary>Every stored object of the kind named <paramref name="kind"/> (its kind or plural), in key order.</summary>
+    /// <exception cref="ApiRequestException">Invalid: no such kind.</exception>
+    public async Task<ObjectView[]> ObjectsAsync(string kind, CancellationToken cancellationToken = default)
+    {
+        var found = KindOf(kind);
+        var range = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.ObjectsOf(found)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = new List<ObjectView>(range.Kvs.Count);
+        foreach (var kv in range.Kvs)
+        {
+            if (KeyLayout.TryParseObject(kv.Key, out var parsed, out var ns, out var name) && parsed == found)
+            {
+                using var spec = System.Text.Json.JsonDocument.Parse(kv.Value);
+                result.Add(new ObjectView(found.Kind, ns, name, kv.ModRevision, spec.RootElement.Clone()));
+            }
+        }
+        return [.. result];
+    }
+
+    /// <summary>Deletes an object of another kind than Workload; <paramref name="ns"/> is empty for a cluster-wide kind.</summary>
+    /// <exception cref="ApiRequestException">Invalid kind or reference, NotFound or Conflict.</exception>
+    public async Task<DeleteResponse> DeleteObjectAsync(string kind, string ns, string name, CancellationToken cancellationToken = default)
+    {
+        var found = KindOf(kind);
+        try
+        {
+            _ = KeyLayout.Object(found, ns, name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ApiRequestException(ApiFault.Invalid, ApiMessages.InvalidObjectReference(found.Kind, e.Message));
+        }
+        DeleteResponse? deleted;
+        try
+        {
+            deleted = await _writer.DeleteAsync(found, ns, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ApiRequestException(ApiFault.Conflict, e.Message);
+        }
+        if (deleted is null)
+        {
+            throw new ApiRequestException(ApiFault.NotFound, ApiMessages.ObjectNotFound(found.Kind, ns.Length == 0 ? name : $"{ns}/{name}"));
+        }
+        _signal.Notify();
+        return deleted;
+    }
+
+    private static ObjectKind KindOf(string kind) =>
+        ObjectKinds.Find(kind) ?? throw new ApiRequestException(ApiFault.Invalid, ApiMessages.UnknownObjectKind(kind, ObjectKinds.All.Select(k => k.Plural)));
+
     /// <summary>A workload key from a request's namespace and name.</summary>
     /// <exception cref="ApiRequestException">Invalid: the message names the part that is not a valid name.</exception>
     public static WorkloadKey WorkloadKeyOf(string ns, string name)
@@ -252,7 +303,7 @@ public sealed class ApiOperations
         }
     }
 
-    private static IReadOnlyList<WorkloadSpec> ReadManifest(string manifest)
+    private static (IReadOnlyList<WorkloadSpec> Workloads, IReadOnlyList<StoredObject> Objects) ReadManifest(string manifest)
     {
         if (string.IsNullOrWhiteSpace(manifest))
         {
@@ -260,8 +311,25 @@ public sealed class ApiOperations
         }
         try
         {
-            // ReadAll reads and validates every document before returning, so one bad document means nothing is written.
-            return WorkloadManifestReader.ReadAll(manifest);
+            // Every document is read and validated before anything is written, so one bad document means nothing is.
+            var workloads = new List<WorkloadSpec>();
+            var objects = new List<StoredObject>();
+            foreach (var document in ManifestDocumentReader.ReadAll(manifest))
+            {
+                if (document.Kind == ManifestKinds.Workload)
+                {
+                    workloads.Add(WorkloadManifestReader.Read(document));
+                }
+                else if (ObjectKinds.Find(document.Kind) is { } kind && kind.Kind == document.Kind)
+                {
+                    objects.Add(kind.Read(document));
+                }
+                else
+                {
+                    document.Root.RequiredField("kind").Fail(ApiMessages.UnknownObjectKind(document.Kind, [ManifestKinds.Workload, .. ObjectKinds.All.Select(k => k.Kind)]));
+                }
+            }
+            return (workloads, objects);
         }
         catch (ManifestException e)
         {

@@ -75,6 +75,25 @@ public static class BerthApi
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status409Conflict);
+        v1.MapGet("/objects/{kind}", ListObjectsAsync)
+            .WithName("ListObjects").WithTags("Objects")
+            .WithSummary("Every stored object of a kind other than Workload (by plural, e.g. quotas), with its spec.")
+            .Produces<ObjectView[]>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+        v1.MapDelete("/objects/{kind}/{name}", (string kind, string name, ApiOperations operations, CancellationToken ct) => DeleteObjectAsync(kind, "", name, operations, ct))
+            .WithName("DeleteClusterObject").WithTags("Objects")
+            .WithSummary("Deletes a cluster-wide object (e.g. a priority class).")
+            .Produces<DeleteResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
+        v1.MapDelete("/objects/{kind}/{ns}/{name}", (string kind, string ns, string name, ApiOperations operations, CancellationToken ct) => DeleteObjectAsync(kind, ns, name, operations, ct))
+            .WithName("DeleteObject").WithTags("Objects")
+            .WithSummary("Deletes a namespaced object (e.g. a quota).")
+            .Produces<DeleteResponse>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
         v1.MapGet("/nodes", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.NodesAsync(ct)))
             .WithName("ListNodes").WithTags("Nodes")
             .WithSummary("Every node with its status and last heartbeat.")
@@ -159,6 +178,30 @@ public static class BerthApi
         try
         {
             return Json(await operations.DeleteAsync(ns, name, ct));
+        }
+        catch (ApiRequestException e)
+        {
+            return ApiFaultCodes.HttpAnswer(e);
+        }
+    }
+
+    private static async Task<IResult> ListObjectsAsync(string kind, ApiOperations operations, CancellationToken ct)
+    {
+        try
+        {
+            return Json(await operations.ObjectsAsync(kind, ct));
+        }
+        catch (ApiRequestException e)
+        {
+            return ApiFaultCodes.HttpAnswer(e);
+        }
+    }
+
+    private static async Task<IResult> DeleteObjectAsync(string kind, string ns, string name, ApiOperations operations, CancellationToken ct)
+    {
+        try
+        {
+            return Json(await operations.DeleteObjectAsync(kind, ns, name, ct));
         }
         catch (ApiRequestException e)
         {

@@ -32,16 +32,35 @@ public sealed class WorkloadWriter
     /// (no write, no event), so applying the same manifest twice changes nothing.
     /// </summary>
     /// <returns>What was applied, or null when concurrent writes kept winning and nothing was written.</returns>
-    public async Task<ApplyResponse?> ApplyAsync(IReadOnlyList<WorkloadSpec> workloads, CancellationToken cancellationToken = default)
+    public Task<ApplyResponse?> ApplyAsync(IReadOnlyList<WorkloadSpec> workloads, CancellationToken cancellationToken = default) =>
+        ApplyAsync(workloads, [], cancellationToken);
+
+    /// <summary>
+    /// Creates or updates every workload and every object of another kind (<see cref="ObjectKinds"/>) in one transaction,
+    /// all or nothing. What is stored unchanged is left alone (no write, no event).
+    /// </summary>
+    /// <returns>What was applied, or null when concurrent writes kept winning and nothing was written.</returns>
+    public async Task<ApplyResponse?> ApplyAsync(IReadOnlyList<WorkloadSpec> workloads, IReadOnlyList<StoredObject> objects, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workloads);
-        var keys = new string[workloads.Count];
-        var bytes = new byte[workloads.Count][];
-        var reads = new List<TxnOp>(workloads.Count);
-        for (int i = 0; i < workloads.Count; i++)
+        ArgumentNullException.ThrowIfNull(objects);
+        int count = workloads.Count + objects.Count;
+        var keys = new string[count];
+        var bytes = new byte[count][];
+        var reads = new List<TxnOp>(count);
+        for (int i = 0; i < count; i++)
         {
-            keys[i] = KeyLayout.Workload(WorkloadKey.Of(workloads[i]));
-            bytes[i] = StateSerializer.Serialize(workloads[i]);
+            if (i < workloads.Count)
+            {
+                keys[i] = KeyLayout.Workload(WorkloadKey.Of(workloads[i]));
+                bytes[i] = StateSerializer.Serialize(workloads[i]);
+            }
+            else
+            {
+                var stored = objects[i - workloads.Count];
+                keys[i] = stored.Key;
+                bytes[i] = stored.Kind.Serialize(stored.Spec);
+            }
             reads.Add(TxnOp.Get(keys[i]));
         }
 
@@ -50,10 +69,10 @@ public sealed class WorkloadWriter
             var current = await _store.TxnAsync([], reads, [], cancellationToken).ConfigureAwait(false);
             var compares = new List<Compare>();
             var operations = new List<TxnOp>();
-            var outcomes = new ApplyOutcome[workloads.Count];
-            var revisions = new long[workloads.Count];
+            var outcomes = new ApplyOutcome[count];
+            var revisions = new long[count];
             var now = _events.Time.GetUtcNow();
-            for (int i = 0; i < workloads.Count; i++)
+            for (int i = 0; i < count; i++)
             {
                 var existing = current.Responses[i].Single;
                 compares.Add(Compare.ModRevision(keys[i], CompareOp.Equal, existing?.ModRevision ?? 0));
@@ -65,11 +84,9 @@ public sealed class WorkloadWriter
                 }
                 outcomes[i] = existing is null ? ApplyOutcome.Created : ApplyOutcome.Configured;
                 operations.Add(TxnOp.Put(keys[i], bytes[i]));
-                var subject = WorkloadKey.Of(workloads[i]).ToString();
-                var message = existing is null
-                    ? ApiMessages.WorkloadCreated(subject, workloads[i].Replicas)
-                    : ApiMessages.WorkloadConfigured(subject, workloads[i].Replicas);
-                _events.Append(compares, operations, new ClusterEvent(ClusterEventType.WorkloadApplied, subject, message, now));
+                _events.Append(compares, operations, i < workloads.Count
+                    ? WorkloadAppliedEvent(workloads[i], existing is null, now)
+                    : ObjectAppliedEvent(objects[i - workloads.Count], existing is null, now));
             }
 
             long revision = current.Revision;
@@ -83,16 +100,61 @@ public sealed class WorkloadWriter
                 revision = commit.Revision;
             }
             var applied = new AppliedWorkload[workloads.Count];
-            for (int i = 0; i < workloads.Count; i++)
+            var appliedObjects = new AppliedObject[objects.Count];
+            for (int i = 0; i < count; i++)
             {
                 // Every written key carries the transaction's revision.
                 long keyRevision = outcomes[i] == ApplyOutcome.Unchanged ? revisions[i] : revision;
-                applied[i] = new AppliedWorkload(keys[i], workloads[i].Namespace, workloads[i].Name, keyRevision, outcomes[i]);
+                if (i < workloads.Count)
+                {
+                    applied[i] = new AppliedWorkload(keys[i], workloads[i].Namespace, workloads[i].Name, keyRevision, outcomes[i]);
+                }
+                else
+                {
+                    var stored = objects[i - workloads.Count];
+                    appliedObjects[i - workloads.Count] = new AppliedObject(stored.Kind.Kind, keys[i], stored.Namespace, stored.Name, keyRevision, outcomes[i]);
+                }
             }
-            return new ApplyResponse(revision, applied);
+            return new ApplyResponse(revision, applied) { Objects = appliedObjects };
         }
         return null;
     }
+
+    /// <summary>Deletes an object of another kind than Workload with its event. Returns null when it does not exist.</summary>
+    /// <exception cref="InvalidOperationException">Concurrent writes kept winning; nothing was deleted.</exception>
+    public async Task<DeleteResponse?> DeleteAsync(ObjectKind kind, string ns, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        var key = KeyLayout.Object(kind, ns, name);
+        var subject = ns.Length == 0 ? name : $"{ns}/{name}";
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var existing = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                return null;
+            }
+            var compares = new List<Compare> { Compare.ModRevision(key, CompareOp.Equal, existing.ModRevision) };
+            var operations = new List<TxnOp> { TxnOp.Delete(key) };
+            _events.Append(compares, operations, _events.Create(ClusterEventType.ObjectDeleted, subject, ApiMessages.ObjectDeleted(kind.Kind, subject)));
+            var commit = await _store.TxnAsync(compares, operations, [], cancellationToken).ConfigureAwait(false);
+            if (commit.Succeeded)
+            {
+                return new DeleteResponse(key, commit.Revision);
+            }
+        }
+        throw new InvalidOperationException(ApiMessages.TooManyConflicts(MaxAttempts));
+    }
+
+    private static ClusterEvent WorkloadAppliedEvent(WorkloadSpec workload, bool created, DateTimeOffset now)
+    {
+        var subject = WorkloadKey.Of(workload).ToString();
+        var message = created ? ApiMessages.WorkloadCreated(subject, workload.Replicas) : ApiMessages.WorkloadConfigured(subject, workload.Replicas);
+        return new ClusterEvent(ClusterEventType.WorkloadApplied, subject, message, now);
+    }
+
+    private static ClusterEvent ObjectAppliedEvent(StoredObject stored, bool created, DateTimeOffset now) =>
+        new(ClusterEventType.ObjectApplied, stored.Subject, created ? ApiMessages.ObjectCreated(stored.Kind.Kind, stored.Subject) : ApiMessages.ObjectConfigured(stored.Kind.Kind, stored.Subject), now);
 
     /// <summary>Deletes a workload with its event; the placer then removes its assignments. Returns null when the workload does not exist.</summary>
     /// <exception cref="InvalidOperationException">Concurrent writes kept winning; nothing was deleted.</exception>

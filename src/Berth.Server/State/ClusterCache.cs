@@ -33,6 +33,7 @@ public sealed class ClusterCache
     private readonly Dictionary<string, long> _allocationGuards = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unschedulable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Stored<StoredObject>> _objects = new(StringComparer.Ordinal);
     private readonly List<CacheDelta> _deltas = [];
     private readonly List<WeakReference<SnapshotMirror>> _mirrors = [];
     private readonly SnapshotMirror _master = new();
@@ -79,12 +80,14 @@ public sealed class ClusterCache
                 TxnOp.Get(KeyRange.Prefix(KeyLayout.AllocationsPrefix)),
                 TxnOp.Get(KeyLayout.BookkeepingRanges[0]),
                 TxnOp.Get(KeyLayout.BookkeepingRanges[1]),
+                TxnOp.Get(KeyRange.Prefix(KeyLayout.ObjectsPrefix)),
             ],
             [],
             cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             _unschedulable.Clear();
+            _objects.Clear();
             _nodes.Clear();
             _lost.Clear();
             _workloads.Clear();
@@ -130,7 +133,7 @@ public sealed class ClusterCache
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            string[] prefixes = [KeyLayout.NodesPrefix, KeyLayout.HeartbeatsPrefix, KeyLayout.WorkloadsPrefix, KeyLayout.AssignmentsPrefix, KeyLayout.AllocationsPrefix, KeyLayout.ReconciliationPrefix];
+            string[] prefixes = [KeyLayout.NodesPrefix, KeyLayout.HeartbeatsPrefix, KeyLayout.WorkloadsPrefix, KeyLayout.AssignmentsPrefix, KeyLayout.AllocationsPrefix, KeyLayout.ReconciliationPrefix, KeyLayout.ObjectsPrefix];
             // A watch that lost history to compaction asks for a re-load; one task does them, so they never overlap.
             var reloads = Channel.CreateUnbounded<bool>();
             var watches = new Task[prefixes.Length + 1];
@@ -157,6 +160,24 @@ public sealed class ClusterCache
         lock (_gate)
         {
             return _workloads.TryGetValue(workload, out var stored) ? stored : null;
+        }
+    }
+
+    /// <summary>Every object of <paramref name="kind"/> the cache knows (priority classes, quotas ...), in no particular order.</summary>
+    public IReadOnlyList<Stored<StoredObject>> Objects(ObjectKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        lock (_gate)
+        {
+            var result = new List<Stored<StoredObject>>();
+            foreach (var stored in _objects.Values)
+            {
+                if (stored.Value.Kind == kind)
+                {
+                    result.Add(stored);
+                }
+            }
+            return result;
         }
     }
 
@@ -433,6 +454,19 @@ public sealed class ClusterCache
                 _unschedulable.Add(key);
             }
         }
+        else if (KeyLayout.TryParseObject(key, out var kind, out var ns, out var name))
+        {
+            if (deleted)
+            {
+                _objects.Remove(key);
+            }
+            else
+            {
+                _objects[key] = new Stored<StoredObject>(key, new StoredObject(kind, ns, name, ReadObject(kind, kv)), revision);
+            }
+            // A priority class, quota or reservation can change what any workload may have: look at them all.
+            notify?.Invoke(null);
+        }
         else if (KeyLayout.TryParseAllocation(key, out node))
         {
             if (deleted)
@@ -443,6 +477,18 @@ public sealed class ClusterCache
             {
                 _allocationGuards[node] = revision;
             }
+        }
+    }
+
+    private static object ReadObject(ObjectKind kind, KeyValue kv)
+    {
+        try
+        {
+            return kind.Deserialize(kv.Value.Span);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException(StateMessages.UnreadableRecord(kv.Key, e.Message), e);
         }
     }
 

@@ -79,4 +79,10 @@ public enum ClusterEventType
 
     /// <summary>An operator started a stopped workload again (<c>berth start</c>).</summary>
     WorkloadStarted,
+
+    /// <summary>An object of another kind than Workload (see <see cref="ObjectKinds"/>) was created or changed by an apply.</summary>
+    ObjectApplied,
+
+    /// <summary>An object of another kind than Workload was deleted.</summary>
+    ObjectDeleted,
 }

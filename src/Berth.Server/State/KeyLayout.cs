@@ -18,6 +18,7 @@ namespace Berth.Server.State;
 /// <item><term><c>/reconciliation/{namespace}/{name}</c></term><description>The reconciler's per-workload bookkeeping.</description></item>
 /// <item><term><c>/leader</c></term><description>The elected server's id under its campaign lease; its create revision is the leadership term.</description></item>
 /// <item><term><c>/servers/{id}</c></term><description><see cref="Leadership.ServerRecord"/>: one running server, under its own lease.</description></item>
+/// <item><term><c>/objects/{plural}/[{namespace}/]{name}</c></term><description>The spec of an object of an <see cref="ObjectKind"/> (priority classes, quotas, reservations ...).</description></item>
 /// <item><term><c>/heartbeats/{node}</c></term><description><see cref="NodeHeartbeat"/>: the node's last heartbeat, apart from <c>/nodes/{node}</c> so that beats do not move the node's mod revision (which plans compare).</description></item>
 /// <item><term><c>/reconciliation/{namespace}/{name}/unschedulable/{replica}</c></term><description>The last unschedulable summary reported for a replica (UTF-8 text), so a restart does not report it again.</description></item>
 /// <item><term><c>/reconciliation/{namespace}/{name}/rollout</c></term><description><see cref="Reconciliation.RolloutState"/>: the revision a rolling replacement is bringing the replicas to.</description></item>
@@ -261,6 +262,67 @@ public static class KeyLayout
             return false;
         }
         time = new DateTimeOffset(ticks, TimeSpan.Zero);
+        return true;
+    }
+
+    /// <summary>Prefix of the objects of every <see cref="ObjectKind"/>.</summary>
+    public const string ObjectsPrefix = "/objects/";
+
+    /// <summary><c>/objects/{plural}/{namespace}/{name}</c>, or <c>/objects/{plural}/{name}</c> for a cluster-wide kind.</summary>
+    /// <exception cref="ArgumentException">The namespace (given for a cluster-wide kind, missing for a namespaced one) or the name is invalid.</exception>
+    public static string Object(ObjectKind kind, string ns, string name)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(ns);
+        ArgumentNullException.ThrowIfNull(name);
+        if (kind.Namespaced)
+        {
+            if (ValidateWorkload(ns, name) is { } error)
+            {
+                throw new ArgumentException(error, nameof(name));
+            }
+            return $"{ObjectsPrefix}{kind.Plural}/{ns}/{name}";
+        }
+        if (ns.Length != 0)
+        {
+            throw new ArgumentException(StateMessages.ClusterWideObjectNamespace(kind.Kind, ns), nameof(ns));
+        }
+        if (ManifestNames.ValidateDnsSubdomain(name) is { } nameError)
+        {
+            throw new ArgumentException(StateMessages.InvalidObjectName(kind.Kind, nameError), nameof(name));
+        }
+        return $"{ObjectsPrefix}{kind.Plural}/{name}";
+    }
+
+    /// <summary><c>/objects/{plural}/</c>: every object of the kind.</summary>
+    public static string ObjectsOf(ObjectKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        return $"{ObjectsPrefix}{kind.Plural}/";
+    }
+
+    /// <summary>Reads kind, namespace (empty for a cluster-wide kind) and name from an object key of a kind in <see cref="ObjectKinds.All"/>.</summary>
+    public static bool TryParseObject(string key, out ObjectKind kind, out string ns, out string name)
+    {
+        kind = null!;
+        ns = "";
+        name = "";
+        if (!TryRest(key, ObjectsPrefix, out var rest))
+        {
+            return false;
+        }
+        var parts = rest.Split('/');
+        if (parts.Length < 2 || ObjectKinds.Find(parts[0]) is not { } found || found.Plural != parts[0])
+        {
+            return false;
+        }
+        if (found.Namespaced ? parts.Length != 3 || ValidateWorkload(parts[1], parts[2]) is not null
+                             : parts.Length != 2 || ManifestNames.ValidateDnsSubdomain(parts[1]) is not null)
+        {
+            return false;
+        }
+        kind = found;
+        (ns, name) = found.Namespaced ? (parts[1], parts[2]) : ("", parts[1]);
         return true;
     }
 

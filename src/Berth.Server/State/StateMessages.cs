@@ -30,6 +30,15 @@ public static class StateMessages
     /// <summary>A stored workload key that is not a JSON string.</summary>
     public static string WorkloadKeyNotString(string token) => $"a workload key must be a string such as \"default/web\", not {token}";
 
+    /// <summary>A cluster-wide object given a namespace.</summary>
+    public static string ClusterWideObjectNamespace(string kind, string ns) => $"a {kind} is cluster-wide and has no namespace, but '{ns}' was given";
+
+    /// <summary>An object name that is not a valid name.</summary>
+    public static string InvalidObjectName(string kind, string error) => $"invalid {kind} name: {error}";
+
+    /// <summary>An object's spec read as the wrong type.</summary>
+    public static string WrongObjectSpec(string kind, string type) => $"a {kind}'s spec is not a {type}";
+
     /// <summary>A stored record that is JSON null.</summary>
     public static string NullRecord(string type) => $"the stored {type} is null";
 

@@ -24,6 +24,11 @@ public static class ApplyCommand
             {
                 await output.WriteLineAsync($"workload {applied.Namespace}/{applied.Name} {applied.Outcome.ToString().ToLowerInvariant()}").ConfigureAwait(false);
             }
+            foreach (var applied in response.Objects)
+            {
+                var subject = applied.Namespace.Length == 0 ? applied.Name : $"{applied.Namespace}/{applied.Name}";
+                await output.WriteLineAsync($"{applied.Kind.ToLowerInvariant()} {subject} {applied.Outcome.ToString().ToLowerInvariant()}").ConfigureAwait(false);
+            }
             return 0;
         });
         return command;

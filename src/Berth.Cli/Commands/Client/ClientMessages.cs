@@ -48,7 +48,7 @@ public static class ClientMessages
 
     /// <summary>A resource that <c>get</c> does not know.</summary>
     public static string UnknownResource(string resource) =>
-        $"resource '{resource}' is not one of nodes, workloads, replicas, events, servers";
+        $"resource '{resource}' is not one of {string.Join(", ", Get.GetCommand.Resources.Concat(Berth.Server.State.ObjectKinds.All.Select(k => k.Plural)))}";
 
     /// <summary><c>-w</c> on something other than events.</summary>
     public const string WatchOnlyEvents = "--watch works only with `berth get events`";

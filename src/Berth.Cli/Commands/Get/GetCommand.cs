@@ -19,7 +19,7 @@ public static class GetCommand
         resource.Validators.Add(result =>
         {
             var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (!Resources.Contains(value))
+            if (!Resources.Contains(value) && ObjectKinds.Find(value) is null)
             {
                 result.AddError(ClientMessages.UnknownResource(value));
             }
@@ -43,6 +43,7 @@ public static class GetCommand
                 "workloads" => ListAsync(client, "v1/workloads", format, writer, WorkloadTable, cancellationToken),
                 "replicas" => ListAsync(client, "v1/assignments", format, writer, ReplicaTable, cancellationToken),
                 "servers" => ListAsync(client, "v1/servers", format, writer, ServerTable, cancellationToken),
+                var other when ObjectKinds.Find(other) is { } kind => ListAsync(client, "v1/objects/" + kind.Plural, format, writer, ObjectTable, cancellationToken),
                 _ => parseResult.GetValue(watch)
                     ? WatchEventsAsync(client, format, writer, cancellationToken)
                     : ListAsync(client, "v1/events?limit=" + BerthApi.MaxEventLimit, format, writer, EventTable, cancellationToken),
@@ -125,6 +126,14 @@ public static class GetCommand
                 ? (IReadOnlyList<string>)[.. row, s.Id == servers.Leader ? Render.Number(servers.Term) : Render.None]
                 : row;
         }));
+    }
+
+    /// <summary>Objects of a kind other than Workload as columns, for kinds without a table of their own.</summary>
+    public static void ObjectTable(string json, bool wide, TextWriter output)
+    {
+        var objects = BerthClient.Read<ObjectView[]>(json);
+        Render.Columns(output, ["KIND", "NAMESPACE", "NAME", "REVISION"], objects.Select(o =>
+            (IReadOnlyList<string>)[o.Kind, o.Namespace.Length == 0 ? Render.None : o.Namespace, o.Name, Render.Number(o.Revision)]));
     }
 
     /// <summary>Events as columns.</summary>

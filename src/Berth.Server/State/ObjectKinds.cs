@@ -1,0 +1,30 @@
+namespace Berth.Server.State;
+
+/// <summary>
+/// The kinds <c>apply -f</c> stores besides workloads. A new kind is one line here (<see cref="ObjectKind.Of"/>), its
+/// spec record and manifest reader in Berth.Core, its name moved from <c>ManifestKinds.NotYetSupported</c> to
+/// <c>ManifestKinds.Supported</c>, and its spec type in <c>StateJsonContext</c>; apply (one transaction with the
+/// workloads), <c>berth delete KIND</c>, <c>GET /v1/objects/{plural}</c>, <c>berth get PLURAL</c> and the cluster cache
+/// (<see cref="ClusterCache.Objects"/>) then handle it.
+/// </summary>
+public static class ObjectKinds
+{
+    /// <summary>Every kind, in the order a manifest's objects of different kinds are reported.</summary>
+    public static IReadOnlyList<ObjectKind> All { get; } =
+    [
+    ];
+
+    /// <summary>The kind named <paramref name="name"/>: its manifest kind (<c>Quota</c>) or plural (<c>quotas</c>), any case.</summary>
+    public static ObjectKind? Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (var kind in All)
+        {
+            if (string.Equals(kind.Kind, name, StringComparison.OrdinalIgnoreCase) || string.Equals(kind.Plural, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return kind;
+            }
+        }
+        return null;
+    }
+}
