@@ -9,8 +9,11 @@ public static class ManifestKinds
     /// <summary>A workload: replicas of processes with their needs and placement rules.</summary>
     public const string Workload = "Workload";
 
+    /// <summary>A named priority that workloads refer to by <c>priorityClassName</c>.</summary>
+    public const string PriorityClass = "PriorityClass";
+
     /// <summary>Kinds that can be applied now.</summary>
-    public static IReadOnlyList<string> Supported { get; } = [Workload];
+    public static IReadOnlyList<string> Supported { get; } = [Workload, PriorityClass];
 
     /// <summary>
     /// Kinds the design names that later issues will add, with the issue that brings each: a manifest naming one gets a
@@ -18,7 +21,6 @@ public static class ManifestKinds
     /// </summary>
     public static IReadOnlyDictionary<string, string> NotYetSupported { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["PriorityClass"] = "policy issue",
         ["Quota"] = "policy issue",
         ["Reservation"] = "policy issue",
         ["Pool"] = "fleet issue",

@@ -12,14 +12,14 @@ public static class PriorityClassReader
     /// <summary>The fields of a class besides its name.</summary>
     private static readonly string[] ClassFields = ["value", "globalDefault", "preemptionPolicy", "description"];
 
-    /// <summary>Reads a PriorityClass document; the class is cluster-wide, so <c>metadata.namespace</c> is refused.</summary>
+    /// <summary>Reads a PriorityClass document (cluster-wide: its name is a DNS-1123 subdomain, any namespace is ignored).</summary>
     /// <exception cref="ManifestException">A field is wrong or unknown; the message names the path.</exception>
     public static PriorityClass Read(ManifestDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        if (document.Root.RequiredField("metadata").Field("namespace") is { } nsNode)
+        if (document.Kind != ManifestKinds.PriorityClass)
         {
-            nsNode.Fail("a PriorityClass is cluster-wide and has no namespace; remove metadata.namespace");
+            document.Root.RequiredField("kind").Fail($"expected kind {ManifestKinds.PriorityClass}, found '{document.Kind}'");
         }
         var spec = document.Spec;
         if (!spec.IsMapping)

@@ -61,6 +61,7 @@ public sealed class ApiOperations
     public async Task<ApplyResponse> ApplyAsync(string manifest, CancellationToken cancellationToken = default)
     {
         var (workloads, objects) = ReadManifest(manifest);
+        workloads = await AdmitPrioritiesAsync(manifest, workloads, objects, cancellationToken).ConfigureAwait(false);
         var response = await _writer.ApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiRequestException(ApiFault.Conflict, ApiMessages.TooManyConflicts(WorkloadWriter.MaxAttempts));
         _signal.Notify();
@@ -69,9 +70,29 @@ public sealed class ApiOperations
 
     /// <summary>What applying <paramref name="manifest"/> would do, writing nothing.</summary>
     /// <exception cref="ApiRequestException">Invalid, exactly as <see cref="ApplyAsync"/> would refuse it.</exception>
-    public Task<PlanPreview> PlanAsync(string manifest, CancellationToken cancellationToken = default) =>
+    public async Task<PlanPreview> PlanAsync(string manifest, CancellationToken cancellationToken = default)
+    {
         // Read exactly as apply reads, so plan refuses what apply would refuse, with the same field path.
-        _preview.PreviewAsync(ReadManifest(manifest).Workloads, cancellationToken);
+        var (workloads, objects) = ReadManifest(manifest);
+        workloads = await AdmitPrioritiesAsync(manifest, workloads, objects, cancellationToken).ConfigureAwait(false);
+        return await _preview.PreviewAsync(workloads, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The workloads with their priority class resolved (<see cref="PriorityClassAdmission"/>).</summary>
+    /// <exception cref="ApiRequestException">Invalid: an unknown class or a second global default, naming the field path.</exception>
+    private async Task<IReadOnlyList<WorkloadSpec>> AdmitPrioritiesAsync(
+        string manifest, IReadOnlyList<WorkloadSpec> workloads, IReadOnlyList<StoredObject> objects, CancellationToken cancellationToken)
+    {
+        var stored = await PriorityClassAdmission.ReadStoredAsync(_store, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return PriorityClassAdmission.Admit(manifest, workloads, objects, stored);
+        }
+        catch (ManifestException e)
+        {
+            throw new ApiRequestException(ApiFault.Invalid, e.Message);
+        }
+    }
 
     /// <summary>One workload with its assignments and last events.</summary>
     /// <exception cref="ApiRequestException">Invalid namespace or name, or NotFound.</exception>

@@ -1,3 +1,5 @@
+using Berth.Core.Manifests;
+
 namespace Berth.Server.State;
 
 /// <summary>
@@ -12,6 +14,7 @@ public static class ObjectKinds
     /// <summary>Every kind, in the order a manifest's objects of different kinds are reported.</summary>
     public static IReadOnlyList<ObjectKind> All { get; } =
     [
+        ObjectKind.Of(ManifestKinds.PriorityClass, "priorityclasses", namespaced: false, PriorityClassReader.Read),
     ];
 
     /// <summary>The kind named <paramref name="name"/>: its manifest kind (<c>Quota</c>) or plural (<c>quotas</c>), any case.</summary>

@@ -21,4 +21,5 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(RolloutState))]
 [JsonSerializable(typeof(ReconciliationRecord))]
 [JsonSerializable(typeof(Leadership.ServerRecord))]
+[JsonSerializable(typeof(PriorityClass))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -71,9 +71,9 @@ public class ManifestDocumentReaderTests
     [InlineData("unknown kind", "apiVersion: berth.dev/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {}",
         "kind: unknown kind 'Deployment'; use one of Workload")]
     [InlineData("planned kind", "apiVersion: berth.dev/v1\nkind: Quota\nmetadata: {name: q}\nspec: {}",
-        "kind: kind 'Quota' is not supported yet (policy issue); supported kinds: Workload")]
+        "kind: kind 'Quota' is not supported yet (policy issue); supported kinds: Workload, PriorityClass")]
     [InlineData("planned fleet kind", "apiVersion: berth.dev/v1\nkind: Pool\nmetadata: {name: p}\nspec: {}",
-        "kind: kind 'Pool' is not supported yet (fleet issue); supported kinds: Workload")]
+        "kind: kind 'Pool' is not supported yet (fleet issue); supported kinds: Workload, PriorityClass")]
     [InlineData("missing name", "apiVersion: berth.dev/v1\nkind: Workload\nmetadata: {}\nspec: {}", "metadata.name: required field is missing")]
     [InlineData("bad name", "apiVersion: berth.dev/v1\nkind: Workload\nmetadata: {name: Web}\nspec: {}",
         "metadata.name: 'Web' is not a valid name: use lower-case letters, digits and '-', starting and ending with a letter or digit (DNS-1123 label)")]
@@ -96,7 +96,7 @@ public class ManifestDocumentReaderTests
     public void ReadAll_PrefixesErrorsWithDocumentIndex_WhenSeveral()
     {
         var e = Assert.Throws<ManifestException>(() => ManifestDocumentReader.ReadAll(Envelope + "---\n" + Envelope.Replace("Workload", "Rule", StringComparison.Ordinal)));
-        Assert.Equal("[1].kind: kind 'Rule' is not supported yet (security/automation issue); supported kinds: Workload", e.Message);
+        Assert.Equal("[1].kind: kind 'Rule' is not supported yet (security/automation issue); supported kinds: Workload, PriorityClass", e.Message);
     }
 
     [Fact]
