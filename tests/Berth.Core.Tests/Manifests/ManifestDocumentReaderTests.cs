@@ -69,7 +69,7 @@ public class ManifestDocumentReaderTests
         "apiVersion: 'v1' is not supported; use berth.dev/v1")]
     [InlineData("missing api version", "kind: Workload\nmetadata: {name: web}\nspec: {}", "apiVersion: required field is missing")]
     [InlineData("unknown kind", "apiVersion: berth.dev/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {}",
-        "kind: unknown kind 'Deployment'; use one of Workload")]
+        "kind: unknown kind 'Deployment'; use one of Workload, PriorityClass")]
     [InlineData("planned kind", "apiVersion: berth.dev/v1\nkind: Quota\nmetadata: {name: q}\nspec: {}",
         "kind: kind 'Quota' is not supported yet (policy issue); supported kinds: Workload, PriorityClass")]
     [InlineData("planned fleet kind", "apiVersion: berth.dev/v1\nkind: Pool\nmetadata: {name: p}\nspec: {}",
