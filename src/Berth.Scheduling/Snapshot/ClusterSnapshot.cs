@@ -32,7 +32,7 @@ public sealed class ClusterSnapshot
     private readonly List<ReplicaGroup> _groups;
     private readonly Dictionary<ReplicaInfo, ReplicaGroup> _groupOf;
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _namespaceLabels;
-    private readonly DisruptionBudget[] _disruptionBudgets;
+    private DisruptionBudget[] _disruptionBudgets;
 
     // Columns made by Create; later ones only count requests of resources no node advertises, and each copy adds its own.
     private readonly int _builtColumnCount;
@@ -225,6 +225,16 @@ public sealed class ClusterSnapshot
 
     /// <summary>The disruption budgets (Kubernetes PodDisruptionBudgets) that preemption honours.</summary>
     public IReadOnlyList<DisruptionBudget> DisruptionBudgets => _disruptionBudgets;
+
+    /// <summary>
+    /// Replaces the disruption budgets that preemption honours from the next scheduling cycle on: the control plane's
+    /// budgets follow its workloads, which change more often than the node set a snapshot is built for.
+    /// </summary>
+    public void UseDisruptionBudgets(IReadOnlyList<DisruptionBudget> budgets)
+    {
+        ArgumentNullException.ThrowIfNull(budgets);
+        _disruptionBudgets = [.. budgets];
+    }
 
     /// <summary>The number of nodes.</summary>
     public int NodeCount => _nodes.Length;

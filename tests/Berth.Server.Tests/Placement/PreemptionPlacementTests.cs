@@ -110,4 +110,59 @@ public sealed class PreemptionPlacementTests
         Assert.Equal("n1", Assert.Single(await AssignmentsAsync(h, high)).Node);
         Assert.DoesNotContain(passes.SelectMany(p => p.Replicas), r => r.Kind == ReplicaOutcomeKind.Unschedulable);
     }
+    [Fact]
+    public async Task PlaceAsync_PrefersVictimsWhoseWorkloadKeepsItsMinimum_OverLowerPriorityOnes()
+    {
+        // n1 holds both replicas of "keep" (priority 0, replicas {min: 2, max: 4}); n2 both of "spare" (priority 5).
+        // By priority alone n1's victim is cheaper (0 < 5), but evicting it leaves keep below its minimum of 2.
+        await using var h = new StateHarness();
+        using var placer = Placer(h);
+        await h.PutAsync(OnHost(StateFixtures.Node("n1", cpu: "2")));
+        await h.PutAsync(OnHost(StateFixtures.Node("n2", cpu: "2")));
+        var keep = StateFixtures.Workload("keep", replicas: 2, cpu: "1") with
+        {
+            Labels = new Dictionary<string, string> { ["app"] = "keep" },
+            ReplicaRange = new ReplicaRange(2, 4),
+            NodeSelector = new Dictionary<string, string> { ["kubernetes.io/hostname"] = "n1" },
+        };
+        var spare = StateFixtures.Workload("spare", replicas: 2, cpu: "1") with
+        {
+            Labels = new Dictionary<string, string> { ["app"] = "spare" },
+            Priority = 5,
+            NodeSelector = new Dictionary<string, string> { ["kubernetes.io/hostname"] = "n2" },
+        };
+        await h.PutAsync(keep);
+        await h.PutAsync(spare);
+        Assert.Equal(2, (await placer.PlaceAsync(WorkloadKey.Of(keep))).Where(ReplicaOutcomeKind.Placed).Count);
+        Assert.Equal(2, (await placer.PlaceAsync(WorkloadKey.Of(spare))).Where(ReplicaOutcomeKind.Placed).Count);
+        var high = StateFixtures.Workload("high", replicas: 1, cpu: "1") with { Priority = 1000 };
+        await h.PutAsync(high);
+
+        var pass = await placer.PlaceAsync(WorkloadKey.Of(high));
+
+        Assert.Equal((ReplicaOutcomeKind.Placed, "n2"), (pass.Replicas[0].Kind, pass.Replicas[0].Node));
+        Assert.Equal(2, (await AssignmentsAsync(h, keep)).Count);
+        Assert.Single(await AssignmentsAsync(h, spare));
+    }
+
+    private static NodeRecord OnHost(NodeRecord node) => node with
+    {
+        Spec = node.Spec with { Labels = new Dictionary<string, string>(node.Spec.Labels) { ["kubernetes.io/hostname"] = node.Spec.Name } },
+    };
+
+    [Fact]
+    public void WorkloadDisruptionBudgets_CoverWorkloadsWithAMinimumAndLabels_Only()
+    {
+        var labelled = StateFixtures.Workload("a") with { Labels = new Dictionary<string, string> { ["app"] = "a" }, ReplicaRange = new ReplicaRange(2, 3) };
+        var unlabelled = StateFixtures.Workload("b") with { Labels = new Dictionary<string, string>(), ReplicaRange = new ReplicaRange(2, 3) };
+        var fixedCount = StateFixtures.Workload("c") with { Labels = new Dictionary<string, string> { ["app"] = "c" } };
+        var zeroMinimum = StateFixtures.Workload("d") with { Labels = new Dictionary<string, string> { ["app"] = "d" }, ReplicaRange = new ReplicaRange(0, 3) };
+
+        var budgets = WorkloadDisruptionBudgets.From([.. new[] { labelled, unlabelled, fixedCount, zeroMinimum }.Select(w => new Stored<WorkloadSpec>("", w, 1))]);
+
+        var budget = Assert.Single(budgets);
+        Assert.Equal(("a", "default", "2"), (budget.Name, budget.Namespace, budget.MinAvailable));
+        Assert.True(budget.Covers("default", labelled.Labels));
+        Assert.Equal(0, budget.DisruptionsAllowed(runningReplicas: 2, workloadScale: 2));
+    }
 }
