@@ -7,7 +7,7 @@ internal sealed record ScaleOptions
 {
     /// <summary>The options' usage lines, for the bench's usage text.</summary>
     public const string Usage =
-        "scale [--nodes 5000] [--workloads 1000] [--replicas 100] [--concurrency 8] [--timeout 600] [--store etcd://host:port | --etcd [--max-txn-ops N]] [--direct-nodes] [--heartbeat 5] [--spread-every 3] [--zones 3] [--warmup 20] [--server-log]";
+        "scale [--nodes 5000] [--workloads 1000] [--replicas 100] [--concurrency 8] [--timeout 600] [--store etcd://host:port | --etcd [--max-txn-ops N]] [--direct-nodes] [--heartbeat 5] [--spread-every 3] [--zones 3] [--warmup 20] [--server-log] [--allocations]";
 
     /// <summary>Simulated nodes.</summary>
     public int Nodes { get; init; } = 5000;
@@ -65,6 +65,9 @@ internal sealed record ScaleOptions
     /// <summary><c>--server-log</c>: the server's warnings and errors go to stderr (otherwise its logging is off, as in control-plane).</summary>
     public bool ServerLog { get; init; }
 
+    /// <summary><c>--allocations</c>: sample allocations by type during the measured window and print the top ones on stderr.</summary>
+    public bool Allocations { get; init; }
+
     /// <summary>Reads <c>scale</c>'s arguments.</summary>
     /// <exception cref="ArgumentException">An argument is unknown or its value out of range; the message names it.</exception>
     public static ScaleOptions Parse(string[] args)
@@ -90,6 +93,7 @@ internal sealed record ScaleOptions
                 "--zones" => options with { Zones = Positive(name, Value()) },
                 "--warmup" => options with { Warmup = NonNegative(name, Value()) },
                 "--server-log" => options with { ServerLog = true },
+                "--allocations" => options with { Allocations = true },
                 _ => throw new ArgumentException($"unknown scale option '{name}'"),
             };
         }

@@ -25,6 +25,7 @@ namespace Berth.Bench;
 /// <param name="EtcdCpuSeconds">CPU time of the throwaway etcd in the window; 0 otherwise.</param>
 /// <param name="EtcdVersion">The throwaway etcd's version line; empty otherwise.</param>
 /// <param name="EtcdMaxTxnOps">The throwaway etcd's <c>--max-txn-ops</c>; 0 when no etcd was started.</param>
+/// <param name="AllocatedMB">Managed memory this process allocated in the window, in MiB (divide by <see cref="Placed"/> for the cost of one placement).</param>
 internal sealed record ScaleResult(
     [property: JsonPropertyName("mode")] string Mode,
     [property: JsonPropertyName("store")] string Store,
@@ -47,4 +48,5 @@ internal sealed record ScaleResult(
     [property: JsonPropertyName("managedMB")] double ManagedMB,
     [property: JsonPropertyName("etcdCpuSeconds")] double EtcdCpuSeconds,
     [property: JsonPropertyName("etcdVersion")] string EtcdVersion,
-    [property: JsonPropertyName("etcdMaxTxnOps")] int EtcdMaxTxnOps);
+    [property: JsonPropertyName("etcdMaxTxnOps")] int EtcdMaxTxnOps,
+    [property: JsonPropertyName("allocatedMB")] double AllocatedMB);

@@ -159,6 +159,8 @@ internal static class ScaleRun
         var etcdCpuBefore = etcd?.CpuTime() ?? TimeSpan.Zero;
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        using var sampler = options.Allocations ? new AllocationSampler() : null;
 
         using var watchStop = new CancellationTokenSource();
         var counter = new PlacementCounter(total, MeasuredPrefix);
@@ -246,7 +248,15 @@ internal static class ScaleRun
                 Math.Round(peakManaged / (1024 * 1024), 1),
                 Math.Round(etcdCpu.TotalSeconds, 1),
                 etcd?.Version ?? "",
-                etcd is null ? 0 : options.EffectiveTxnOps);
+                etcd is null ? 0 : options.EffectiveTxnOps,
+                Math.Round((GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore) / (1024.0 * 1024), 1));
+            if (sampler is not null)
+            {
+                foreach (var (type, bytes) in sampler.Top(40))
+                {
+                    Progress($"allocated {bytes / (1024.0 * 1024),9:F1} MiB (sampled) {type}");
+                }
+            }
             // Reported before the teardown, which a starved server may make slow.
             report(measured);
             return measured;

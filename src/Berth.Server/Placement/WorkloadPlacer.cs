@@ -460,8 +460,9 @@ public sealed class WorkloadPlacer : IDisposable
             ],
             [],
             cancellationToken).ConfigureAwait(false);
-        var spec = ClusterStateReader.Workload(read.Responses[0].Single);
-        var assignments = ClusterStateReader.AssignmentsOf(workload, read.Responses[1].Kvs);
+        // Records the cache holds at the revisions read are not deserialized again.
+        var spec = _cache.WorkloadOf(workload, read.Responses[0].Single);
+        var assignments = _cache.AssignmentsOf(workload, read.Responses[1].Kvs);
         var summaries = new SortedDictionary<int, (string, long)>();
         foreach (var kv in read.Responses[2].Kvs)
         {

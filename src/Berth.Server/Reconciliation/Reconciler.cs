@@ -754,22 +754,33 @@ public sealed class Reconciler
             reads.Add(TxnOp.Get(KeyRange.Prefix(KeyLayout.HeartbeatsPrefix)));
         }
         var read = await _store.TxnAsync([], reads, [], cancellationToken).ConfigureAwait(false);
-        var spec = ClusterStateReader.Workload(read.Responses[0].Single);
-        var assignments = ClusterStateReader.AssignmentsOf(workload, read.Responses[1].Kvs);
-        var (ready, lost) = cached ? cache.NodeHealth() : (new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
-        foreach (var kv in cached ? [] : read.Responses[4].Kvs.AsEnumerable())
+        var spec = cache.WorkloadOf(workload, read.Responses[0].Single);
+        var assignments = cache.AssignmentsOf(workload, read.Responses[1].Kvs);
+        IReadOnlySet<string> ready;
+        IReadOnlySet<string> lost;
+        if (cached)
         {
-            if (KeyLayout.TryParseNode(kv.Key, out var name) && StateSerializer.Read<NodeRecord>(kv).Status.Ready)
-            {
-                ready.Add(name);
-            }
+            (ready, lost) = cache.NodeHealth();
         }
-        foreach (var kv in cached ? [] : read.Responses[5].Kvs.AsEnumerable())
+        else
         {
-            if (KeyLayout.TryParseHeartbeat(kv.Key, out var name) && StateSerializer.Read<NodeHeartbeat>(kv).LostAt is not null)
+            var readNodes = new HashSet<string>(StringComparer.Ordinal);
+            var lostNodes = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var kv in read.Responses[4].Kvs)
             {
-                lost.Add(name);
+                if (KeyLayout.TryParseNode(kv.Key, out var name) && StateSerializer.Read<NodeRecord>(kv).Status.Ready)
+                {
+                    readNodes.Add(name);
+                }
             }
+            foreach (var kv in read.Responses[5].Kvs)
+            {
+                if (KeyLayout.TryParseHeartbeat(kv.Key, out var name) && StateSerializer.Read<NodeHeartbeat>(kv).LostAt is not null)
+                {
+                    lostNodes.Add(name);
+                }
+            }
+            (ready, lost) = (readNodes, lostNodes);
         }
         var retries = new Dictionary<int, RetryState>();
         foreach (var kv in read.Responses[2].Kvs)
@@ -830,8 +841,8 @@ public sealed class Reconciler
     private sealed record Observation(
         Stored<WorkloadSpec>? Workload,
         SortedDictionary<int, Stored<Assignment>> Assignments,
-        HashSet<string> ReadyNodes,
-        HashSet<string> LostNodes,
+        IReadOnlySet<string> ReadyNodes,
+        IReadOnlySet<string> LostNodes,
         Dictionary<int, RetryState> Retries,
         Stored<RolloutState>? Rollout,
         bool HasSummaries,

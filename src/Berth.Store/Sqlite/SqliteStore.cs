@@ -380,16 +380,16 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
 
     private static void BindRange(KeyRange range, SqliteCommand command)
     {
-        command.Parameters.AddWithValue("$start", range.Start);
+        Bind(command, "$start", range.Start);
         if (range.End is { Length: > 0 })
         {
-            command.Parameters.AddWithValue("$end", range.End);
+            Bind(command, "$end", range.End);
         }
     }
 
     private static string RangeClause(KeyRange range, SqliteCommand command, string column)
     {
-        command.Parameters.AddWithValue("$start", range.Start);
+        Bind(command, "$start", range.Start);
         if (range.End is null)
         {
             return $"{column} = $start";
@@ -400,7 +400,7 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
             return $"{column} >= $start";
         }
 
-        command.Parameters.AddWithValue("$end", range.End);
+        Bind(command, "$end", range.End);
         return $"{column} >= $start AND {column} < $end";
     }
 
@@ -420,10 +420,10 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
             ON CONFLICT(key) DO UPDATE SET value = excluded.value, mod_rev = excluded.mod_rev, version = kv.version + 1, lease = excluded.lease
             RETURNING create_rev, version
             """);
-        upsert.Parameters.AddWithValue("$key", key);
-        upsert.Parameters.AddWithValue("$value", value);
-        upsert.Parameters.AddWithValue("$rev", revision);
-        upsert.Parameters.AddWithValue("$lease", put.LeaseId);
+        Bind(upsert, "$key", key);
+        Bind(upsert, "$value", value);
+        Bind(upsert, "$rev", revision);
+        Bind(upsert, "$lease", put.LeaseId);
         long createRevision;
         long version;
         using (var written = upsert.ExecuteReader())
@@ -490,7 +490,7 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
             using (var select = _db.CreateCommand())
             {
                 select.CommandText = "SELECT key FROM kv WHERE lease = $lease ORDER BY key";
-                select.Parameters.AddWithValue("$lease", leaseId);
+                Bind(select, "$lease", leaseId);
                 DeleteSelected(select, _revision + 1, events);
             }
 
@@ -545,7 +545,7 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
         using (var select = _db.CreateCommand())
         {
             select.CommandText = "SELECT id FROM leases WHERE deadline_ms <= $now ORDER BY deadline_ms, id";
-            select.Parameters.AddWithValue("$now", now);
+            Bind(select, "$now", now);
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
@@ -584,7 +584,7 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
         var where = RangeWhere(range, "key");
         var command = Prepared($"SELECT key, value, create_rev, mod_rev, version, lease FROM kv WHERE {where} ORDER BY key LIMIT $limit");
         BindRange(range, command);
-        command.Parameters.AddWithValue("$limit", limit == 0 ? -1 : limit);
+        Bind(command, "$limit", limit == 0 ? -1 : limit);
         var kvs = ReadEntries(command);
         count = kvs.Count;
         if (limit != 0 && kvs.Count == limit)
@@ -606,8 +606,8 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
                 SELECT MAX(h2.revision) FROM history h2 WHERE h2.key = h.key AND h2.revision <= $rev)
             """;
         command.CommandText = $"SELECT h.key, h.value, h.create_rev, h.revision, h.version, h.lease {from} ORDER BY h.key LIMIT $limit";
-        command.Parameters.AddWithValue("$rev", revision);
-        command.Parameters.AddWithValue("$limit", limit == 0 ? -1 : limit);
+        Bind(command, "$rev", revision);
+        Bind(command, "$limit", limit == 0 ? -1 : limit);
         var kvs = ReadEntries(command);
         count = kvs.Count;
         if (limit != 0 && kvs.Count == limit)
@@ -624,7 +624,7 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
         using var command = _db.CreateCommand();
         var where = RangeClause(range, command, "key");
         command.CommandText = $"SELECT key, type, value, create_rev, revision, version, lease FROM history WHERE revision >= $from AND {where} ORDER BY revision, sub";
-        command.Parameters.AddWithValue("$from", fromRevision);
+        Bind(command, "$from", fromRevision);
         var events = new List<WatchEvent>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -653,7 +653,7 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
         using var command = _db.CreateCommand();
         command.Transaction = _tx;
         command.CommandText = "SELECT ttl_ms FROM leases WHERE id = $id";
-        command.Parameters.AddWithValue("$id", leaseId);
+        Bind(command, "$id", leaseId);
         return command.ExecuteScalar() is long ttl ? ttl : null;
     }
 
@@ -661,7 +661,7 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
     {
         using var command = _db.CreateCommand();
         command.CommandText = "SELECT value FROM meta WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
+        Bind(command, "$name", name);
         return (long)command.ExecuteScalar()!;
     }
 
@@ -672,13 +672,29 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
         var command = Prepared(sql);
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value);
+            Bind(command, name, value);
         }
 
         command.ExecuteNonQuery();
     }
 
-    // The cached command for sql, on the current transaction, with no parameters bound.
+    // Binds a value, reusing the command's parameter of that name when it has one: a cached command keeps its
+    // parameters (the same SQL text always names the same ones), and a new SqliteParameter per bind per put was a sixth
+    // of the store's allocation when placing at scale.
+    private static void Bind(SqliteCommand command, string name, object value)
+    {
+        int index = command.Parameters.IndexOf(name);
+        if (index >= 0)
+        {
+            command.Parameters[index].Value = value;
+        }
+        else
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+    }
+
+    // The cached command for sql, on the current transaction; its parameters keep their last values until bound again.
     private SqliteCommand Prepared(string sql)
     {
         if (!_prepared.TryGetValue(sql, out var command))
@@ -689,7 +705,6 @@ public sealed class SqliteStore : IKeyValueStore, IDisposable
         }
 
         command.Transaction = _tx;
-        command.Parameters.Clear();
         return command;
     }
 

@@ -126,6 +126,46 @@ public sealed class ClusterCacheTests
         Assert.Equal(2000, mirror.Snapshot.Cpu.Requested(mirror.Snapshot.IndexOf("n1")));
     }
 
+    [Fact]
+    public async Task AssignmentsOf_ReadAtTheCachedRevision_ReusesTheCachedRecord_AndReadsNewerBytes()
+    {
+        await using var state = new StateHarness();
+        var web = StateFixtures.Workload("web");
+        await state.PutAsync(web);
+        await PutAssignmentAsync(state, web, 0, "n1");
+        await PutAssignmentAsync(state, web, 10, "n1");
+        var cache = new ClusterCache(state.Store);
+        await cache.LoadAsync();
+        // Replica 10 changes after the load: the cache holds an older revision of it.
+        await PutAssignmentAsync(state, web, 10, "n2");
+        var read = await state.Store.RangeAsync(KeyRange.Prefix(KeyLayout.AssignmentsOf(WorkloadKey.Of(web))));
+
+        var assignments = cache.AssignmentsOf(WorkloadKey.Of(web), read.Kvs);
+
+        Assert.Equal([0, 10], assignments.Keys);
+        Assert.Same(cache.Assignment(WorkloadKey.Of(web), 0)!.Value.Value, assignments[0].Value);
+        Assert.Equal("n2", assignments[10].Value.Node);
+        Assert.Equal(read.Kvs.Single(kv => kv.Key.EndsWith("/10", StringComparison.Ordinal)).ModRevision, assignments[10].ModRevision);
+    }
+
+    [Fact]
+    public async Task NodeHealth_NodeTurnsNotReady_IsSeenByTheNextCall()
+    {
+        await using var state = new StateHarness();
+        await state.PutAsync(StateFixtures.Node("n1"));
+        var cache = new ClusterCache(state.Store);
+        await cache.LoadAsync();
+        Assert.Contains("n1", cache.NodeHealth().Ready);
+        using var stop = new CancellationTokenSource();
+        var follow = cache.FollowAsync(_ => { }, () => { }, stop.Token);
+
+        var notReady = StateFixtures.Node("n1");
+        await state.PutAsync(notReady with { Status = notReady.Status with { Ready = false } });
+        await Until(() => !cache.NodeHealth().Ready.Contains("n1"));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => follow);
+    }
+
     private static Assignment Assignment(WorkloadSpec workload, int replica, string node, long workloadRevision) =>
         new(WorkloadKey.Of(workload), replica, node, workloadRevision, AssignmentApplier.RequestsOf(workload), [], "", AssignmentState.Pending);
 

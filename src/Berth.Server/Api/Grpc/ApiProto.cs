@@ -27,17 +27,31 @@ internal static class ApiProto
                 Namespace = applied.Namespace,
                 Name = applied.Name,
                 Revision = applied.Revision,
-                Outcome = applied.Outcome switch
-                {
-                    ApplyOutcome.Created => V1.ApplyOutcome.Created,
-                    ApplyOutcome.Configured => V1.ApplyOutcome.Configured,
-                    ApplyOutcome.Unchanged => V1.ApplyOutcome.Unchanged,
-                    _ => V1.ApplyOutcome.Unspecified,
-                },
+                Outcome = Outcome(applied.Outcome),
+            });
+        }
+        foreach (var applied in response.Objects)
+        {
+            message.Objects.Add(new V1.AppliedObject
+            {
+                Kind = applied.Kind,
+                Key = applied.Key,
+                Namespace = applied.Namespace,
+                Name = applied.Name,
+                Revision = applied.Revision,
+                Outcome = Outcome(applied.Outcome),
             });
         }
         return message;
     }
+
+    private static V1.ApplyOutcome Outcome(ApplyOutcome outcome) => outcome switch
+    {
+        ApplyOutcome.Created => V1.ApplyOutcome.Created,
+        ApplyOutcome.Configured => V1.ApplyOutcome.Configured,
+        ApplyOutcome.Unchanged => V1.ApplyOutcome.Unchanged,
+        _ => V1.ApplyOutcome.Unspecified,
+    };
 
     /// <summary>A plan's preview.</summary>
     public static V1.PlanResponse Plan(PlanPreview preview)

@@ -54,6 +54,22 @@ internal sealed class BerthGrpcService(
     public override async Task<V1.WorkloadChangeResponse> StartWorkload(V1.StartWorkloadRequest request, ServerCallContext context) =>
         ApiProto.Change(await CallAsync(() => operations.StartAsync(request.Namespace, request.Name, context.CancellationToken)).ConfigureAwait(false));
 
+    public override async Task<V1.ListObjectsResponse> ListObjects(V1.ListObjectsRequest request, ServerCallContext context)
+    {
+        var message = new V1.ListObjectsResponse();
+        foreach (var view in await CallAsync(() => operations.ObjectsAsync(request.Kind, context.CancellationToken)).ConfigureAwait(false))
+        {
+            message.Objects.Add(new V1.StoredObjectView { Kind = view.Kind, Namespace = view.Namespace, Name = view.Name, Revision = view.Revision, SpecJson = view.Spec.GetRawText() });
+        }
+        return message;
+    }
+
+    public override async Task<V1.DeleteWorkloadResponse> DeleteObject(V1.DeleteObjectRequest request, ServerCallContext context)
+    {
+        var deleted = await CallAsync(() => operations.DeleteObjectAsync(request.Kind, request.Namespace, request.Name, context.CancellationToken)).ConfigureAwait(false);
+        return new V1.DeleteWorkloadResponse { Key = deleted.Key, Revision = deleted.Revision };
+    }
+
     public override async Task<V1.ListServersResponse> ListServers(V1.ListServersRequest request, ServerCallContext context)
     {
         var servers = await operations.Queries.ServersAsync(context.CancellationToken).ConfigureAwait(false);

@@ -33,6 +33,9 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         // GET .../logs answers the tail, or with follow=true a stream: one streaming rpc with a follow field.
         ["GetReplicaLogs"] = ["ReplicaLogs"],
         ["ListServers"] = ["ListServers"],
+        ["ListObjects"] = ["ListObjects"],
+        ["DeleteClusterObject"] = ["DeleteObject"],
+        ["DeleteObject"] = ["DeleteObject"],
     };
 
     /// <summary>REST endpoints with no gRPC counterpart, and why.</summary>
