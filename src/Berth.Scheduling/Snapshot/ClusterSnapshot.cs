@@ -32,7 +32,7 @@ public sealed class ClusterSnapshot
     private readonly List<ReplicaGroup> _groups;
     private readonly Dictionary<ReplicaInfo, ReplicaGroup> _groupOf;
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _namespaceLabels;
-    private DisruptionBudget[] _disruptionBudgets;
+    private IReadOnlyList<DisruptionBudget> _disruptionBudgets;
 
     // Columns made by Create; later ones only count requests of resources no node advertises, and each copy adds its own.
     private readonly int _builtColumnCount;
@@ -228,12 +228,14 @@ public sealed class ClusterSnapshot
 
     /// <summary>
     /// Replaces the disruption budgets that preemption honours from the next scheduling cycle on: the control plane's
-    /// budgets follow its workloads, which change more often than the node set a snapshot is built for.
+    /// budgets follow its workloads, which change more often than the node set a snapshot is built for. The list is
+    /// kept as given, not copied, and read only when a cycle preempts, so a caller may hand over one that is built on
+    /// first read.
     /// </summary>
     public void UseDisruptionBudgets(IReadOnlyList<DisruptionBudget> budgets)
     {
         ArgumentNullException.ThrowIfNull(budgets);
-        _disruptionBudgets = [.. budgets];
+        _disruptionBudgets = budgets;
     }
 
     /// <summary>The number of nodes.</summary>

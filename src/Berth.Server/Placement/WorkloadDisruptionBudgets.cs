@@ -18,6 +18,16 @@ namespace Berth.Server.Placement;
 /// </remarks>
 public static class WorkloadDisruptionBudgets
 {
+    /// <summary>
+    /// The budgets of the workloads <paramref name="cache"/> holds, built on first read: only a cycle that preempts reads
+    /// them, so placements that fit pay nothing for them.
+    /// </summary>
+    public static IReadOnlyList<DisruptionBudget> Of(ClusterCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        return new OnFirstRead(() => From(cache.Workloads().Living));
+    }
+
     /// <summary>One budget per workload with a positive minimum and labels, named after the workload.</summary>
     public static IReadOnlyList<DisruptionBudget> From(IEnumerable<Stored<WorkloadSpec>> workloads)
     {
@@ -34,5 +44,19 @@ public static class WorkloadDisruptionBudgets
             }
         }
         return budgets ?? (IReadOnlyList<DisruptionBudget>)[];
+    }
+    private sealed class OnFirstRead(Func<IReadOnlyList<DisruptionBudget>> build) : IReadOnlyList<DisruptionBudget>
+    {
+        private IReadOnlyList<DisruptionBudget>? _budgets;
+
+        private IReadOnlyList<DisruptionBudget> Budgets => _budgets ??= build();
+
+        public DisruptionBudget this[int index] => Budgets[index];
+
+        public int Count => Budgets.Count;
+
+        public IEnumerator<DisruptionBudget> GetEnumerator() => Budgets.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

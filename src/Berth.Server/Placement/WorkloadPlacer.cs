@@ -382,7 +382,7 @@ public sealed class WorkloadPlacer : IDisposable
         {
             _cache.Sync(mirror);
             var snapshot = mirror.Snapshot;
-            snapshot.UseDisruptionBudgets(WorkloadDisruptionBudgets.From(_cache.Workloads().Living));
+            snapshot.UseDisruptionBudgets(WorkloadDisruptionBudgets.Of(_cache));
             var info = mirror.Compiled(storedWorkload) ?? snapshot.Compile(spec);
             for (int replica = 0; replica < spec.Replicas; replica++)
             {
