@@ -109,7 +109,9 @@ public sealed class ServerHost : IAsyncDisposable
         try
         {
             ListenOptions? grpcListen = null;
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = dataDirectory });
+            // No reloading of appsettings: watching the content root (the data directory) put a file-system watcher on the
+            // store's own files, which woke up and allocated for every write while placing.
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"], ContentRootPath = dataDirectory });
             // Per-request framework logs drown the server's own decisions; warnings and errors still show.
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             // While starting, the host's own "failed to start" log only repeats the exception the caller gets (and turns
