@@ -61,7 +61,7 @@ internal static class Program
         string name = options.GetValueOrDefault("scenario") ?? throw new ArgumentException("--scenario is required");
         var scenario = Scenarios.Find(name)
             ?? throw new ArgumentException($"unknown scenario '{name}'; known: {string.Join(", ", Scenarios.All.Select(s => s.Name))}");
-        int nodes = Int(options, "nodes", 5000);
+        int nodes = Int(options, "nodes", scenario.DefaultNodes);
         int pods = Int(options, "pods", scenario.DefaultPods);
         int init = Int(options, "init", scenario.DefaultInit);
         int parallelism = Int(options, "parallelism", Environment.ProcessorCount);

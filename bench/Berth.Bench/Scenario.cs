@@ -10,6 +10,7 @@ namespace Berth.Bench;
 /// <param name="Measured">Builds the measured replicas: one workload per replica, shared by reference where identical.</param>
 /// <param name="MinimumTarget">The least pods/s Berth aims for, whatever the floor (basic: 10000).</param>
 /// <param name="HugeEvery">When above 0, one never-fitting P-huge attempt after every this many measured replicas.</param>
+/// <param name="DefaultNodes">The node count without <c>--nodes</c>: the largest variant scheduler_perf lists.</param>
 internal sealed record Scenario(
     string Name,
     string KubernetesWorkload,
@@ -21,7 +22,8 @@ internal sealed record Scenario(
     Func<int, IReadOnlyList<InitGroup>> Init,
     Func<int, WorkloadSpec[]> Measured,
     int HugeEvery = 0,
-    int MinimumTarget = 2000)
+    int MinimumTarget = 2000,
+    int DefaultNodes = 5000)
 {
     /// <summary>Berth's target: ten times the Kubernetes floor, and at least <see cref="MinimumTarget"/> pods/s.</summary>
     public int TargetPodsPerSecond => Math.Max(MinimumTarget, 10 * KubernetesFloor);

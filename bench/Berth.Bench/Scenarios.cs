@@ -65,6 +65,13 @@ internal static class Scenarios
                 new(Shapes.PreferredAntiAffinity("init-prefanti", "sched-0"), init - 4 * (init / 5)),
             ],
             pods => Repeat(Shapes.Default("measured", "namespace-7"), pods)),
+        // PreemptionBasic 1000Nodes (default_preemption): init 4000 P-low in namespace-1 (four per node, 3.6 of 4 cpu),
+        // measured 1000 P-high in namespace-2, each preempting three P-low. No current CI threshold; the floor is the
+        // older 500-node variant's 18 pods/s, and the target ten times that.
+        new("preemption", "PreemptionBasic 1000Nodes", 18, NoZones, false, 4000, 1000,
+            init => [new(Shapes.Low("init", "namespace-1"), init)],
+            pods => Repeat(Shapes.High("measured", "namespace-2"), pods),
+            MinimumTarget: 180, DefaultNodes: 1000),
     ];
 
     /// <summary>The scenario of that name, or null.</summary>

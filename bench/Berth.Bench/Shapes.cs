@@ -82,6 +82,14 @@ internal static class Shapes
     public static WorkloadSpec Huge(string name, string ns) =>
         Pod(name, ns, new ResourceRequirements(ResourceList.Parse(("cpu", "9"), ("memory", "500Mi")), ResourceList.Empty), priority: 10);
 
+    /// <summary>P-low: 900m cpu and 500Mi requested (no limits), priority 0: four fill a 4-cpu node to 3.6 cpu.</summary>
+    public static WorkloadSpec Low(string name, string ns) =>
+        Pod(name, ns, new ResourceRequirements(ResourceList.Parse(("cpu", "900m"), ("memory", "500Mi")), ResourceList.Empty), priority: 0);
+
+    /// <summary>P-high: 3 cpu and 500Mi requested (no limits), priority 10: on a node of four P-low it must preempt three.</summary>
+    public static WorkloadSpec High(string name, string ns) =>
+        Pod(name, ns, new ResourceRequirements(ResourceList.Parse(("cpu", "3"), ("memory", "500Mi")), ResourceList.Empty), priority: 10);
+
     /// <summary>P-ext: only <c>foo.com/bar-i</c> = 1, so it fits node i alone.</summary>
     public static WorkloadSpec Extended(string name, string ns, int i)
     {

@@ -95,7 +95,7 @@ internal static class ThroughputRun
         }
         var huge = scenario.HugeEvery > 0 ? snapshot.Compile(Shapes.Huge("huge", "namespace-2")) : null;
         var latencies = new long[pods];
-        int placed = 0, hugeAttempts = 0, hugePlaced = 0;
+        int placed = 0, hugeAttempts = 0, hugePlaced = 0, evicted = 0;
         long hugeTicks = 0;
 
         GC.Collect();
@@ -112,6 +112,7 @@ internal static class ThroughputRun
             {
                 Commit(snapshot, infos[i], result, names[i]);
                 placed++;
+                evicted += result.Victims.Count;
             }
             long t1 = Stopwatch.GetTimestamp();
             latencies[i] = t1 - t0;
@@ -147,6 +148,10 @@ internal static class ThroughputRun
 
         Log($"  measured: {placed}/{pods} placed in {seconds:F3} s = {placed / seconds:F0} pods/s; "
             + $"latency p50 {p50:F3} ms, p99 {p99:F3} ms, max {max:F3} ms; managed heap {managedMB:F1} MB");
+        if (evicted > 0)
+        {
+            Log($"  preemption: {evicted} replicas evicted by the measured ones ({(double)evicted / Math.Max(1, placed):F2} per placed replica)");
+        }
         if (huge is not null)
         {
             Log($"  churn: {hugeAttempts} P-huge attempts, {hugePlaced} placed (expected 0), "

@@ -66,7 +66,7 @@ public sealed class AgentLoop : IAsyncDisposable
         _capacity = MachineCapacity.Detect(options.CapacityOverride);
         _rotation = ServerRotation.For(options);
         _server = _rotation.Current;
-        Supervisor = new ReplicaSupervisor(options.NodeName, options.LogTailLines, loggers.CreateLogger<ReplicaSupervisor>(), options.OutputLines);
+        Supervisor = new ReplicaSupervisor(options.NodeName, options.LogTailLines, loggers.CreateLogger<ReplicaSupervisor>(), options.OutputLines, options.StopGrace);
     }
 
     /// <summary>The supervisor running this node's replicas.</summary>

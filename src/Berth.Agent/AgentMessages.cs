@@ -12,6 +12,9 @@ public static class AgentMessages
     /// <summary>A duration or count that must be positive.</summary>
     public static string NotPositive(string name, string value) => $"{name} must be positive, got {value}";
 
+    /// <summary>A duration option that may be zero but not negative.</summary>
+    public static string Negative(string name, string value) => $"{name} must be zero or more, got {value}";
+
     /// <summary>A capacity override that is not a quantity.</summary>
     public static string InvalidCapacity(string name, string value, string error) =>
         $"--capacity {name}={value} is not a valid quantity: {error}; give e.g. cpu=4,memory=8Gi";

@@ -51,6 +51,12 @@ public sealed record AgentOptions
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long stopping a replica (evicted, removed, stopped, replaced) waits after SIGTERM before it kills what is left.
+    /// Default 10 s; zero kills at once.
+    /// </summary>
+    public TimeSpan StopGrace { get; init; } = Supervision.ReplicaSupervisor.DefaultStopGrace;
+
     /// <summary>How many output lines (stdout and stderr) the agent keeps per replica and sends with an exit. Default 50.</summary>
     public int LogTailLines { get; init; } = 50;
 
@@ -69,6 +75,10 @@ public sealed record AgentOptions
         Positive("--heartbeat-interval", HeartbeatInterval);
         Positive("--poll-interval", PollInterval);
         Positive("MaxReconnectDelay", MaxReconnectDelay);
+        if (StopGrace < TimeSpan.Zero)
+        {
+            throw new ArgumentException(AgentMessages.Negative("--stop-grace", StopGrace.ToString()));
+        }
         if (LogTailLines < 1)
         {
             throw new ArgumentException(AgentMessages.NotPositive("LogTailLines", LogTailLines.ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -233,7 +233,8 @@ public sealed class AgentFailoverTests : IAsyncLifetime
         await first.StopAsync();
 
         await Eventually.WaitAsync(
-            async () => nodes.RegisteredWith(second.Address) == 1 && await AssignmentAsync(second) is { State: "Running" },
+            // The report counts once its answer is back, which may be after the store already shows Running.
+            async () => nodes.RegisteredWith(second.Address) == 1 && await AssignmentAsync(second) is { State: "Running" } && nodes.ReportsSent > reports,
             "the node to move to the second server and report its replica Running there");
         Assert.Equal(1, nodes.InventoryCount);
         Assert.Equal(reports + 1, nodes.ReportsSent);

@@ -39,6 +39,15 @@ public sealed class AgentCommandTests
     }
 
     [Fact]
+    public void Agent_MalformedStopGrace_ExitsWithUsageErrorNamingIt()
+    {
+        var (code, _, error) = Run("agent", "--server", "http://127.0.0.1:1", "--name", "n1", "--stop-grace", "soon");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("--stop-grace", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Agent_InvalidNodeName_ExitsWithUsageError()
     {
         var (code, _, error) = Run("agent", "--server", "http://127.0.0.1:1", "--name", "Not_Valid");

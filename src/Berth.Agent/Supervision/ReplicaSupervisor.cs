@@ -16,7 +16,8 @@ namespace Berth.Agent.Supervision;
 /// <c>workingDir</c>. Stdout and stderr lines go to one bounded buffer per replica: the agent pushes what is new in it to
 /// the server (<see cref="TakeOutput"/>) for <c>berth logs</c>, and its last lines go with an exit report. A replica ends when its first
 /// container exits: the others are stopped and that container's exit code is the replica's. Stopping kills the whole
-/// process tree, so children a replica spawned do not outlive it.</para>
+/// process tree, so children a replica spawned do not outlive it; on Linux it is graceful: SIGTERM to the whole tree first,
+/// SIGKILL to what is left after the stop grace.</para>
 /// <para><b>Reconciling</b> one desired replica: Pending or Running with no copy here, or with a copy of another
 /// workload revision (a re-apply), starts it (stopping the old copy first). A copy of the same revision is never
 /// started twice while it runs, and after it ended only when the server has re-armed it: the assignment is Pending
@@ -40,6 +41,9 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
     /// <summary>Longest output line kept, in characters; longer lines are cut there (the server keeps no more either).</summary>
     public const int MaxLineLength = 8192;
 
+    /// <summary>How long a stop waits after SIGTERM before it kills what is left, unless told otherwise (Kubernetes' default terminationGracePeriodSeconds is 30).</summary>
+    public static readonly TimeSpan DefaultStopGrace = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a stop waits for the killed processes to be reaped before giving up on them.</summary>
     public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
 
@@ -47,6 +51,7 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
     private readonly int _logTailLines;
     private readonly int _outputLines;
     private readonly ILogger _logger;
+    private readonly TimeSpan _stopGrace;
     private readonly Lock _gate = new();
     // One reconcile at a time: the agent reconciles from its assignment stream and from its tick, and two overlapping
     // passes would both see a replica without a copy and start it twice (the second copy replacing the first untracked).
@@ -58,8 +63,10 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
     /// <summary>Creates a supervisor for node <paramref name="nodeName"/>.</summary>
     /// <param name="logTailLines">Output lines sent with an exit report.</param>
     /// <param name="outputLines">Output lines kept per replica until pushed (at least <paramref name="logTailLines"/>); a replica that writes more between two pushes loses the oldest.</param>
-    public ReplicaSupervisor(string nodeName, int logTailLines = 50, ILogger? logger = null, int outputLines = 1000)
+    /// <param name="stopGrace">How long a stop waits after SIGTERM before killing (<see cref="DefaultStopGrace"/> when null; zero kills at once).</param>
+    public ReplicaSupervisor(string nodeName, int logTailLines = 50, ILogger? logger = null, int outputLines = 1000, TimeSpan? stopGrace = null)
     {
+        _stopGrace = stopGrace ?? DefaultStopGrace;
         ArgumentException.ThrowIfNullOrEmpty(nodeName);
         ArgumentOutOfRangeException.ThrowIfLessThan(logTailLines, 1);
         _nodeName = nodeName;
@@ -441,10 +448,24 @@ public sealed class ReplicaSupervisor : IAsyncDisposable
 
     private async Task StopAsync(Copy copy)
     {
+        // Graceful, as Kubernetes stops a pod: SIGTERM to every process of the replica (children a shell started
+        // included, found before their parent can exit and orphan them), then SIGKILL to what is left once the replica
+        // has ended or the grace has passed.
+        IReadOnlyList<int> tree = [];
+        if (_stopGrace > TimeSpan.Zero && ProcessTree.IsSupported && copy.ProcessIds.Count > 0)
+        {
+            tree = ProcessTree.WithDescendants(copy.ProcessIds);
+            ProcessTree.Terminate(tree);
+            if (copy.Completion is { } ending)
+            {
+                await Task.WhenAny(ending, Task.Delay(_stopGrace)).ConfigureAwait(false);
+            }
+        }
         foreach (var process in copy.Processes)
         {
             Kill(process);
         }
+        ProcessTree.Kill(tree);
         if (copy.Completion is { } completion)
         {
             await WaitBoundedAsync(completion).ConfigureAwait(false);

@@ -12,8 +12,11 @@ public static class ManifestKinds
     /// <summary>Resources held in advance for a namespace's workloads.</summary>
     public const string Reservation = "Reservation";
 
+    /// <summary>A named priority that workloads refer to by <c>priorityClassName</c>.</summary>
+    public const string PriorityClass = "PriorityClass";
+
     /// <summary>Kinds that can be applied now.</summary>
-    public static IReadOnlyList<string> Supported { get; } = [Workload, QuotaManifestReader.Kind, Reservation];
+    public static IReadOnlyList<string> Supported { get; } = [Workload, PriorityClass, QuotaManifestReader.Kind, Reservation];
 
     /// <summary>
     /// Kinds the design names that later issues will add, with the issue that brings each: a manifest naming one gets a
@@ -21,7 +24,6 @@ public static class ManifestKinds
     /// </summary>
     public static IReadOnlyDictionary<string, string> NotYetSupported { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["PriorityClass"] = "policy issue",
         ["Pool"] = "fleet issue",
         ["NodeClass"] = "fleet issue",
         ["PlacementPolicy"] = "fleet issue",

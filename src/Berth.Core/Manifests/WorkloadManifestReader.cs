@@ -67,7 +67,7 @@ public static class WorkloadManifestReader
             containers,
             InitContainers: [],
             Overhead: ResourceList.Empty,
-            // The priority value comes from the named priority class when those exist (policy issue).
+            // The priority value comes from the named priority class, resolved when the workload is applied (PriorityClassAdmission).
             Priority: 0,
             PreemptionPolicy.PreemptLowerPriority,
             NodeName: null,

@@ -39,13 +39,16 @@ public static class ScenarioReader
         {
             root.Fail("a scenario must be a mapping with nodes and workloads");
         }
-        root.ExpectFields("profile", "nodes", "namespaces", "disruptionBudgets", "placed", "workloads", "quotas", "reservations", "time");
+        root.ExpectFields("profile", "nodes", "namespaces", "disruptionBudgets", "placed", "workloads", "quotas", "reservations", "time", "priorityClasses");
         var profile = ReadProfile(root.Field("profile"), registry, profiles);
         var nodes = ReadNodes(root.Field("nodes"));
         var namespaces = ReadNamespaces(root.Field("namespaces"));
         var budgets = ReadBudgets(root.Field("disruptionBudgets"));
         var placed = ReadPlaced(root.Field("placed"), nodes);
         var workloads = ReadWorkloads(root.Field("workloads"));
+        var priorityClasses = PriorityClassReader.ReadList(root.Field("priorityClasses"));
+        AdmitPriorities(root.Field("placed"), placed, priorityClasses);
+        AdmitPriorities(root.Field("workloads"), workloads, priorityClasses);
         var quotas = ReadQuotas(root.Field("quotas"));
         var reservations = ScenarioReservationsReader.Read(root.Field("reservations"), nodes);
         ScenarioReservationsReader.CheckUsers(root.Field("workloads"), workloads, reservations);
@@ -473,7 +476,7 @@ public static class ScenarioReader
             // Only what a running replica needs to be counted (spec/scenario.md): no placement rules but its affinity.
             item.ExpectFields("name", "namespace", "node", "labels", "priority", "startTime", "requests", "containers", "initContainers",
                 "overhead", "affinity",
-                "reservation");
+                "reservation", "priorityClassName");
             var spec = ReadReplicaSpec(item, replicas: 1, nodeName: null);
             var nodeField = item.RequiredField("node");
             var nodeName = nodeField.AsString();
@@ -506,7 +509,7 @@ public static class ScenarioReader
         {
             item.ExpectFields("name", "namespace", "replicas", "labels", "requests", "containers", "initContainers", "overhead",
                 "priority", "preemptionPolicy", "nodeName", "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints",
-                "reservation", "gang");
+                "reservation", "gang", "priorityClassName");
             int replicas = item.Field("replicas") is { } replicasNode ? ReplicasReader.ReadCount(replicasNode) : 1;
             string? nodeName = item.String("nodeName");
             if (string.IsNullOrEmpty(nodeName))
@@ -565,5 +568,65 @@ public static class ScenarioReader
         {
             Reservation = WorkloadManifestReader.ReadReservationName(item.Field("reservation")),
         };
+    }
+    // ---- priority classes ----
+
+    /// <summary>Gives the placed replicas their priority from their priority class (see <see cref="AdmitPriority"/>).</summary>
+    private static void AdmitPriorities(ManifestNode? list, List<ExistingReplica> placed, IReadOnlyList<PriorityClass> classes)
+    {
+        var items = list?.Items() ?? [];
+        for (int i = 0; i < placed.Count; i++)
+        {
+            placed[i] = placed[i] with { Spec = AdmitPriority(items[i], placed[i].Spec, classes) };
+        }
+    }
+
+    /// <summary>Gives the workloads their priority from their priority class (see <see cref="AdmitPriority"/>).</summary>
+    private static void AdmitPriorities(ManifestNode? list, List<WorkloadSpec> workloads, IReadOnlyList<PriorityClass> classes)
+    {
+        var items = list?.Items() ?? [];
+        for (int i = 0; i < workloads.Count; i++)
+        {
+            workloads[i] = AdmitPriority(items[i], workloads[i], classes);
+        }
+    }
+
+    /// <summary>
+    /// Kubernetes' Priority admission over a scenario entry: <c>priorityClassName</c> gives the class's value (an unknown
+    /// name is an error); without one, the global default class gives its value unless the entry gives <c>priority</c>
+    /// itself. The class's preemption policy applies unless the entry gives <c>preemptionPolicy</c>.
+    /// </summary>
+    private static WorkloadSpec AdmitPriority(ManifestNode item, WorkloadSpec spec, IReadOnlyList<PriorityClass> classes)
+    {
+        string? className = null;
+        var classNode = item.Field("priorityClassName");
+        if (classNode is not null && classNode.AsString().Length > 0)
+        {
+            className = classNode.AsString();
+            if (ManifestNames.ValidateDnsSubdomain(className) is { } nameError)
+            {
+                classNode.Fail(nameError);
+            }
+        }
+        var priorityClass = PriorityAdmission.ClassFor(className, classes);
+        if (priorityClass is null)
+        {
+            if (className is not null)
+            {
+                classNode!.Fail(PriorityAdmission.UnknownClass(className, classes));
+            }
+            return spec;
+        }
+        var priorityNode = item.Field("priority");
+        if (className is null && priorityNode is not null)
+        {
+            return spec;
+        }
+        if (priorityNode is not null && spec.Priority != priorityClass.Value)
+        {
+            priorityNode.Fail(string.Create(CultureInfo.InvariantCulture,
+                $"{spec.Priority} differs from {priorityClass.Value}, the value of priority class '{priorityClass.Name}'; give priorityClassName or priority, not both"));
+        }
+        return PriorityAdmission.Admit(spec with { PriorityClassName = className }, priorityClass, keepOwnPolicy: item.Has("preemptionPolicy"));
     }
 }

@@ -32,7 +32,7 @@ public sealed class ClusterSnapshot
     private readonly List<ReplicaGroup> _groups;
     private readonly Dictionary<ReplicaInfo, ReplicaGroup> _groupOf;
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _namespaceLabels;
-    private readonly DisruptionBudget[] _disruptionBudgets;
+    private IReadOnlyList<DisruptionBudget> _disruptionBudgets;
     private readonly long[] _nodeStamps;
 
     // Stamps are unique across every snapshot and copy, so a stamp names one state of one node wherever it is seen.
@@ -258,6 +258,18 @@ public sealed class ClusterSnapshot
     /// evicts, see <see cref="Berth.Scheduling.Quotas.BurstReplicas"/>); empty when none. Shared by copies, like the budgets.
     /// </summary>
     public IReadOnlyList<QuotaSpec> Quotas { get; set; } = [];
+
+    /// <summary>
+    /// Replaces the disruption budgets that preemption honours from the next scheduling cycle on: the control plane's
+    /// budgets follow its workloads, which change more often than the node set a snapshot is built for. The list is
+    /// kept as given, not copied, and read only when a cycle preempts, so a caller may hand over one that is built on
+    /// first read.
+    /// </summary>
+    public void UseDisruptionBudgets(IReadOnlyList<DisruptionBudget> budgets)
+    {
+        ArgumentNullException.ThrowIfNull(budgets);
+        _disruptionBudgets = budgets;
+    }
 
     /// <summary>The number of nodes.</summary>
     public int NodeCount => _nodes.Length;

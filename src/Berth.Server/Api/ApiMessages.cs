@@ -65,6 +65,10 @@ public static class ApiMessages
     public static string UnknownObjectKind(string kind, IEnumerable<string> known) =>
         $"unknown kind '{kind}'; use one of: {string.Join(", ", known)}";
 
+    /// <summary>A priority class applied as the global default while another already is.</summary>
+    public static string SecondGlobalDefault(string name, string other) =>
+        $"priority class '{name}' cannot be the global default: '{other}' already is; set globalDefault: false on one of them";
+
     /// <summary>A namespace or name in an object's URL that is not valid for its kind.</summary>
     public static string InvalidObjectReference(string kind, string error) => $"invalid {kind} reference: {error}";
 

@@ -63,6 +63,7 @@ public sealed class ApiOperations
     public async Task<ApplyResponse> ApplyAsync(string manifest, CancellationToken cancellationToken = default)
     {
         var (workloads, objects) = ReadManifest(manifest);
+        workloads = await AdmitPrioritiesAsync(manifest, workloads, objects, cancellationToken).ConfigureAwait(false);
         await _quotas.CheckApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false);
         var response = await _writer.ApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiRequestException(ApiFault.Conflict, ApiMessages.TooManyConflicts(WorkloadWriter.MaxAttempts));
@@ -76,9 +77,26 @@ public sealed class ApiOperations
     {
         // Read exactly as apply reads, so plan refuses what apply would refuse, with the same field path.
         var (workloads, objects) = ReadManifest(manifest);
+        workloads = await AdmitPrioritiesAsync(manifest, workloads, objects, cancellationToken).ConfigureAwait(false);
         // And admitted as apply admits them: a manifest over a quota is refused with the same message.
         await _quotas.CheckApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false);
         return await _preview.PreviewAsync(workloads, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The workloads with their priority class resolved (<see cref="PriorityClassAdmission"/>).</summary>
+    /// <exception cref="ApiRequestException">Invalid: an unknown class or a second global default, naming the field path.</exception>
+    private async Task<IReadOnlyList<WorkloadSpec>> AdmitPrioritiesAsync(
+        string manifest, IReadOnlyList<WorkloadSpec> workloads, IReadOnlyList<StoredObject> objects, CancellationToken cancellationToken)
+    {
+        var stored = await PriorityClassAdmission.ReadStoredAsync(_store, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return PriorityClassAdmission.Admit(manifest, workloads, objects, stored);
+        }
+        catch (ManifestException e)
+        {
+            throw new ApiRequestException(ApiFault.Invalid, e.Message);
+        }
     }
 
     /// <summary>One workload with its assignments and last events.</summary>

@@ -46,6 +46,31 @@ public static class PlacementMessages
     }
 
     /// <summary>
+    /// The explanation of a placement that preempted: <see cref="Explanation(PlacementResult)"/>, then the node it was
+    /// nominated to and who was evicted for it, each with its priority, so the preemptor's record says for whom room was made.
+    /// </summary>
+    /// <param name="result">The placement.</param>
+    /// <param name="victims">The evicted replicas (<c>namespace/name/replica</c>), in the order of <see cref="PlacementResult.Victims"/>.</param>
+    public static string Explanation(PlacementResult result, IReadOnlyList<string> victims)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(victims);
+        var text = Explanation(result);
+        if (victims.Count == 0)
+        {
+            return text;
+        }
+        var named = new List<string>(victims.Count);
+        for (int i = 0; i < victims.Count; i++)
+        {
+            named.Add(i < result.Victims.Count
+                ? string.Create(CultureInfo.InvariantCulture, $"{victims[i]} (priority {result.Victims[i].Priority})")
+                : victims[i]);
+        }
+        return $"{text}; nominated node {result.NodeName} by preempting {string.Join(", ", named)}";
+    }
+
+    /// <summary>
     /// The unschedulable summary as Kubernetes words its FailedScheduling message: the filter summary, then the
     /// preemption summary when preemption ran and found nothing.
     /// </summary>

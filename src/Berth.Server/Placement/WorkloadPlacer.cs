@@ -387,6 +387,7 @@ public sealed class WorkloadPlacer : IDisposable
             var snapshot = mirror.Snapshot;
             // Soft quota limits tell burst replicas apart: the first preemption evicts, and never evicting themselves.
             snapshot.Quotas = [.. _cache.Objects(QuotaKind).Select(o => o.Value.SpecAs<QuotaSpec>())];
+            snapshot.UseDisruptionBudgets(WorkloadDisruptionBudgets.Of(_cache));
             var info = mirror.Compiled(storedWorkload) ?? snapshot.Compile(spec);
             // Gang: members the Permit point holds (Waiting) are planned like placed ones, so the next member sees
             // them; if a member finds no room before the gang stands, nothing of the plan goes to the applier.
@@ -447,7 +448,10 @@ public sealed class WorkloadPlacer : IDisposable
                 var key = KeyLayout.Assignment(workload, replica);
                 undo.Add((key, mirror.Lift(key), true));
                 var placed = mirror.Place(key, workload, replica, info, result.Node, null);
-                planned.Add(new PlannedReplica(replica, node, mirror.NodeModRevisions[result.Node], placed.Devices, PlacementMessages.Explanation(result),
+                var explanation = victims.Count == 0
+                    ? PlacementMessages.Explanation(result)
+                    : PlacementMessages.Explanation(result, [.. victims.Select(v => AssignmentApplier.ReplicaSubject(v.Eviction.Workload, v.Eviction.Replica))]);
+                planned.Add(new PlannedReplica(replica, node, mirror.NodeModRevisions[result.Node], placed.Devices, explanation,
                     existing.Key is null ? 0 : existing.ModRevision));
             }
             gang.Settle(planned, evictions, unschedulable);

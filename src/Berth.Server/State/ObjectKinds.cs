@@ -20,6 +20,7 @@ public static class ObjectKinds
     [
         ObjectKind.Of(QuotaManifestReader.Kind, "quotas", namespaced: true, QuotaManifestReader.Read),
         Reservations,
+        ObjectKind.Of(ManifestKinds.PriorityClass, "priorityclasses", namespaced: false, PriorityClassReader.Read),
     ];
 
     /// <summary>The kind named <paramref name="name"/>: its manifest kind (<c>Quota</c>) or plural (<c>quotas</c>), any case.</summary>

@@ -23,4 +23,5 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(ReconciliationRecord))]
 [JsonSerializable(typeof(Leadership.ServerRecord))]
 [JsonSerializable(typeof(QuotaSpec))]
+[JsonSerializable(typeof(PriorityClass))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

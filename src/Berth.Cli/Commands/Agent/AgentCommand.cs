@@ -38,6 +38,7 @@ public static class AgentCommand
         };
         var heartbeatInterval = DurationOption.Create("--heartbeat-interval", "How often the agent heartbeats; keep it well inside the server's --heartbeat-grace (default 2s)");
         var pollInterval = DurationOption.Create("--poll-interval", "How often the agent reads the replicas placed on it (default 1s)");
+        var stopGrace = DurationOption.Create("--stop-grace", "How long stopping a replica waits after SIGTERM before killing it (default 10s)");
         // For berth dev's children: stop (and stop the replicas) when stdin closes, i.e. when the parent died (ParentWatch).
         var exitWithStdin = new Option<bool>(ExitWithStdinOption) { Description = "Stop when standard input closes (used by berth dev)", Hidden = true };
         var simulate = new Option<int?>("--simulate")
@@ -56,6 +57,7 @@ public static class AgentCommand
             capacity,
             heartbeatInterval,
             pollInterval,
+            stopGrace,
             exitWithStdin,
             simulate,
             simulateZones,
@@ -75,6 +77,7 @@ public static class AgentCommand
                     parseResult.GetValue(heartbeatInterval),
                     parseResult.GetValue(pollInterval),
                     source);
+                options = options with { StopGrace = parseResult.GetValue(stopGrace) ?? options.StopGrace };
                 options.Validate();
                 ValidateSimulation(options, parseResult.GetValue(simulate), parseResult.GetValue(simulateZones));
             }

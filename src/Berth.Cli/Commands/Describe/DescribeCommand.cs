@@ -53,6 +53,8 @@ public static class DescribeCommand
         Field(output, "Desired state", spec.DesiredState.ToString());
         Field(output, "Restart policy", spec.RestartPolicy.ToString());
         Field(output, "Priority", Render.Number(spec.Priority));
+        Field(output, "Priority class", spec.PriorityClassName ?? Render.None);
+        Field(output, "Preemption", spec.PreemptionPolicy.ToString());
         if (spec.Gang is { } gang)
         {
             Field(output, "Gang", $"minAvailable {Render.Number(gang.MinAvailable)}, timeoutSeconds {Render.Number(gang.TimeoutSeconds)}");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Berth.Cli.Commands.Client;
+using Berth.Core.Manifests;
 using Berth.Server.Api;
 using Berth.Server.State;
 
@@ -45,6 +46,7 @@ public static class GetCommand
                 "servers" => ListAsync(client, "v1/servers", format, writer, ServerTable, cancellationToken),
                 var quotas when ObjectKinds.Find(quotas) == QuotaAdmission.Kind => ListAsync(client, "v1/quotas", format, writer, QuotaTable.Write, cancellationToken),
                 var named when ObjectKinds.Find(named) == ObjectKinds.Reservations => ListAsync(client, "v1/reservations", format, writer, ReservationTable.Write, cancellationToken),
+                var classes when ObjectKinds.Find(classes)?.Kind == ManifestKinds.PriorityClass => ListAsync(client, "v1/objects/priorityclasses", format, writer, PriorityClassTable, cancellationToken),
                 var other when ObjectKinds.Find(other) is { } kind => ListAsync(client, "v1/objects/" + kind.Plural, format, writer, ObjectTable, cancellationToken),
                 _ => parseResult.GetValue(watch)
                     ? WatchEventsAsync(client, format, writer, cancellationToken)
@@ -136,6 +138,23 @@ public static class GetCommand
         var objects = BerthClient.Read<ObjectView[]>(json);
         Render.Columns(output, ["KIND", "NAMESPACE", "NAME", "REVISION"], objects.Select(o =>
             (IReadOnlyList<string>)[o.Kind, o.Namespace.Length == 0 ? Render.None : o.Namespace, o.Name, Render.Number(o.Revision)]));
+    }
+
+    /// <summary>Priority classes as columns, highest value first.</summary>
+    public static void PriorityClassTable(string json, bool wide, TextWriter output)
+    {
+        var objects = BerthClient.Read<ObjectView[]>(json);
+        var rows = objects
+            .Select(o => (o.Name, Spec: o.Spec))
+            .OrderByDescending(o => o.Spec.GetProperty("value").GetInt32())
+            .ThenBy(o => o.Name, StringComparer.Ordinal)
+            .Select(o => (IReadOnlyList<string>)[
+                o.Name,
+                Render.Number(o.Spec.GetProperty("value").GetInt32()),
+                o.Spec.GetProperty("globalDefault").GetBoolean() ? "true" : "false",
+                o.Spec.GetProperty("preemptionPolicy").GetString() ?? "",
+                o.Spec.GetProperty("description").GetString() is { Length: > 0 } d ? d : Render.None]);
+        Render.Columns(output, ["NAME", "VALUE", "GLOBAL-DEFAULT", "PREEMPTION", "DESCRIPTION"], rows);
     }
 
     /// <summary>Events as columns.</summary>
