@@ -69,18 +69,20 @@ public static class PriorityClassAdmission
             classes[c.Name] = c;
         }
 
+        // The manifest is read again only to name the field of an error.
         List<ManifestDocument>? documents = null;
-        ManifestDocument Document(string kind, string name)
+        ManifestDocument Document(Func<ManifestDocument, bool> match)
         {
             documents ??= [.. ManifestDocumentReader.ReadAll(manifest)];
-            return documents.First(d => d.Kind == kind && d.Name == name);
+            return documents.First(match);
         }
 
         foreach (var c in applied.Where(c => c.GlobalDefault))
         {
             if (classes.Values.FirstOrDefault(other => other.GlobalDefault && other.Name != c.Name) is { } other)
             {
-                Document(ManifestKinds.PriorityClass, c.Name).Spec.RequiredField("globalDefault").Fail(ApiMessages.SecondGlobalDefault(c.Name, other.Name));
+                Document(d => d.Kind == ManifestKinds.PriorityClass && d.Name == c.Name)
+                    .Spec.RequiredField("globalDefault").Fail(ApiMessages.SecondGlobalDefault(c.Name, other.Name));
             }
         }
 
@@ -91,9 +93,8 @@ public static class PriorityClassAdmission
             var priorityClass = PriorityAdmission.ClassFor(workload.PriorityClassName, classes.Values);
             if (priorityClass is null && workload.PriorityClassName is { } name)
             {
-                var document = documents?.FirstOrDefault(d => d.Kind == ManifestKinds.Workload && d.Key == workload.Key)
-                    ?? Document(ManifestKinds.Workload, workload.Name);
-                document.Spec.RequiredField("priorityClassName").Fail(PriorityAdmission.UnknownClass(name, classes.Values));
+                Document(d => d.Kind == ManifestKinds.Workload && d.Key == workload.Key)
+                    .Spec.RequiredField("priorityClassName").Fail(PriorityAdmission.UnknownClass(name, classes.Values));
             }
             result[i] = priorityClass is null ? workload : PriorityAdmission.Admit(workload, priorityClass);
         }
