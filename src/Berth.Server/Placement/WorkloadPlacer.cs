@@ -386,7 +386,7 @@ public sealed class WorkloadPlacer : IDisposable
             _cache.Sync(mirror);
             var snapshot = mirror.Snapshot;
             // Soft quota limits tell burst replicas apart: the first preemption evicts, and never evicting themselves.
-            snapshot.Quotas = [.. _cache.Objects(QuotaKind).Select(o => o.Value.SpecAs<QuotaSpec>())];
+            snapshot.Quotas = _cache.Specs<QuotaSpec>(QuotaKind);
             snapshot.UseDisruptionBudgets(WorkloadDisruptionBudgets.Of(_cache));
             var info = mirror.Compiled(storedWorkload) ?? snapshot.Compile(spec);
             // Gang: members the Permit point holds (Waiting) are planned like placed ones, so the next member sees

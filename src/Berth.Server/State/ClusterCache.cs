@@ -34,6 +34,7 @@ public sealed class ClusterCache
     private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unschedulable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Stored<StoredObject>> _objects = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKind, Array> _specsByKind = [];
     private (IReadOnlySet<string> Ready, IReadOnlySet<string> Lost)? _health;
     private readonly List<CacheDelta> _deltas = [];
     private readonly List<WeakReference<SnapshotMirror>> _mirrors = [];
@@ -89,6 +90,7 @@ public sealed class ClusterCache
         {
             _unschedulable.Clear();
             _objects.Clear();
+            _specsByKind.Clear();
             _health = null;
             _nodes.Clear();
             _lost.Clear();
@@ -208,6 +210,35 @@ public sealed class ClusterCache
                 }
             }
             return result;
+        }
+    }
+
+    /// <summary>
+    /// The specs of every object of <paramref name="kind"/> (a <typeparamref name="TSpec"/> each), in the order of
+    /// <see cref="Objects"/>. The list is kept until an object of the kind changes, so a caller that asks on every pass
+    /// (the placer's quotas) neither scans nor allocates; do not change it.
+    /// </summary>
+    public IReadOnlyList<TSpec> Specs<TSpec>(ObjectKind kind)
+        where TSpec : class
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        lock (_gate)
+        {
+            if (_specsByKind.TryGetValue(kind, out var cached))
+            {
+                return (TSpec[])cached;
+            }
+            var specs = new List<TSpec>();
+            foreach (var stored in _objects.Values)
+            {
+                if (stored.Value.Kind == kind)
+                {
+                    specs.Add(stored.Value.SpecAs<TSpec>());
+                }
+            }
+            var array = specs.ToArray();
+            _specsByKind[kind] = array;
+            return array;
         }
     }
 
@@ -568,6 +599,7 @@ public sealed class ClusterCache
         }
         else if (KeyLayout.TryParseObject(key, out var kind, out var ns, out var name))
         {
+            _specsByKind.Remove(kind);
             if (deleted)
             {
                 _objects.Remove(key);
