@@ -62,9 +62,7 @@ public sealed class ApiOperations
     /// <exception cref="ApiRequestException">Invalid (the message names the field path) or Conflict; nothing was written.</exception>
     public async Task<ApplyResponse> ApplyAsync(string manifest, CancellationToken cancellationToken = default)
     {
-        var (workloads, objects) = ReadManifest(manifest);
-        workloads = await AdmitPrioritiesAsync(manifest, workloads, objects, cancellationToken).ConfigureAwait(false);
-        await _quotas.CheckApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false);
+        var (workloads, objects) = await AdmitAsync(manifest, cancellationToken).ConfigureAwait(false);
         var response = await _writer.ApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiRequestException(ApiFault.Conflict, ApiMessages.TooManyConflicts(WorkloadWriter.MaxAttempts));
         _signal.Notify();
@@ -75,12 +73,19 @@ public sealed class ApiOperations
     /// <exception cref="ApiRequestException">Invalid, exactly as <see cref="ApplyAsync"/> would refuse it.</exception>
     public async Task<PlanPreview> PlanAsync(string manifest, CancellationToken cancellationToken = default)
     {
-        // Read exactly as apply reads, so plan refuses what apply would refuse, with the same field path.
+        // Read and admitted exactly as apply does, so plan refuses what apply would refuse, with the same message.
+        var (workloads, _) = await AdmitAsync(manifest, cancellationToken).ConfigureAwait(false);
+        return await _preview.PreviewAsync(workloads, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The manifest's workloads (priorities resolved) and objects, once admitted: no unknown priority class, no quota passed.</summary>
+    /// <exception cref="ApiRequestException">Invalid: the message names the field path, or the quota and resource.</exception>
+    private async Task<(IReadOnlyList<WorkloadSpec> Workloads, IReadOnlyList<StoredObject> Objects)> AdmitAsync(string manifest, CancellationToken cancellationToken)
+    {
         var (workloads, objects) = ReadManifest(manifest);
         workloads = await AdmitPrioritiesAsync(manifest, workloads, objects, cancellationToken).ConfigureAwait(false);
-        // And admitted as apply admits them: a manifest over a quota is refused with the same message.
         await _quotas.CheckApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false);
-        return await _preview.PreviewAsync(workloads, cancellationToken).ConfigureAwait(false);
+        return (workloads, objects);
     }
 
     /// <summary>The workloads with their priority class resolved (<see cref="PriorityClassAdmission"/>).</summary>
