@@ -75,7 +75,7 @@ public sealed class GangTimeouts
             }
             var holding = new List<Stored<Assignment>>();
             int standing = 0;
-            foreach (var (_, assignment) in ClusterStateReader.AssignmentsOf(workload, read.Responses[1].Kvs))
+            foreach (var (_, assignment) in _cache.AssignmentsOf(workload, read.Responses[1].Kvs))
             {
                 if (assignment.Value.HoldsResources)
                 {
