@@ -64,4 +64,10 @@ public sealed record WorkloadSpec(
 
     /// <summary>Gang scheduling: how many replicas are placed together or not at all, and how long a partial gang may hold room; null for none.</summary>
     public GangPolicy? Gang { get; init; }
+
+    /// <summary>Fleet placement (pools, regions, compliance, latency); null for a workload placed on this cluster's nodes directly.</summary>
+    public FleetPlacement? Placement { get; init; }
+
+    /// <summary>Other workloads of the namespace this one talks to (<c>dependencies</c>); fleet placement keeps latency-bound ones close.</summary>
+    public IReadOnlyList<WorkloadDependency> Dependencies { get; init; } = [];
 }

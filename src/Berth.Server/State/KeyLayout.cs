@@ -265,6 +265,24 @@ public static class KeyLayout
         return true;
     }
 
+    /// <summary>Prefix of the fleet clusters Berth created (<see cref="Berth.Core.Fleet.FleetCluster"/>).</summary>
+    public const string FleetClustersPrefix = "/fleet/clusters/";
+
+    /// <summary><c>/fleet/clusters/{name}</c>.</summary>
+    public static string FleetCluster(string name) => FleetClustersPrefix + ValidNodeName(name);
+
+    /// <summary>Prefix of fleet placement decisions, one per fleet workload.</summary>
+    public const string FleetDecisionsPrefix = "/fleet/decisions/";
+
+    /// <summary><c>/fleet/decisions/{namespace}/{name}</c>: the fleet workload's current placement over pools and clusters.</summary>
+    public static string FleetDecision(WorkloadKey workload) => FleetDecisionsPrefix + Valid(workload).ToString();
+
+    /// <summary>Prefix of the child region control planes known to this one.</summary>
+    public const string FleetRegionsPrefix = "/fleet/regions/";
+
+    /// <summary><c>/fleet/regions/{region}</c>: a child control plane, its address and the pools it owns.</summary>
+    public static string FleetRegion(string region) => FleetRegionsPrefix + ValidNodeName(region);
+
     /// <summary>Prefix of the objects of every <see cref="ObjectKind"/>.</summary>
     public const string ObjectsPrefix = "/objects/";
 
