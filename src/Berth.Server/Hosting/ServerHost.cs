@@ -163,6 +163,9 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new Fleet.LocalClusterProvider(
                 options.AgentCommand, () => sp.GetRequiredService<BoundAddresses>().Rest, sp.GetRequiredService<ILogger<Fleet.LocalClusterProvider>>()));
             services.AddSingleton<Fleet.IClusterProvider>(sp => sp.GetRequiredService<Fleet.LocalClusterProvider>());
+            services.AddSingleton(sp => new Fleet.SimulatedClusterProvider(
+                sp.GetRequiredService<AgentOperations>(), logger: sp.GetRequiredService<ILogger<Fleet.SimulatedClusterProvider>>()));
+            services.AddSingleton<Fleet.IClusterProvider>(sp => sp.GetRequiredService<Fleet.SimulatedClusterProvider>());
             // The one owner of the fleet cluster records; it picks among the registered providers by a pool's provider type.
             services.AddSingleton(sp => new Fleet.FleetClusters(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetServices<Fleet.IClusterProvider>(), sp.GetRequiredService<NodeManager>()));
