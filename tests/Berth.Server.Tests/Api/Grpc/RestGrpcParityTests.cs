@@ -46,6 +46,8 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["GetServerInfo"] = "info",
         // Reserved, used and held per reservation, worked out for `berth get reservations`; the policy kinds are REST-only so far.
         ["ListReservations"] = "reservations",
+        // The fleet layer's listings are REST-only while its shapes settle (the clusters Berth created).
+        ["ListFleetClusters"] = "fleet clusters",
     };
 
     private RunningServer? _server;
