@@ -58,6 +58,9 @@ public sealed class FleetClusters
     /// <summary>The provider types this server can create clusters with, sorted.</summary>
     public IReadOnlyList<string> ProviderTypes => [.. _providers.Keys.Order(StringComparer.Ordinal)];
 
+    /// <summary>The provider of <paramref name="type"/>, or null when this server has none.</summary>
+    public IClusterProvider? Provider(string type) => _providers.GetValueOrDefault(type);
+
     /// <summary>Every fleet cluster, in name order.</summary>
     public async Task<IReadOnlyList<FleetCluster>> ListAsync(CancellationToken cancellationToken = default)
     {
