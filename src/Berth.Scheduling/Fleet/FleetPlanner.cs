@@ -17,7 +17,7 @@ public static class FleetPlanner
     {
         ArgumentNullException.ThrowIfNull(request);
         var workload = request.Workload;
-        var placement = workload.Placement ?? throw new ArgumentException(FleetMessages.NotAFleetWorkload(workload.Key), nameof(request));
+        var placement = workload.Placement ?? throw new ArgumentException(FleetPlanMessages.NotAFleetWorkload(workload.Key), nameof(request));
         var policy = FleetPolicy.For(workload, request.Policies);
         var replica = ReplicaResources(workload);
         var classes = new Dictionary<string, NodeClassSpec>(StringComparer.Ordinal);
@@ -95,7 +95,7 @@ public static class FleetPlanner
                 if (!failures.ContainsKey(state.Pool.Name))
                 {
                     rejected.Add(new FleetRejection(state.Pool.Name, state.Pool.Region, FleetPlanPhase.Ranking,
-                        FleetMessages.NotNeeded(rank + 1, candidates.Count, state.ReplicaHourly)));
+                        FleetPlanMessages.NotNeeded(rank + 1, candidates.Count, state.ReplicaHourly)));
                 }
                 continue;
             }
@@ -111,7 +111,7 @@ public static class FleetPlanner
                 shares.Add(new FleetShare(state.Pool.Name, state.Pool.Region, planned, cluster.Added, hourly));
             }
         }
-        return new FleetPlan(true, shares, FleetMessages.Placed(perPool, policy, candidates.Count), rejected, ranking, policy.Policies);
+        return new FleetPlan(true, shares, FleetPlanMessages.Placed(perPool, policy, candidates.Count), rejected, ranking, policy.Policies);
     }
 
     /// <summary>
@@ -149,13 +149,13 @@ public static class FleetPlanner
         fitting = [];
         if (placement.Pools is { } selector && !selector.Matches(pool.Labels))
         {
-            return FleetMessages.NotSelected(selector);
+            return FleetPlanMessages.NotSelected(selector);
         }
         foreach (var regime in policy.Compliance)
         {
             if (!pool.Compliance.Contains(regime, StringComparer.Ordinal))
             {
-                return FleetMessages.MissingCompliance(regime);
+                return FleetPlanMessages.MissingCompliance(regime);
             }
         }
         foreach (var name in pool.NodeClasses)
@@ -165,7 +165,7 @@ public static class FleetPlanner
                 fitting.Add(nodeClass);
             }
         }
-        return fitting.Count == 0 ? FleetMessages.NoNodeClassFits(pool.NodeClasses, replica) : null;
+        return fitting.Count == 0 ? FleetPlanMessages.NoNodeClassFits(pool.NodeClasses, replica) : null;
     }
 
     private static int Proximity(PoolSpec pool, FleetPlacement placement, IReadOnlyList<DependencyLocation> locations)
@@ -260,12 +260,12 @@ public static class FleetPlanner
     {
         if (ranked.Count == 0)
         {
-            return FleetMessages.NoCandidatePools(pools);
+            return FleetPlanMessages.NoCandidatePools(pools);
         }
         int regionsNeeded = Math.Max(policy.RequiredRegions.Count, policy.MinRegions);
         if (replicas < regionsNeeded)
         {
-            return FleetMessages.TooFewReplicas(replicas, regionsNeeded);
+            return FleetPlanMessages.TooFewReplicas(replicas, regionsNeeded);
         }
         int placed = 0;
         var regions = new HashSet<string>(StringComparer.Ordinal);
@@ -302,7 +302,7 @@ public static class FleetPlanner
                     var state = ranked.Find(c => c.Pool.Name == pool)!;
                     why.Add(new FleetRejection(pool, state.Pool.Region, FleetPlanPhase.Clusters, failure));
                 }
-                return FleetMessages.NoPoolInRequiredRegion(region, why);
+                return FleetPlanMessages.NoPoolInRequiredRegion(region, why);
             }
         }
 
@@ -320,7 +320,7 @@ public static class FleetPlanner
             }
             if (!added)
             {
-                return FleetMessages.TooFewRegions(policy.MinRegions, regions.Count);
+                return FleetPlanMessages.TooFewRegions(policy.MinRegions, regions.Count);
             }
         }
 
@@ -338,7 +338,7 @@ public static class FleetPlanner
             }
             if (!added)
             {
-                return FleetMessages.NoRoom(placed + 1, replicas, policy.Spread);
+                return FleetPlanMessages.NoRoom(placed + 1, replicas, policy.Spread);
             }
         }
         return null;

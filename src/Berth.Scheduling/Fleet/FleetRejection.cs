@@ -4,7 +4,7 @@ namespace Berth.Scheduling.Fleet;
 /// <param name="Pool">The pool.</param>
 /// <param name="Region">Its region.</param>
 /// <param name="Phase">The phase that turned it down.</param>
-/// <param name="Reason">Why, as a person reads it (from <see cref="FleetMessages"/>).</param>
+/// <param name="Reason">Why, as a person reads it (from <see cref="FleetPlanMessages"/>).</param>
 public sealed record FleetRejection(string Pool, string Region, FleetPlanPhase Phase, string Reason)
 {
     /// <inheritdoc />

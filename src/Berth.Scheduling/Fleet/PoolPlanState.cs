@@ -196,7 +196,7 @@ internal sealed class PoolPlanState
             Take(created);
             return true;
         }
-        failure ??= FleetMessages.ClustersFull(_clusterPolicy);
+        failure ??= FleetPlanMessages.ClustersFull(_clusterPolicy);
         return false;
     }
 
@@ -222,22 +222,22 @@ internal sealed class PoolPlanState
         why = null;
         if (capacity.MaxNodes is { } maxNodes && Nodes + count > maxNodes)
         {
-            why = FleetMessages.MaxNodesReached(Nodes, count, maxNodes);
+            why = FleetPlanMessages.MaxNodesReached(Nodes, count, maxNodes);
         }
         else if (capacity.MaxCores is { } maxCores && Cores + count * nodeClass.Resources.Cores > maxCores)
         {
-            why = FleetMessages.MaxCoresReached(Cores, count * nodeClass.Resources.Cores, maxCores);
+            why = FleetPlanMessages.MaxCoresReached(Cores, count * nodeClass.Resources.Cores, maxCores);
         }
         else if (capacity.MaxMemoryGi is { } maxMemory && MemoryGi + count * nodeClass.Resources.MemoryGi > maxMemory)
         {
-            why = FleetMessages.MaxMemoryReached(MemoryGi, count * nodeClass.Resources.MemoryGi, maxMemory);
+            why = FleetPlanMessages.MaxMemoryReached(MemoryGi, count * nodeClass.Resources.MemoryGi, maxMemory);
         }
         else if (Pool.Budget is { } budget)
         {
             decimal projected = FleetCostModel.Projected30Day(Hourly + count * nodeClass.HourlyCost(Pool.Provider.Type));
             if (projected > budget.MaxMonthlyCost)
             {
-                why = FleetMessages.OverBudget(projected, budget);
+                why = FleetPlanMessages.OverBudget(projected, budget);
             }
         }
         return why is null;

@@ -61,7 +61,7 @@ public class FleetPlannerTests
         Assert.Empty(plan.Shares);
         Assert.Equal("us-east: over budget: the pool's projected month would be 138.24 USD, above budget.maxMonthlyCost 100.00 USD",
             Assert.Single(plan.Rejected).ToString());
-        Assert.Equal(FleetMessages.NoCandidatePools(1), plan.Reason);
+        Assert.Equal(FleetPlanMessages.NoCandidatePools(1), plan.Reason);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public class FleetPlannerTests
         var plan = Plan(Workload(1, requiredRegions: ["us-east", "eu-west"]), [Pool("us-east"), Pool("eu-west")]);
 
         Assert.False(plan.Placed);
-        Assert.Equal(FleetMessages.TooFewReplicas(1, 2), plan.Reason);
+        Assert.Equal(FleetPlanMessages.TooFewReplicas(1, 2), plan.Reason);
     }
 
     [Fact]

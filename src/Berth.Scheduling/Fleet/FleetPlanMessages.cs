@@ -5,7 +5,7 @@ using Berth.Core.Specs;
 namespace Berth.Scheduling.Fleet;
 
 /// <summary>The words fleet placement uses in decisions, <c>describe</c> output, API errors and events.</summary>
-public static class FleetMessages
+public static class FleetPlanMessages
 {
     /// <summary>A pool whose labels the workload's <c>placement.pools</c> selector does not match.</summary>
     public static string NotSelected(LabelSelector selector) => $"labels do not match placement.pools {selector}";
