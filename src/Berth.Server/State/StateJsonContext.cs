@@ -24,4 +24,7 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(Leadership.ServerRecord))]
 [JsonSerializable(typeof(QuotaSpec))]
 [JsonSerializable(typeof(PriorityClass))]
+[JsonSerializable(typeof(Berth.Core.Fleet.FleetCluster))]
+[JsonSerializable(typeof(PoolSpec))]
+[JsonSerializable(typeof(NodeClassSpec))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
