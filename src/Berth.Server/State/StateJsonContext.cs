@@ -27,4 +27,6 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(Berth.Core.Fleet.FleetCluster))]
 [JsonSerializable(typeof(PoolSpec))]
 [JsonSerializable(typeof(NodeClassSpec))]
+[JsonSerializable(typeof(PlacementPolicySpec))]
+[JsonSerializable(typeof(Fleet.FleetDecision))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
