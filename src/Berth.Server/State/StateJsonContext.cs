@@ -24,9 +24,9 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(Leadership.ServerRecord))]
 [JsonSerializable(typeof(QuotaSpec))]
 [JsonSerializable(typeof(PriorityClass))]
-[JsonSerializable(typeof(Berth.Core.Fleet.FleetCluster))]
 [JsonSerializable(typeof(PoolSpec))]
 [JsonSerializable(typeof(NodeClassSpec))]
 [JsonSerializable(typeof(PlacementPolicySpec))]
+[JsonSerializable(typeof(Berth.Core.Fleet.FleetCluster))]
 [JsonSerializable(typeof(Fleet.FleetDecision))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
