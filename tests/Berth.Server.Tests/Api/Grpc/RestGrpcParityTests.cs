@@ -46,6 +46,9 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["GetServerInfo"] = "info",
         // Reserved, used and held per reservation, worked out for `berth get reservations`; the policy kinds are REST-only so far.
         ["ListReservations"] = "reservations",
+        // Fleet placement views for `berth describe workload` and `berth get pools`; read-only, worked out from the decisions and clusters.
+        ["GetFleetWorkload"] = "fleet workload",
+        ["ListFleetPools"] = "fleet pools",
     };
 
     private RunningServer? _server;
