@@ -1,6 +1,7 @@
 using Berth.Server.Agents;
 using Berth.Server.Api;
 using Berth.Server.Api.Grpc;
+using Berth.Server.Fleet.Hierarchy;
 using Berth.Server.Leadership;
 using Berth.Server.Logs;
 using Berth.Server.Nodes;
@@ -190,6 +191,8 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new NodeAssignmentIndex(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<WorkloadHistory>(), sp.GetRequiredService<ILogger<NodeAssignmentIndex>>()));
             services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentIndex>());
+            // The region hierarchy: a parent's registry of child regions and its watch for silent ones; a child's link to its parent.
+            services.AddFleetHierarchy(options);
 
             app = builder.Build();
             // Routing first, so request metrics are labelled by route pattern rather than by raw path.
@@ -202,6 +205,7 @@ public sealed class ServerHost : IAsyncDisposable
             app.MapGrpcService<Api.Grpc.BerthGrpcService>();
             app.MapInfoApi();
             app.MapLogsApi();
+            app.MapRegionApi();
             app.MapMetricsEndpoint();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
             app.MapOpenApi();
@@ -223,6 +227,7 @@ public sealed class ServerHost : IAsyncDisposable
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             var address = new Uri(addresses.First(a => new Uri(a).Port != grpcAddress.Port).Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
             app.Services.GetRequiredService<BoundAddresses>().Grpc = grpcAddress;
+            app.Services.GetRequiredService<BoundAddresses>().Rest = address;
             // The default server id holds the bound API port, so the campaign starts only now.
             await app.Services.GetRequiredService<LeadershipService>().BeginAsync(address, grpcAddress, cancellationToken).ConfigureAwait(false);
             ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), options.UsesEtcd ? options.Store!.Trim() : dataDirectory);

@@ -91,4 +91,19 @@ public enum ClusterEventType
 
     /// <summary>A reservation reached its expiry and was removed: what it held returns, replicas using it keep running.</summary>
     ReservationExpired,
+
+    /// <summary>A child region control plane reported to this parent for the first time.</summary>
+    RegionRegistered,
+
+    /// <summary>A child region control plane stopped reporting; its pools leave placement until it reports again.</summary>
+    RegionDisconnected,
+
+    /// <summary>A disconnected child region control plane reported again.</summary>
+    RegionReconnected,
+
+    /// <summary>This region control plane's parent stopped answering; it places within its own pools only.</summary>
+    ParentUnreachable,
+
+    /// <summary>This region control plane's parent answers again; pending fleet workloads are evaluated again.</summary>
+    ParentReconnected,
 }

@@ -36,6 +36,14 @@ public static class ServerCommand
             Description = "This server's name among the replicas sharing one store (lower-case letters, digits, '-', '.'); default: the host name and the API port",
         };
         var leaderLease = DurationOption.Create("--leader-lease", "Time to live of the leader's lease, 1s to 5m: a dead leader is replaced within it (default 5s)");
+        var region = new Option<string?>("--region")
+        {
+            Description = "The region this control plane governs (a DNS label, e.g. eu-west); with --parent it is a region control plane under that parent",
+        };
+        var parent = new Option<string?>("--parent")
+        {
+            Description = "REST address of the parent control plane (e.g. http://127.0.0.1:7070) to report this region's pools and node classes to; needs --region",
+        };
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -46,6 +54,8 @@ public static class ServerCommand
             store,
             serverId,
             leaderLease,
+            region,
+            parent,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -57,6 +67,8 @@ public static class ServerCommand
                 Nodes = NodeOptions(parseResult.GetValue(heartbeatGrace), parseResult.GetValue(lostGrace)),
                 ServerId = parseResult.GetValue(serverId),
                 LeaderLease = parseResult.GetValue(leaderLease) ?? ServerOptions.DefaultLeaderLease,
+                Region = parseResult.GetValue(region),
+                Parent = parseResult.GetValue(parent),
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,

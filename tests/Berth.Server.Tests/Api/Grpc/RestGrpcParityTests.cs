@@ -46,6 +46,9 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["GetServerInfo"] = "info",
         // Reserved, used and held per reservation, worked out for `berth get reservations`; the policy kinds are REST-only so far.
         ["ListReservations"] = "reservations",
+        // A child region control plane reports to the REST address its --parent names; the listing serves that registration.
+        ["ReportRegion"] = "region hierarchy",
+        ["ListRegions"] = "region hierarchy",
     };
 
     private RunningServer? _server;

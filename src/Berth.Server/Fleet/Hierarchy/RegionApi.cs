@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Berth.Server.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Berth.Server.Fleet.Hierarchy;
+
+/// <summary>
+/// The region hierarchy's REST endpoints: <c>POST /v1/fleet/regions</c>, where a child region control plane reports its
+/// pools and node classes (<see cref="RegionReport"/>), and <c>GET /v1/fleet/regions</c>, the children as this parent
+/// sees them (<see cref="RegionView"/>). REST only: the child speaks to the parent's REST address it was given.
+/// </summary>
+public static class RegionApi
+{
+    /// <summary>Maps the endpoints; needs <see cref="FleetRegions"/> registered.</summary>
+    public static IEndpointRouteBuilder MapRegionApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost("/v1/fleet/regions", ReportAsync)
+            .WithName("ReportRegion").WithTags("Fleet")
+            .WithSummary("A child region control plane reports its region, address, pools and node classes; the first report registers it, each later one renews its last-seen time.")
+            .Accepts<RegionReport>("application/json")
+            .Produces<RegionReportAnswer>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
+        app.MapGet("/v1/fleet/regions", async (FleetRegions regions, CancellationToken ct) => ApiJson.Json<RegionView[]>([.. await regions.ViewsAsync(ct)]))
+            .WithName("ListRegions").WithTags("Fleet")
+            .WithSummary("Every child region control plane of this server: address, Connected or Disconnected, pools, node classes, last seen.")
+            .Produces<RegionView[]>(StatusCodes.Status200OK);
+        return app;
+    }
+
+    private static async Task<IResult> ReportAsync(HttpRequest request, FleetRegions regions, CancellationToken ct)
+    {
+        RegionReport? report;
+        try
+        {
+            report = await JsonSerializer.DeserializeAsync(request.Body, ApiJson.Info<RegionReport>(), ct);
+        }
+        catch (JsonException e)
+        {
+            return ApiJson.Error(StatusCodes.Status400BadRequest, RegionMessages.BadReportBody(e.Message));
+        }
+        if (report is null)
+        {
+            return ApiJson.Error(StatusCodes.Status400BadRequest, RegionMessages.BadReportBody("the body is null"));
+        }
+        try
+        {
+            return ApiJson.Json(await regions.ReportAsync(report, ct));
+        }
+        catch (ApiRequestException e)
+        {
+            return ApiFaultCodes.HttpAnswer(e);
+        }
+    }
+}
