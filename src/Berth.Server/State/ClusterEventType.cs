@@ -121,4 +121,10 @@ public enum ClusterEventType
 
     /// <summary>This region control plane's parent answers again; pending fleet workloads are evaluated again.</summary>
     ParentReconnected,
+
+    /// <summary>A parent handed a share of a fleet workload to the child region that owns the chosen pool.</summary>
+    FleetDelegated,
+
+    /// <summary>A region handed a fleet workload it had no pool for to its parent.</summary>
+    FleetEscalated,
 }

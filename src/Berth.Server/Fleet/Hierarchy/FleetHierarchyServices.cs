@@ -27,6 +27,9 @@ public static class FleetHierarchyServices
             options, sp.GetRequiredService<LocalFleetCatalog>(), sp.GetRequiredService<BoundAddresses>(), sp.GetRequiredService<LeaderElection>(),
             sp.GetRequiredService<EventLog>(), sp.GetRequiredService<ILogger<RegionLink>>()));
         services.AddHostedService(sp => sp.GetRequiredService<RegionLink>());
+        services.AddSingleton(sp => new FleetHierarchy(
+            options, sp.GetRequiredService<FleetRegions>(), sp.GetRequiredService<RegionLink>(), sp.GetRequiredService<LocalFleetCatalog>(),
+            sp.GetRequiredService<Api.WorkloadWriter>(), sp.GetRequiredService<EventLog>()));
         return services;
     }
 }

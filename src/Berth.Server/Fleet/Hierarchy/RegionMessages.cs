@@ -67,5 +67,41 @@ public static class RegionMessages
     public static string ParentReconnected(string parent) =>
         $"parent {parent} answers again; pending fleet workloads are evaluated again";
 
+    /// <summary>A delegation or escalation whose <c>from</c> is not a region name.</summary>
+    public static string BadFrom(string value, string problem) =>
+        $"from '{value}': {problem}; the sender names its region (or root) in ?from=";
+
+    /// <summary>A delegation or escalation whose body is not a stored workload.</summary>
+    public static string BadHandedBody(string problem) => $"the body is not a workload as Berth stores it (JSON): {problem}";
+
+    /// <summary>A delegated or escalated workload whose name or namespace is malformed.</summary>
+    public static string BadHandedWorkload(string field, string problem) => $"workload {field}: {problem}";
+
+    /// <summary>A delegated or escalated workload without its fleet placement or the label naming its sender.</summary>
+    public static string HandedWorkloadUnlabelled(string workload, string label, string from) =>
+        $"workload {workload} must be a fleet workload (spec.placement) labelled {label}: {from} by the control plane that sends it";
+
+    /// <summary>A child did not take a delegated share.</summary>
+    public static string DelegationFailed(string workload, string region, string address, string problem) =>
+        $"delegating {workload} to region {region} at {address} failed ({problem}); it is tried again on the next pass";
+
+    /// <summary>Event message: a share was delegated to a child region.</summary>
+    public static string Delegated(string workload, int replicas, string pool, string region) =>
+        $"{workload}: {Count(replicas, "replica")} in pool {pool} delegated to region {region}";
+
+    /// <summary>Decision reason and event message: a workload with no pool here went to the parent.</summary>
+    public static string Escalated(string workload, string region, string parent) =>
+        $"{workload}: no pool of region {region} can take it; escalated to parent {parent}, which places it with its wider view";
+
+    /// <summary>Decision reason: cut off from the parent, a workload needs regions this region does not know.</summary>
+    public static string UnknownRegions(string workload, IReadOnlyList<string> unknown, string region, IReadOnlyList<string> known, string parent, string problem) =>
+        $"{workload} refused: it requires region{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown)}, which region {region} does not know "
+        + $"(it knows {string.Join(", ", known)}), and its parent {parent} is unreachable ({problem}); it is evaluated again when the parent answers, "
+        + "or apply it at the parent, or remove the region from placement.requiredRegions";
+
+    /// <summary>Decision reason: cut off from the parent, a workload with no local pool waits.</summary>
+    public static string WaitingForParent(string workload, string region, string parent, string problem) =>
+        $"{workload}: no pool of region {region} can take it and its parent {parent} is unreachable ({problem}); it waits and is escalated when the parent answers";
+
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n.ToString(CultureInfo.InvariantCulture)} {noun}s";
 }

@@ -49,6 +49,8 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         // A child region control plane reports to the REST address its --parent names; the listing serves that registration.
         ["ReportRegion"] = "region hierarchy",
         ["ListRegions"] = "region hierarchy",
+        ["AcceptDelegation"] = "region hierarchy",
+        ["AcceptEscalation"] = "region hierarchy",
     };
 
     private RunningServer? _server;
