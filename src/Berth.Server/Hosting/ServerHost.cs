@@ -70,6 +70,9 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The fleet clusters this control plane created, and the way to create, grow and delete them.</summary>
     public Fleet.FleetClusters FleetClusters => _app.Services.GetRequiredService<Fleet.FleetClusters>();
 
+    /// <summary>The fleet controller: places fleet workloads by pools and clusters, and raises budget alerts.</summary>
+    public Fleet.FleetController FleetController => _app.Services.GetRequiredService<Fleet.FleetController>();
+
     /// <summary>The control loop, for tests that count its passes.</summary>
     internal ControlLoopService Loop => _app.Services.GetRequiredService<ControlLoopService>();
     /// <summary>The host's services (tests read the mapped endpoints from them).</summary>
@@ -193,6 +196,12 @@ public sealed class ServerHost : IAsyncDisposable
             // The loop runs only while this server leads, on components that write through the leadership fence.
             services.Replace(ServiceDescriptor.Singleton(FencedControlLoop.Create));
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
+            services.AddSingleton(sp => new Fleet.FleetController(
+                new LeadershipFence(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<LeaderElection>()),
+                new EventLog(new LeadershipFence(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<LeaderElection>()), sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<Fleet.FleetClusters>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Fleet.FleetController>>()));
+            services.AddSingleton<Fleet.FleetControlService>();
+            services.AddHostedService(sp => sp.GetRequiredService<Fleet.FleetControlService>());
             // Every server (leader or not) keeps the assignments by node in memory for the agents' WatchAssignments streams.
             services.AddSingleton(sp => new NodeAssignmentIndex(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<WorkloadHistory>(), sp.GetRequiredService<ILogger<NodeAssignmentIndex>>()));
