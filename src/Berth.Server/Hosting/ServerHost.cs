@@ -210,6 +210,7 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddFleetHierarchy(options);
 
             app = builder.Build();
+            app.Services.GetRequiredService<Fleet.FleetController>().Hierarchy = app.Services.GetRequiredService<FleetHierarchy>();
             // Routing first, so request metrics are labelled by route pattern rather than by raw path.
             app.UseRouting();
             app.UseRequestMetrics();

@@ -138,6 +138,38 @@ public sealed class FleetHierarchy : IDisposable
     }
 
     /// <summary>
+    /// Delegates every share of <paramref name="plan"/> whose pool belongs to a connected child (<see cref="DelegateAsync"/>)
+    /// and answers them as decision shares (cluster: <c>delegated to REGION</c>; workload: the copy's name on the child).
+    /// Shares of one pool go as one, with their replicas summed; when the plan uses two pools of one child, the child gets
+    /// the first pool's pin with all of that child's replicas, since the copy keeps the workload's name.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A child did not take its share.</exception>
+    public async Task<IReadOnlyList<FleetDecisionShare>> DelegateSharesAsync(WorkloadSpec workload, FleetPlan plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(plan);
+        var byRegion = new Dictionary<string, (RegionRecord Owner, string Pool, int Replicas)>(StringComparer.Ordinal);
+        var shares = new List<FleetDecisionShare>();
+        foreach (var share in plan.Shares)
+        {
+            if (await OwnerOfPoolAsync(share.Pool, cancellationToken).ConfigureAwait(false) is not { } owner)
+            {
+                continue;
+            }
+            byRegion[owner.Region] = byRegion.TryGetValue(owner.Region, out var sent)
+                ? (owner, sent.Pool, sent.Replicas + share.Replicas)
+                : (owner, share.Pool, share.Replicas);
+            shares.Add(new FleetDecisionShare(share.Pool, share.Region, RegionMessages.DelegatedCluster(owner.Region), share.Cluster.NodeClass,
+                share.Replicas, share.HourlyCost, workload.Name));
+        }
+        foreach (var (owner, pool, replicas) in byRegion.Values)
+        {
+            await DelegateAsync(workload, pool, replicas, owner, cancellationToken).ConfigureAwait(false);
+        }
+        return shares;
+    }
+
+    /// <summary>
     /// What to do with a fleet workload this control plane found no pool for, at store revision <paramref name="revision"/>.
     /// A root, or a workload delegated here, stays as it is (<see cref="EscalationResult.None"/>). A region connected to
     /// its parent escalates it (<c>POST /v1/fleet/escalations</c> on the parent; once per revision and after each

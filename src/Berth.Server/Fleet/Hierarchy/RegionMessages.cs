@@ -85,6 +85,9 @@ public static class RegionMessages
     public static string DelegationFailed(string workload, string region, string address, string problem) =>
         $"delegating {workload} to region {region} at {address} failed ({problem}); it is tried again on the next pass";
 
+    /// <summary>The cluster column of a share a child region places: the child decides the cluster.</summary>
+    public static string DelegatedCluster(string region) => $"delegated to {region}";
+
     /// <summary>Event message: a share was delegated to a child region.</summary>
     public static string Delegated(string workload, int replicas, string pool, string region) =>
         $"{workload}: {Count(replicas, "replica")} in pool {pool} delegated to region {region}";
