@@ -37,4 +37,5 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(ObjectView[]))]
 [JsonSerializable(typeof(QuotaView[]))]
 [JsonSerializable(typeof(Berth.Scheduling.Snapshot.ReservationUsage[]))]
+[JsonSerializable(typeof(FleetClustersResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -162,6 +162,14 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new Reservations.ReservationQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new WorkloadHistory(sp.GetRequiredService<IKeyValueStore>()));
             services.AddSingleton<ControlLoopSignal>();
+            // Fleet providers, picked by a pool's provider type: local agents started as processes (stopped when the host is
+            // disposed) and hollow nodes inside this server.
+            services.AddSingleton(sp => new Fleet.LocalClusterProvider(
+                options.AgentCommand, () => sp.GetRequiredService<BoundAddresses>().Rest, sp.GetRequiredService<ILogger<Fleet.LocalClusterProvider>>()));
+            services.AddSingleton<Fleet.IClusterProvider>(sp => sp.GetRequiredService<Fleet.LocalClusterProvider>());
+            services.AddSingleton(sp => new Fleet.SimulatedClusterProvider(
+                sp.GetRequiredService<AgentOperations>(), logger: sp.GetRequiredService<ILogger<Fleet.SimulatedClusterProvider>>()));
+            services.AddSingleton<Fleet.IClusterProvider>(sp => sp.GetRequiredService<Fleet.SimulatedClusterProvider>());
             // The one owner of the fleet cluster records; it picks among the registered providers by a pool's provider type.
             services.AddSingleton(sp => new Fleet.FleetClusters(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetServices<Fleet.IClusterProvider>(), sp.GetRequiredService<NodeManager>()));

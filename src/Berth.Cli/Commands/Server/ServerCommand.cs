@@ -69,6 +69,8 @@ public static class ServerCommand
                 LeaderLease = parseResult.GetValue(leaderLease) ?? ServerOptions.DefaultLeaderLease,
                 Region = parseResult.GetValue(region),
                 Parent = parseResult.GetValue(parent),
+                // The local fleet provider starts this same berth as its agents, as berth dev does.
+                AgentCommand = Dev.BerthExecutable.Current().AgentCommandLine(),
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
