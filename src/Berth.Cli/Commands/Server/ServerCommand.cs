@@ -44,6 +44,8 @@ public static class ServerCommand
         {
             Description = "REST address of the parent control plane (e.g. http://127.0.0.1:7070) to report this region's pools and node classes to; needs --region",
         };
+        var reportInterval = DurationOption.Create("--region-report-interval",
+            "How often a region reports its pools to its parent; either side counts the other gone after five intervals of silence (default 2s)");
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -56,6 +58,7 @@ public static class ServerCommand
             leaderLease,
             region,
             parent,
+            reportInterval,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -69,6 +72,9 @@ public static class ServerCommand
                 LeaderLease = parseResult.GetValue(leaderLease) ?? ServerOptions.DefaultLeaderLease,
                 Region = parseResult.GetValue(region),
                 Parent = parseResult.GetValue(parent),
+                RegionLink = parseResult.GetValue(reportInterval) is { } interval
+                    ? new Berth.Server.Fleet.Hierarchy.RegionLinkOptions { ReportInterval = interval, DisconnectedAfter = interval * 5 }
+                    : new Berth.Server.Fleet.Hierarchy.RegionLinkOptions(),
                 // The local fleet provider starts this same berth as its agents, as berth dev does.
                 AgentCommand = Dev.BerthExecutable.Current().AgentCommandLine(),
             },
