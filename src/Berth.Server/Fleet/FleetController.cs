@@ -52,6 +52,9 @@ public sealed class FleetController
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>The region hierarchy (the children's pools, delegation, escalation); null places within this control plane's own pools only.</summary>
+    public Berth.Server.Fleet.Hierarchy.FleetHierarchy? Hierarchy { get; set; }
+
     /// <summary>Raised once each time a pool's projected monthly cost reaches its budget's alert threshold (again after dropping below it).</summary>
     public event EventHandler<PoolBudgetAlert>? BudgetThresholdCrossed;
 
@@ -106,24 +109,40 @@ public sealed class FleetController
     private async Task<FleetDecision?> PlaceAsync(FleetState fleet, WorkloadKey key, Stored<WorkloadSpec> stored, FleetDecision? previous, CancellationToken ct)
     {
         var workload = stored.Value;
-        var plan = FleetPlanner.Plan(fleet.Request(workload));
+        var request = fleet.Request(workload);
+        if (Hierarchy is { } scope)
+        {
+            request = await scope.ScopeAsync(request, ct).ConfigureAwait(false);
+        }
+        var plan = FleetPlanner.Plan(request);
         var now = _time.GetUtcNow();
         if (!plan.Placed)
         {
-            if (previous is not null && previous.Phase == FleetDecisionPhase.Pending && previous.Reason == plan.Reason && previous.WorkloadRevision == stored.ModRevision)
+            // A region hands what it cannot place to its parent, or says why it cannot while cut off.
+            var reason = Hierarchy is { } up && await up.UnplacedAsync(workload, stored.ModRevision, ct).ConfigureAwait(false) is { Result: not Berth.Server.Fleet.Hierarchy.EscalationResult.None } outcome
+                ? outcome.Message
+                : plan.Reason;
+            if (previous is not null && previous.Phase == FleetDecisionPhase.Pending && previous.Reason == reason && previous.WorkloadRevision == stored.ModRevision)
             {
                 return null;
             }
-            var pending = new FleetDecision(key.Namespace, key.Name, stored.ModRevision, FleetDecisionPhase.Pending, [], plan.Reason,
+            var pending = new FleetDecision(key.Namespace, key.Name, stored.ModRevision, FleetDecisionPhase.Pending, [], reason,
                 plan.Rejected, plan.Policies, 0m, now);
-            await WriteDecisionAsync(key, pending, ClusterEventType.FleetPlacementPending, FleetPlacementMessages.Pending(key.ToString(), plan.Reason), ct).ConfigureAwait(false);
+            await WriteDecisionAsync(key, pending, ClusterEventType.FleetPlacementPending, FleetPlacementMessages.Pending(key.ToString(), reason), ct).ConfigureAwait(false);
             return pending;
         }
 
         var shares = new List<FleetDecisionShare>(plan.Shares.Count);
         var derived = new List<WorkloadSpec>(plan.Shares.Count);
+        // Shares in a child region's pools are that child's to place; the rest are placed here.
+        var delegated = Hierarchy is { } down ? await down.DelegateSharesAsync(workload, plan, ct).ConfigureAwait(false) : [];
+        shares.AddRange(delegated);
         foreach (var share in plan.Shares)
         {
+            if (delegated.Any(d => d.Pool == share.Pool))
+            {
+                continue;
+            }
             string cluster = await ProvideClusterAsync(fleet, share.Cluster, ct).ConfigureAwait(false);
             var spec = FleetWorkloads.Derive(workload, cluster, share.Replicas);
             derived.Add(spec);

@@ -1,6 +1,7 @@
 using Berth.Server.Agents;
 using Berth.Server.Api;
 using Berth.Server.Api.Grpc;
+using Berth.Server.Fleet.Hierarchy;
 using Berth.Server.Leadership;
 using Berth.Server.Logs;
 using Berth.Server.Nodes;
@@ -214,8 +215,11 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new NodeAssignmentIndex(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<WorkloadHistory>(), sp.GetRequiredService<ILogger<NodeAssignmentIndex>>()));
             services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentIndex>());
+            // The region hierarchy: a parent's registry of child regions and its watch for silent ones; a child's link to its parent.
+            services.AddFleetHierarchy(options);
 
             app = builder.Build();
+            app.Services.GetRequiredService<Fleet.FleetController>().Hierarchy = app.Services.GetRequiredService<FleetHierarchy>();
             // Routing first, so request metrics are labelled by route pattern rather than by raw path.
             app.UseRouting();
             app.UseRequestMetrics();
@@ -226,6 +230,7 @@ public sealed class ServerHost : IAsyncDisposable
             app.MapGrpcService<Api.Grpc.BerthGrpcService>();
             app.MapInfoApi();
             app.MapLogsApi();
+            app.MapRegionApi();
             app.MapMetricsEndpoint();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
             app.MapOpenApi();

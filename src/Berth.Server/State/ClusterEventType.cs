@@ -115,4 +115,25 @@ public enum ClusterEventType
 
     /// <summary>A pool's projected monthly cost crossed its budget's alert threshold.</summary>
     FleetBudgetAlert,
+
+    /// <summary>A child region control plane reported to this parent for the first time.</summary>
+    RegionRegistered,
+
+    /// <summary>A child region control plane stopped reporting; its pools leave placement until it reports again.</summary>
+    RegionDisconnected,
+
+    /// <summary>A disconnected child region control plane reported again.</summary>
+    RegionReconnected,
+
+    /// <summary>This region control plane's parent stopped answering; it places within its own pools only.</summary>
+    ParentUnreachable,
+
+    /// <summary>This region control plane's parent answers again; pending fleet workloads are evaluated again.</summary>
+    ParentReconnected,
+
+    /// <summary>A parent handed a share of a fleet workload to the child region that owns the chosen pool.</summary>
+    FleetDelegated,
+
+    /// <summary>A region handed a fleet workload it had no pool for to its parent.</summary>
+    FleetEscalated,
 }

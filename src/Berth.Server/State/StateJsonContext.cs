@@ -15,6 +15,7 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(NodeRecord))]
 [JsonSerializable(typeof(WorkloadSpec))]
 [JsonSerializable(typeof(ReservationSpec))]
+[JsonSerializable(typeof(Fleet.Hierarchy.RegionRecord))]
 [JsonSerializable(typeof(Assignment))]
 [JsonSerializable(typeof(RetryState))]
 [JsonSerializable(typeof(ClusterEvent))]
