@@ -91,4 +91,16 @@ public enum ClusterEventType
 
     /// <summary>A reservation reached its expiry and was removed: what it held returns, replicas using it keep running.</summary>
     ReservationExpired,
+
+    /// <summary>A fleet workload began moving replicas between clusters (a rebalance trigger fired or was asked for).</summary>
+    FleetMigrationStarted,
+
+    /// <summary>One step of a fleet migration: a share scaled up or down, its replicas Running, or a share removed.</summary>
+    FleetMigrationStep,
+
+    /// <summary>A fleet migration reached its target shares.</summary>
+    FleetMigrationCompleted,
+
+    /// <summary>A fleet migration stopped before its target (new replicas did not run in time); nothing was scaled down past that point.</summary>
+    FleetMigrationFailed,
 }

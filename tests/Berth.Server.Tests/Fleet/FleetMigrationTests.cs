@@ -1,0 +1,204 @@
+using Berth.Core.Fleet;
+using Berth.Core.Resources;
+using Berth.Core.Specs;
+using Berth.Server.Api;
+using Berth.Server.Fleet;
+using Berth.Server.State;
+using Berth.Server.Tests.Fixtures;
+using Berth.Store;
+
+namespace Berth.Server.Tests.Fleet;
+
+/// <summary><see cref="FleetMigration"/> against the store, with a stand-in agent that runs derived workloads' replicas.</summary>
+public sealed class FleetMigrationTests
+{
+    private static WorkloadSpec Api(int min = 2) =>
+        StateFixtures.Workload("api", replicas: min) with { ReplicaRange = new ReplicaRange(min, min + 2) };
+
+    private static Dictionary<string, int> Shares(params (string Cluster, int Replicas)[] shares) =>
+        shares.ToDictionary(s => s.Cluster, s => s.Replicas, StringComparer.Ordinal);
+
+    private static FleetMigration Migration(StateHarness h, TimeSpan? timeout = null) =>
+        new(h.Store, h.Events, new WorkloadWriter(h.Store, h.Events)) { PollInterval = TimeSpan.FromMilliseconds(10), RunningTimeout = timeout ?? TimeSpan.FromSeconds(20) };
+
+    [Fact]
+    public async Task RunAsync_MoveToAnotherCluster_KeepsMinimumRunningAndRemovesTheOldShare()
+    {
+        await using var h = new StateHarness();
+        var api = Api();
+        await h.PutAsync(FleetMigration.Derive(api, "us-east-aaaa", 2));
+        await using var agent = await StandInAgent.StartAsync(h.Store, api.Name);
+
+        var result = await Migration(h).RunAsync(api, Shares(("us-east-bbbb", 2)), "consolidation");
+
+        Assert.True(result.Completed, result.Message);
+        Assert.Equal(Shares(("us-east-bbbb", 2)), result.Shares);
+        Assert.Equal(["us-east-aaaa"], result.EmptiedClusters);
+        Assert.Null(await h.Store.GetAsync(KeyLayout.Workload(new WorkloadKey("default", "api-us-east-aaaa"))));
+        var moved = StateSerializer.Read<WorkloadSpec>((await h.Store.GetAsync(KeyLayout.Workload(new WorkloadKey("default", "api-us-east-bbbb"))))!);
+        Assert.Equal((2, "us-east-bbbb", "api"), (moved.Replicas, moved.NodeSelector[FleetLabels.Cluster], moved.Labels[FleetLabels.FleetWorkload]));
+        Assert.Null(moved.Placement);
+        Assert.True(agent.FewestRunning >= 2, $"only {agent.FewestRunning} replica(s) Running at one point");
+        var types = (await h.Events.ReadAfterAsync(0)).Select(e => e.Type).Where(t => t.ToString().StartsWith("FleetMigration", StringComparison.Ordinal)).ToList();
+        Assert.Equal(ClusterEventType.FleetMigrationStarted, types[0]);
+        Assert.Equal(ClusterEventType.FleetMigrationCompleted, types[^1]);
+        // Two one-replica moves (scale up, Running, scale down) and the removal of the emptied share.
+        Assert.Equal(7, types.Count(t => t == ClusterEventType.FleetMigrationStep));
+    }
+
+    [Fact]
+    public async Task RunAsync_NewReplicasNeverRun_StopsWithoutScalingTheOldShareDown()
+    {
+        await using var h = new StateHarness();
+        var api = Api();
+        await h.PutAsync(FleetMigration.Derive(api, "us-east-aaaa", 2));
+        await using var agent = await StandInAgent.StartAsync(h.Store, api.Name, stuckCluster: "us-east-bbbb");
+
+        var result = await Migration(h, TimeSpan.FromMilliseconds(200)).RunAsync(api, Shares(("us-east-bbbb", 2)), "manual");
+
+        Assert.False(result.Completed);
+        Assert.Contains("only 0 of 1 replica(s) Running in cluster us-east-bbbb", result.Message, StringComparison.Ordinal);
+        var old = StateSerializer.Read<WorkloadSpec>((await h.Store.GetAsync(KeyLayout.Workload(new WorkloadKey("default", "api-us-east-aaaa"))))!);
+        Assert.Equal(2, old.Replicas);
+        Assert.Contains(await h.Events.ReadAfterAsync(0), e => e.Type == ClusterEventType.FleetMigrationFailed && e.Subject == "default/api");
+    }
+
+    [Fact]
+    public async Task RunAsync_TargetBelowMinimum_IsRefusedAndWritesNoWorkload()
+    {
+        await using var h = new StateHarness();
+        var api = Api(min: 3);
+        await h.PutAsync(FleetMigration.Derive(api, "us-east-aaaa", 3));
+        var before = (await h.Store.RangeAsync(KeyRange.Prefix(KeyLayout.WorkloadsPrefix))).Kvs.Count;
+
+        var result = await Migration(h).RunAsync(api, Shares(("us-east-bbbb", 1)), "manual");
+
+        Assert.False(result.Completed);
+        Assert.Contains("fewer than the workload's minimum of 3", result.Message, StringComparison.Ordinal);
+        Assert.Equal(before, (await h.Store.RangeAsync(KeyRange.Prefix(KeyLayout.WorkloadsPrefix))).Kvs.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_OldClusterStillUsedByAnotherWorkload_IsNotReportedEmpty()
+    {
+        await using var h = new StateHarness();
+        var api = Api(min: 1);
+        await h.PutAsync(FleetMigration.Derive(api, "us-east-aaaa", 1));
+        await h.PutAsync(FleetMigration.Derive(StateFixtures.Workload("web"), "us-east-aaaa", 1));
+        await using var agent = await StandInAgent.StartAsync(h.Store, api.Name);
+
+        var result = await Migration(h).RunAsync(api, Shares(("us-east-bbbb", 1)), "manual");
+
+        Assert.True(result.Completed, result.Message);
+        Assert.Empty(result.EmptiedClusters);
+    }
+
+    /// <summary>
+    /// Runs the replicas of one fleet workload's derived workloads: a new replica is Pending for one pass and Running
+    /// from the next (never in the pass that created it), a replica scaled away is gone at once. Records the fewest
+    /// Running replicas over all derived workloads seen after the first pass.
+    /// </summary>
+    private sealed class StandInAgent : IAsyncDisposable
+    {
+        private readonly IKeyValueStore _store;
+        private readonly string _workload;
+        private readonly string? _stuckCluster;
+        private readonly CancellationTokenSource _stop = new();
+        private Task _loop = Task.CompletedTask;
+        private int _fewest = int.MaxValue;
+
+        private StandInAgent(IKeyValueStore store, string workload, string? stuckCluster)
+        {
+            _store = store;
+            _workload = workload;
+            _stuckCluster = stuckCluster;
+        }
+
+        public int FewestRunning => Volatile.Read(ref _fewest);
+
+        public static async Task<StandInAgent> StartAsync(IKeyValueStore store, string workload, string? stuckCluster = null)
+        {
+            var agent = new StandInAgent(store, workload, stuckCluster);
+            // Bring the replicas that exist up to Running before the migration starts.
+            await agent.PassAsync(CancellationToken.None);
+            await agent.PassAsync(CancellationToken.None);
+            agent._fewest = int.MaxValue;
+            agent._loop = agent.RunAsync();
+            return agent;
+        }
+
+        private async Task RunAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                await PassAsync(_stop.Token);
+                try
+                {
+                    await Task.Delay(5, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
+        private async Task PassAsync(CancellationToken cancellationToken)
+        {
+            var workloads = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.WorkloadsPrefix), cancellationToken: cancellationToken);
+            var derived = workloads.Kvs.Select(StateSerializer.Read<WorkloadSpec>)
+                .Where(w => w.Labels.TryGetValue(FleetLabels.FleetWorkload, out var owner) && owner == _workload).ToList();
+            var live = derived.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+            var assignments = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.AssignmentsPrefix), cancellationToken: cancellationToken);
+            var byWorkload = assignments.Kvs.Select(StateSerializer.Read<Assignment>).GroupBy(a => a.Workload.Name).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+            // Scale-downs and deletions first, and the count taken before anything new runs: the pessimistic order.
+            foreach (var (name, list) in byWorkload)
+            {
+                var replicas = derived.FirstOrDefault(d => d.Name == name)?.Replicas ?? 0;
+                foreach (var gone in list.Where(a => a.Replica >= replicas || !live.Contains(name)).ToList())
+                {
+                    await _store.DeleteAsync(KeyLayout.Assignment(gone.Workload, gone.Replica), cancellationToken);
+                    list.Remove(gone);
+                }
+            }
+            var running = byWorkload.Where(w => live.Contains(w.Key)).Sum(w => w.Value.Count(a => a.Replica < Replicas(derived, w.Key) && a.State == AssignmentState.Running));
+            InterlockedMin(running);
+
+            foreach (var spec in derived)
+            {
+                var key = WorkloadKey.Of(spec);
+                var have = byWorkload.GetValueOrDefault(spec.Name) ?? [];
+                for (var replica = 0; replica < spec.Replicas; replica++)
+                {
+                    var existing = have.FirstOrDefault(a => a.Replica == replica);
+                    var stuck = spec.NodeSelector.GetValueOrDefault(FleetLabels.Cluster) == _stuckCluster;
+                    var state = existing is null || stuck ? AssignmentState.Pending : AssignmentState.Running;
+                    if (existing?.State == state)
+                    {
+                        continue;
+                    }
+                    var assignment = new Assignment(key, replica, spec.NodeSelector[FleetLabels.Cluster] + "-1", 1, ResourceList.Empty, [], "", state);
+                    await _store.PutAsync(KeyLayout.Assignment(key, replica), StateSerializer.Serialize(assignment), cancellationToken: cancellationToken);
+                }
+            }
+        }
+
+        private static int Replicas(List<WorkloadSpec> derived, string name) => derived.First(d => d.Name == name).Replicas;
+
+        private void InterlockedMin(int value)
+        {
+            int seen;
+            while (value < (seen = Volatile.Read(ref _fewest)) && Interlocked.CompareExchange(ref _fewest, value, seen) != seen)
+            {
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
+        }
+    }
+}
