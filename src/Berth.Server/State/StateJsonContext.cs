@@ -24,4 +24,8 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(Leadership.ServerRecord))]
 [JsonSerializable(typeof(QuotaSpec))]
 [JsonSerializable(typeof(PriorityClass))]
+[JsonSerializable(typeof(PoolSpec))]
+[JsonSerializable(typeof(NodeClassSpec))]
+[JsonSerializable(typeof(PlacementPolicySpec))]
+[JsonSerializable(typeof(Berth.Core.Fleet.FleetCluster))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
