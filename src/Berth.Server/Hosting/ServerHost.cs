@@ -66,6 +66,9 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>This server's leader election: whether it leads, and the leader it sees.</summary>
     public LeaderElection Election => _app.Services.GetRequiredService<LeaderElection>();
 
+    /// <summary>The fleet clusters this control plane created, and the way to create, grow and delete them.</summary>
+    public Fleet.FleetClusters FleetClusters => _app.Services.GetRequiredService<Fleet.FleetClusters>();
+
     /// <summary>The control loop, for tests that count its passes.</summary>
     internal ControlLoopService Loop => _app.Services.GetRequiredService<ControlLoopService>();
     /// <summary>The host's services (tests read the mapped endpoints from them).</summary>
@@ -155,6 +158,9 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new Reservations.ReservationQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new WorkloadHistory(sp.GetRequiredService<IKeyValueStore>()));
             services.AddSingleton<ControlLoopSignal>();
+            // The one owner of the fleet cluster records; it picks among the registered providers by a pool's provider type.
+            services.AddSingleton(sp => new Fleet.FleetClusters(
+                sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetServices<Fleet.IClusterProvider>(), sp.GetRequiredService<NodeManager>()));
             services.AddSingleton(sp => new AgentOperations(
                 sp.GetRequiredService<IKeyValueStore>(),
                 sp.GetRequiredService<NodeManager>(),

@@ -92,6 +92,21 @@ public enum ClusterEventType
     /// <summary>A reservation reached its expiry and was removed: what it held returns, replicas using it keep running.</summary>
     ReservationExpired,
 
+    /// <summary>Fleet placement created a cluster in a pool through the pool's provider.</summary>
+    FleetClusterCreated,
+
+    /// <summary>A provider started a node of a fleet cluster.</summary>
+    FleetNodeAdded,
+
+    /// <summary>A provider stopped a node of a fleet cluster.</summary>
+    FleetNodeRemoved,
+
+    /// <summary>A fleet cluster changed phase (Creating, Ready, Draining, Deleting).</summary>
+    FleetClusterPhaseChanged,
+
+    /// <summary>A fleet cluster's nodes were all stopped and the cluster removed.</summary>
+    FleetClusterDeleted,
+
     /// <summary>A fleet workload began moving replicas between clusters (a rebalance trigger fired or was asked for).</summary>
     FleetMigrationStarted,
 
