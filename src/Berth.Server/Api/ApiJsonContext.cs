@@ -34,4 +34,5 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(ObjectView[]))]
 [JsonSerializable(typeof(QuotaView[]))]
 [JsonSerializable(typeof(Berth.Scheduling.Snapshot.ReservationUsage[]))]
+[JsonSerializable(typeof(RebalanceResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

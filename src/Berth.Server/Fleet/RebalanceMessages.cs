@@ -38,6 +38,19 @@ public static class RebalanceMessages
         string.Format(CultureInfo.InvariantCulture,
             "{0}: derived workload {1} kept changing under the migration; nothing more was scaled. Run `berth rebalance` again", workload, derived);
 
+    /// <summary>A trigger that needs fleet placement to choose another pool.</summary>
+    public static string NeedsPlacement(string reason) =>
+        string.Format(CultureInfo.InvariantCulture, "{0}: the workloads stay until fleet placement places them in another pool", reason);
+
+    /// <summary>The <c>workload</c> argument is not <c>namespace/name</c>.</summary>
+    public static string BadWorkloadArgument(string value) =>
+        string.Format(CultureInfo.InvariantCulture, "workload: '{0}' is not namespace/name (or a name in the default namespace); give e.g. default/api-gateway", value);
+
+    /// <summary>No fleet workload by that key.</summary>
+    public static string NotAFleetWorkload(string workload) =>
+        string.Format(CultureInfo.InvariantCulture,
+            "workload: {0} is not a fleet workload (none with that name, or it has no placement); `berth get workloads` lists them", workload);
+
     /// <summary>The plan was refused.</summary>
     public static string Refused(string workload, string detail) =>
         string.Format(CultureInfo.InvariantCulture, "{0}: not moved: {1}", workload, detail);

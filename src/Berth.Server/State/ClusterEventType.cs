@@ -118,4 +118,7 @@ public enum ClusterEventType
 
     /// <summary>A fleet migration stopped before its target (new replicas did not run in time); nothing was scaled down past that point.</summary>
     FleetMigrationFailed,
+
+    /// <summary>A fleet rebalance trigger held (budget exceeded, capacity exhausted, consolidation, compliance lost).</summary>
+    FleetRebalanceTriggered,
 }

@@ -46,6 +46,8 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["GetServerInfo"] = "info",
         // Reserved, used and held per reservation, worked out for `berth get reservations`; the policy kinds are REST-only so far.
         ["ListReservations"] = "reservations",
+        // A fleet rebalance pass (`berth rebalance`), REST-only like the other fleet routes so far.
+        ["Rebalance"] = "fleet/rebalance",
     };
 
     private RunningServer? _server;
