@@ -26,9 +26,6 @@ public sealed class FleetClusters
     // Tries at a free {pool}-{4 hex} name: 65,536 names per pool, so a clash twice in a row already means a crowded pool.
     private const int MaxNameAttempts = 16;
 
-    private const string PoolsPlural = "pools";
-    private const string NodeClassesPlural = "nodeclasses";
-
     private readonly IKeyValueStore _store;
     private readonly EventLog _events;
     private readonly NodeManager? _nodes;
@@ -145,9 +142,9 @@ public sealed class FleetClusters
         }
         var current = await FindAsync(cluster, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException(FleetMessages.UnknownCluster(cluster));
-        var pool = await ReadSpecAsync<PoolSpec>(PoolsPlural, current.Pool, cancellationToken).ConfigureAwait(false)
+        var pool = await ReadSpecAsync<PoolSpec>(ObjectKinds.Pools, current.Pool, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException(FleetMessages.UnknownPool(cluster, current.Pool));
-        var nodeClass = await ReadSpecAsync<NodeClassSpec>(NodeClassesPlural, current.NodeClass, cancellationToken).ConfigureAwait(false)
+        var nodeClass = await ReadSpecAsync<NodeClassSpec>(ObjectKinds.NodeClasses, current.NodeClass, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException(FleetMessages.UnknownNodeClass(cluster, current.NodeClass));
         var provider = ProviderFor(current.Provider, current.Pool);
         string[] added = [];
@@ -337,10 +334,10 @@ public sealed class FleetClusters
         throw new InvalidOperationException(FleetMessages.TooManyConflicts(cluster, MaxAttempts));
     }
 
-    private async Task<T?> ReadSpecAsync<T>(string plural, string name, CancellationToken ct)
+    private async Task<T?> ReadSpecAsync<T>(ObjectKind kind, string name, CancellationToken ct)
         where T : class
     {
-        var kv = await _store.GetAsync(KeyLayout.ObjectsPrefix + plural + "/" + name, ct).ConfigureAwait(false);
+        var kv = await _store.GetAsync(KeyLayout.Object(kind, "", name), ct).ConfigureAwait(false);
         return kv is null ? null : StateSerializer.Read<T>(kv);
     }
 }

@@ -69,6 +69,9 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The fleet clusters this control plane created, and the way to create, grow and delete them.</summary>
     public Fleet.FleetClusters FleetClusters => _app.Services.GetRequiredService<Fleet.FleetClusters>();
 
+    /// <summary>The fleet controller: places fleet workloads by pools and clusters, and raises budget alerts.</summary>
+    public Fleet.FleetController FleetController => _app.Services.GetRequiredService<Fleet.FleetController>();
+
     /// <summary>The control loop, for tests that count its passes.</summary>
     internal ControlLoopService Loop => _app.Services.GetRequiredService<ControlLoopService>();
     /// <summary>The host's services (tests read the mapped endpoints from them).</summary>
@@ -158,6 +161,14 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new Reservations.ReservationQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new WorkloadHistory(sp.GetRequiredService<IKeyValueStore>()));
             services.AddSingleton<ControlLoopSignal>();
+            // Fleet providers, picked by a pool's provider type: local agents started as processes (stopped when the host is
+            // disposed) and hollow nodes inside this server.
+            services.AddSingleton(sp => new Fleet.LocalClusterProvider(
+                options.AgentCommand, () => sp.GetRequiredService<BoundAddresses>().Rest, sp.GetRequiredService<ILogger<Fleet.LocalClusterProvider>>()));
+            services.AddSingleton<Fleet.IClusterProvider>(sp => sp.GetRequiredService<Fleet.LocalClusterProvider>());
+            services.AddSingleton(sp => new Fleet.SimulatedClusterProvider(
+                sp.GetRequiredService<AgentOperations>(), logger: sp.GetRequiredService<ILogger<Fleet.SimulatedClusterProvider>>()));
+            services.AddSingleton<Fleet.IClusterProvider>(sp => sp.GetRequiredService<Fleet.SimulatedClusterProvider>());
             // The one owner of the fleet cluster records; it picks among the registered providers by a pool's provider type.
             services.AddSingleton(sp => new Fleet.FleetClusters(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetServices<Fleet.IClusterProvider>(), sp.GetRequiredService<NodeManager>()));
@@ -197,6 +208,12 @@ public sealed class ServerHost : IAsyncDisposable
             // The loop runs only while this server leads, on components that write through the leadership fence.
             services.Replace(ServiceDescriptor.Singleton(FencedControlLoop.Create));
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
+            services.AddSingleton(sp => new Fleet.FleetController(
+                new LeadershipFence(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<LeaderElection>()),
+                new EventLog(new LeadershipFence(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<LeaderElection>()), sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<Fleet.FleetClusters>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Fleet.FleetController>>()));
+            services.AddSingleton<Fleet.FleetControlService>();
+            services.AddHostedService(sp => sp.GetRequiredService<Fleet.FleetControlService>());
             // Every server (leader or not) keeps the assignments by node in memory for the agents' WatchAssignments streams.
             services.AddSingleton(sp => new NodeAssignmentIndex(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<WorkloadHistory>(), sp.GetRequiredService<ILogger<NodeAssignmentIndex>>()));
@@ -234,6 +251,7 @@ public sealed class ServerHost : IAsyncDisposable
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             var address = new Uri(addresses.First(a => new Uri(a).Port != grpcAddress.Port).Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
             app.Services.GetRequiredService<BoundAddresses>().Grpc = grpcAddress;
+            app.Services.GetRequiredService<BoundAddresses>().Rest = address;
             // The default server id holds the bound API port, so the campaign starts only now.
             await app.Services.GetRequiredService<LeadershipService>().BeginAsync(address, grpcAddress, cancellationToken).ConfigureAwait(false);
             ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), options.UsesEtcd ? options.Store!.Trim() : dataDirectory);

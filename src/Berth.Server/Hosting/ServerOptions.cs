@@ -108,6 +108,12 @@ public sealed record ServerOptions
     /// </summary>
     public TimeSpan LeaderLease { get; init; } = DefaultLeaderLease;
 
+    /// <summary>
+    /// How the <c>local</c> fleet provider starts <c>berth agent</c> processes (the server's own executable; <c>berth
+    /// server</c> and <c>berth dev</c> set it). Null: pools of the local provider cannot create nodes, and say so.
+    /// </summary>
+    public Fleet.AgentCommandLine? AgentCommand { get; init; }
+
     /// <summary>True when TLS is configured. TLS is not implemented yet, so this is always false and only loopback addresses are accepted.</summary>
     public static bool TlsConfigured => false;
 

@@ -107,6 +107,15 @@ public enum ClusterEventType
     /// <summary>A fleet cluster's nodes were all stopped and the cluster removed.</summary>
     FleetClusterDeleted,
 
+    /// <summary>A fleet workload's shares were decided (pools, clusters, replicas, cost) and its derived workloads written.</summary>
+    FleetPlaced,
+
+    /// <summary>No pool can take a fleet workload now; the event says why.</summary>
+    FleetPlacementPending,
+
+    /// <summary>A pool's projected monthly cost crossed its budget's alert threshold.</summary>
+    FleetBudgetAlert,
+
     /// <summary>A fleet workload began moving replicas between clusters (a rebalance trigger fired or was asked for).</summary>
     FleetMigrationStarted,
 

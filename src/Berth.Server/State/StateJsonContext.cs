@@ -28,4 +28,5 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(NodeClassSpec))]
 [JsonSerializable(typeof(PlacementPolicySpec))]
 [JsonSerializable(typeof(Berth.Core.Fleet.FleetCluster))]
+[JsonSerializable(typeof(Fleet.FleetDecision))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

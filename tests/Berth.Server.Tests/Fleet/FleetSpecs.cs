@@ -18,7 +18,7 @@ internal static class FleetSpecs
     /// <summary>Stores the pool and node class as <c>apply -f</c> does (<c>/objects/pools/…</c>, <c>/objects/nodeclasses/…</c>).</summary>
     public static async Task StoreAsync(IKeyValueStore store, PoolSpec pool, NodeClassSpec nodeClass)
     {
-        await store.PutAsync(KeyLayout.ObjectsPrefix + "pools/" + pool.Name, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(pool, StateSerializer.Options.GetTypeInfo(typeof(PoolSpec))));
-        await store.PutAsync(KeyLayout.ObjectsPrefix + "nodeclasses/" + nodeClass.Name, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(nodeClass, StateSerializer.Options.GetTypeInfo(typeof(NodeClassSpec))));
+        await store.PutAsync(KeyLayout.Object(ObjectKinds.Pools, "", pool.Name), ObjectKinds.Pools.Serialize(pool));
+        await store.PutAsync(KeyLayout.Object(ObjectKinds.NodeClasses, "", nodeClass.Name), ObjectKinds.NodeClasses.Serialize(nodeClass));
     }
 }

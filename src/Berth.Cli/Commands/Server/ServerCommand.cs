@@ -57,6 +57,8 @@ public static class ServerCommand
                 Nodes = NodeOptions(parseResult.GetValue(heartbeatGrace), parseResult.GetValue(lostGrace)),
                 ServerId = parseResult.GetValue(serverId),
                 LeaderLease = parseResult.GetValue(leaderLease) ?? ServerOptions.DefaultLeaderLease,
+                // The local fleet provider starts this same berth as its agents, as berth dev does.
+                AgentCommand = Dev.BerthExecutable.Current().AgentCommandLine(),
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
