@@ -35,4 +35,5 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(QuotaView[]))]
 [JsonSerializable(typeof(Berth.Scheduling.Snapshot.ReservationUsage[]))]
 [JsonSerializable(typeof(RebalanceResponse))]
+[JsonSerializable(typeof(FleetClustersResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

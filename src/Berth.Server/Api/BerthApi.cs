@@ -124,6 +124,7 @@ public static class BerthApi
             .Produces<ServersResponse>(StatusCodes.Status200OK);
         OperatorApi.Map(v1);
         Fleet.RebalanceApi.Map(v1);
+        FleetApi.Map(v1);
         return app;
     }
 

@@ -48,6 +48,8 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["ListReservations"] = "reservations",
         // A fleet rebalance pass (`berth rebalance`), REST-only like the other fleet routes so far.
         ["Rebalance"] = "fleet/rebalance",
+        // The fleet layer's listings are REST-only while its shapes settle (the clusters Berth created).
+        ["ListFleetClusters"] = "fleet clusters",
     };
 
     private RunningServer? _server;
