@@ -52,9 +52,6 @@ public sealed class FleetMigration
         return workload.ReplicaRange?.Min ?? workload.Replicas;
     }
 
-    /// <summary>The name of <paramref name="workload"/>'s derived workload in <paramref name="cluster"/>.</summary>
-    public static string DerivedName(string workload, string cluster) => workload + "-" + cluster;
-
     /// <summary>The derived workloads of fleet workload <paramref name="workload"/>, by cluster.</summary>
     public async Task<IReadOnlyDictionary<string, WorkloadSpec>> DerivedAsync(WorkloadSpec workload, CancellationToken cancellationToken = default)
     {
@@ -133,7 +130,7 @@ public sealed class FleetMigration
                 case MigrationStepKind.ScaleDown:
                     var spec = derived.TryGetValue(step.Cluster, out var existing)
                         ? existing with { Replicas = step.To }
-                        : Derive(workload, step.Cluster, step.To);
+                        : FleetWorkloads.Derive(workload, step.Cluster, step.To);
                     // The share's count is the fleet controller's to choose, so a derived workload carries no range of its own.
                     spec = spec with { ReplicaRange = null };
                     _ = await _writer.ApplyAsync([spec], cancellationToken).ConfigureAwait(false)
@@ -145,6 +142,7 @@ public sealed class FleetMigration
                     var (met, running, waited) = await AwaitRunningAsync(new WorkloadKey(workload.Namespace, derived[step.Cluster].Name), step.To, cancellationToken).ConfigureAwait(false);
                     if (!met)
                     {
+                        await UpdateDecisionAsync(workload, current, cancellationToken).ConfigureAwait(false);
                         var failure = RebalanceMessages.NotRunningInTime(key, step.Cluster, running, step.To, waited);
                         await AppendAsync(ClusterEventType.FleetMigrationFailed, key, failure, cancellationToken).ConfigureAwait(false);
                         return new FleetMigrationResult(false, current, [], failure);
@@ -168,6 +166,7 @@ public sealed class FleetMigration
             var used = await ClustersInUseAsync(cancellationToken).ConfigureAwait(false);
             emptied.AddRange(removed.Where(c => !used.Contains(c)).Order(StringComparer.Ordinal));
         }
+        await UpdateDecisionAsync(workload, current, cancellationToken).ConfigureAwait(false);
         var done = RebalanceMessages.Completed(key, current);
         await AppendAsync(ClusterEventType.FleetMigrationCompleted, key, done, cancellationToken).ConfigureAwait(false);
         return new FleetMigrationResult(true, current, emptied, done);
@@ -188,23 +187,35 @@ public sealed class FleetMigration
     }
 
     /// <summary>
-    /// <paramref name="workload"/>'s derived workload for <paramref name="cluster"/>: its spec without fleet placement,
-    /// pinned to the cluster's nodes and labelled with the fleet workload it belongs to.
+    /// Rewrites the stored decision's shares to <paramref name="shares"/>, so that <c>describe</c> and the fleet
+    /// controller see where the workload runs now. It keeps the decision's workload revision, so the controller does not
+    /// plan the workload again (and undo the move) until its spec changes. A share in a cluster new to the decision
+    /// costs per replica what the decision's other shares of the same node class and provider cost.
     /// </summary>
-    public static WorkloadSpec Derive(WorkloadSpec workload, string cluster, int replicas)
+    private async Task UpdateDecisionAsync(WorkloadSpec workload, IReadOnlyDictionary<string, int> shares, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(workload);
-        var labels = new Dictionary<string, string>(workload.Labels, StringComparer.Ordinal) { [FleetLabels.FleetWorkload] = workload.Name };
-        var selector = new Dictionary<string, string>(workload.NodeSelector, StringComparer.Ordinal) { [FleetLabels.Cluster] = cluster };
-        return workload with
+        var key = KeyLayout.FleetDecision(new WorkloadKey(workload.Namespace, workload.Name));
+        var kv = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (kv is null)
         {
-            Name = DerivedName(workload.Name, cluster),
-            Replicas = replicas,
-            Labels = labels,
-            NodeSelector = selector,
-            Placement = null,
-            ReplicaRange = null,
-        };
+            return;
+        }
+        var decision = StateSerializer.Read<FleetDecision>(kv);
+        var updated = new List<FleetDecisionShare>();
+        foreach (var (cluster, replicas) in shares.Where(s => s.Value > 0).OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var known = decision.Shares.FirstOrDefault(s => s.Cluster == cluster);
+            var record = await _store.GetAsync(KeyLayout.FleetCluster(cluster), cancellationToken).ConfigureAwait(false);
+            var fleetCluster = record is null ? null : StateSerializer.Read<FleetCluster>(record);
+            var like = known ?? decision.Shares.FirstOrDefault(s => s.NodeClass == fleetCluster?.NodeClass && s.Pool == fleetCluster?.Pool)
+                ?? decision.Shares.FirstOrDefault(s => s.NodeClass == fleetCluster?.NodeClass);
+            var perReplica = like is { Replicas: > 0 } ? like.HourlyCost / like.Replicas : 0m;
+            updated.Add(new FleetDecisionShare(
+                fleetCluster?.Pool ?? known?.Pool ?? "", fleetCluster?.Region ?? known?.Region ?? "", cluster,
+                fleetCluster?.NodeClass ?? known?.NodeClass ?? "", replicas, perReplica * replicas, FleetWorkloads.DerivedName(workload.Name, cluster)));
+        }
+        var moved = decision with { Shares = updated, HourlyCost = updated.Sum(s => s.HourlyCost), LastScheduled = _events.Time.GetUtcNow() };
+        await _store.TxnAsync([Compare.ModRevision(key, CompareOp.Equal, kv.ModRevision)], [TxnOp.Put(key, FleetState.Serialize(moved))], [], cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(bool Met, int Running, TimeSpan Waited)> AwaitRunningAsync(WorkloadKey derived, int wanted, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ public sealed class FleetMigrationTests
     {
         await using var h = new StateHarness();
         var api = Api();
-        await h.PutAsync(FleetMigration.Derive(api, "us-east-aaaa", 2));
+        await h.PutAsync(FleetWorkloads.Derive(api, "us-east-aaaa", 2));
         await using var agent = await StandInAgent.StartAsync(h.Store, api.Name);
 
         var result = await Migration(h).RunAsync(api, Shares(("us-east-bbbb", 2)), "consolidation");
@@ -50,7 +50,7 @@ public sealed class FleetMigrationTests
     {
         await using var h = new StateHarness();
         var api = Api();
-        await h.PutAsync(FleetMigration.Derive(api, "us-east-aaaa", 2));
+        await h.PutAsync(FleetWorkloads.Derive(api, "us-east-aaaa", 2));
         await using var agent = await StandInAgent.StartAsync(h.Store, api.Name, stuckCluster: "us-east-bbbb");
 
         var result = await Migration(h, TimeSpan.FromMilliseconds(200)).RunAsync(api, Shares(("us-east-bbbb", 2)), "manual");
@@ -67,7 +67,7 @@ public sealed class FleetMigrationTests
     {
         await using var h = new StateHarness();
         var api = Api(min: 3);
-        await h.PutAsync(FleetMigration.Derive(api, "us-east-aaaa", 3));
+        await h.PutAsync(FleetWorkloads.Derive(api, "us-east-aaaa", 3));
         var before = (await h.Store.RangeAsync(KeyRange.Prefix(KeyLayout.WorkloadsPrefix))).Kvs.Count;
 
         var result = await Migration(h).RunAsync(api, Shares(("us-east-bbbb", 1)), "manual");
@@ -82,8 +82,8 @@ public sealed class FleetMigrationTests
     {
         await using var h = new StateHarness();
         var api = Api(min: 1);
-        await h.PutAsync(FleetMigration.Derive(api, "us-east-aaaa", 1));
-        await h.PutAsync(FleetMigration.Derive(StateFixtures.Workload("web"), "us-east-aaaa", 1));
+        await h.PutAsync(FleetWorkloads.Derive(api, "us-east-aaaa", 1));
+        await h.PutAsync(FleetWorkloads.Derive(StateFixtures.Workload("web"), "us-east-aaaa", 1));
         await using var agent = await StandInAgent.StartAsync(h.Store, api.Name);
 
         var result = await Migration(h).RunAsync(api, Shares(("us-east-bbbb", 1)), "manual");

@@ -46,8 +46,13 @@ public sealed class FleetRebalancerTests
             Placement = new FleetPlacement(null, [], [], null, new Dictionary<string, int>()),
         };
         await h.PutAsync(api);
-        await h.PutAsync(FleetMigration.Derive(api, a.Name, first));
-        await h.PutAsync(FleetMigration.Derive(api, b.Name, second));
+        await h.PutAsync(FleetWorkloads.Derive(api, a.Name, first));
+        await h.PutAsync(FleetWorkloads.Derive(api, b.Name, second));
+        var decision = new FleetDecision("default", "api", 1, FleetDecisionPhase.Placed,
+            [new FleetDecisionShare(pool.Name, pool.Region, a.Name, "medium", first, 0.025m * first, FleetWorkloads.DerivedName("api", a.Name)),
+             new FleetDecisionShare(pool.Name, pool.Region, b.Name, "medium", second, 0.025m * second, FleetWorkloads.DerivedName("api", b.Name))],
+            "placed by policy production", [], ["production"], 0.025m * (first + second), StateFixtures.T0);
+        await h.Store.PutAsync(KeyLayout.FleetDecision(WorkloadKey.Of(api)), FleetState.Serialize(decision));
         var migration = new FleetMigration(h.Store, h.Events, new WorkloadWriter(h.Store, h.Events)) { PollInterval = TimeSpan.FromMilliseconds(10), RunningTimeout = TimeSpan.FromSeconds(20) };
         return (new Setup(h, clusters, provider, new FleetRebalancer(h.Store, h.Events, clusters, migration), api), a.Name, b.Name);
     }
@@ -70,6 +75,9 @@ public sealed class FleetRebalancerTests
         Assert.Contains($"delete {underused}", setup.Provider.Calls);
         Assert.True(agent.FewestRunning >= 3, $"only {agent.FewestRunning} replica(s) Running at one point");
         Assert.Contains(await h.Events.ReadAfterAsync(0), e => e.Type == ClusterEventType.FleetRebalanceTriggered && e.Subject == underused);
+        var decision = StateSerializer.Read<FleetDecision>((await h.Store.GetAsync(KeyLayout.FleetDecision(WorkloadKey.Of(setup.Api))))!);
+        var share = Assert.Single(decision.Shares);
+        Assert.Equal((fuller, 3, 0.075m, 1L), (share.Cluster, share.Replicas, decision.HourlyCost, decision.WorkloadRevision));
     }
 
     [Fact]
