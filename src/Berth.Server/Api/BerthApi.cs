@@ -125,6 +125,7 @@ public static class BerthApi
         OperatorApi.Map(v1);
         Fleet.RebalanceApi.Map(v1);
         FleetApi.Map(v1);
+        Fleet.FleetApi.MapFleet(v1);
         return app;
     }
 

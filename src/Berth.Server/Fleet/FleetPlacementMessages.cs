@@ -31,4 +31,7 @@ public static class FleetPlacementMessages
 
     /// <summary>A cost without currency, as stored (0.384).</summary>
     public static string Money(decimal amount) => amount.ToString("0.00####", CultureInfo.InvariantCulture);
+
+    /// <summary>A fleet view asked of a workload that is not a fleet workload or does not exist.</summary>
+    public static string NotAFleetWorkload(string workload) => $"{workload} is not a fleet workload (no workload of that name has a placement)";
 }

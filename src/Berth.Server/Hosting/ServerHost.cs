@@ -213,6 +213,7 @@ public sealed class ServerHost : IAsyncDisposable
                 new EventLog(new LeadershipFence(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<LeaderElection>()), sp.GetRequiredService<TimeProvider>()),
                 sp.GetRequiredService<Fleet.FleetClusters>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Fleet.FleetController>>()));
             services.AddSingleton<Fleet.FleetControlService>();
+            services.AddSingleton(sp => new Fleet.FleetQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddHostedService(sp => sp.GetRequiredService<Fleet.FleetControlService>());
             // Every server (leader or not) keeps the assignments by node in memory for the agents' WatchAssignments streams.
             services.AddSingleton(sp => new NodeAssignmentIndex(

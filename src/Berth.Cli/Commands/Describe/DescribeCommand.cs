@@ -20,6 +20,11 @@ public static class DescribeCommand
             var reference = WorkloadReference.Parse(parseResult.GetRequiredValue(workloadName), parseResult.GetValue(ns));
             var detail = BerthClient.Read<WorkloadDetail>(await client.GetAsync(reference.Path, cancellationToken).ConfigureAwait(false));
             WriteWorkload(detail, output);
+            if (detail.Workload.Spec.Placement is not null)
+            {
+                var fleetPath = $"v1/fleet/workloads/{Uri.EscapeDataString(reference.Namespace)}/{Uri.EscapeDataString(reference.Name)}";
+                FleetDescription.Write(BerthClient.Read<Berth.Server.Fleet.FleetWorkloadView>(await client.GetAsync(fleetPath, cancellationToken).ConfigureAwait(false)), output);
+            }
             return 0;
         });
 

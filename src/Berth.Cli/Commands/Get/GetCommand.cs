@@ -46,6 +46,7 @@ public static class GetCommand
                 "servers" => ListAsync(client, "v1/servers", format, writer, ServerTable, cancellationToken),
                 "clusters" => ListAsync(client, FleetClusterTable.Path, format, writer, FleetClusterTable.Write, cancellationToken),
                 var quotas when ObjectKinds.Find(quotas) == QuotaAdmission.Kind => ListAsync(client, "v1/quotas", format, writer, QuotaTable.Write, cancellationToken),
+                var pools when ObjectKinds.Find(pools) == ObjectKinds.Pools => ListAsync(client, "v1/fleet/pools", format, writer, PoolTable.Write, cancellationToken),
                 var named when ObjectKinds.Find(named) == ObjectKinds.Reservations => ListAsync(client, "v1/reservations", format, writer, ReservationTable.Write, cancellationToken),
                 var classes when ObjectKinds.Find(classes)?.Kind == ManifestKinds.PriorityClass => ListAsync(client, "v1/objects/priorityclasses", format, writer, PriorityClassTable, cancellationToken),
                 var other when ObjectKinds.Find(other) is { } kind => ListAsync(client, "v1/objects/" + kind.Plural, format, writer, ObjectTable, cancellationToken),

@@ -50,6 +50,9 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["Rebalance"] = "fleet/rebalance",
         // The fleet layer's listings are REST-only while its shapes settle (the clusters Berth created).
         ["ListFleetClusters"] = "fleet clusters",
+        // Fleet placement views for `berth describe workload` and `berth get pools`; read-only, worked out from the decisions and clusters.
+        ["GetFleetWorkload"] = "fleet workload",
+        ["ListFleetPools"] = "fleet pools",
     };
 
     private RunningServer? _server;
