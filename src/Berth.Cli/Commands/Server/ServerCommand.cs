@@ -36,6 +36,7 @@ public static class ServerCommand
             Description = "This server's name among the replicas sharing one store (lower-case letters, digits, '-', '.'); default: the host name and the API port",
         };
         var leaderLease = DurationOption.Create("--leader-lease", "Time to live of the leader's lease, 1s to 5m: a dead leader is replaced within it (default 5s)");
+        var fleetRebalanceInterval = DurationOption.Create("--fleet-rebalance-interval", "How often the leader runs a fleet rebalance pass that consolidates underused clusters (default 30s)");
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -46,6 +47,7 @@ public static class ServerCommand
             store,
             serverId,
             leaderLease,
+            fleetRebalanceInterval,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -59,6 +61,7 @@ public static class ServerCommand
                 LeaderLease = parseResult.GetValue(leaderLease) ?? ServerOptions.DefaultLeaderLease,
                 // The local fleet provider starts this same berth as its agents, as berth dev does.
                 AgentCommand = Dev.BerthExecutable.Current().AgentCommandLine(),
+                FleetRebalanceInterval = parseResult.GetValue(fleetRebalanceInterval) ?? new ServerOptions().FleetRebalanceInterval,
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
