@@ -124,7 +124,7 @@ public static class BerthApi
             .Produces<ServersResponse>(StatusCodes.Status200OK);
         OperatorApi.Map(v1);
         Fleet.RebalanceApi.Map(v1);
-        FleetApi.Map(v1);
+        FleetClusterApi.Map(v1);
         Fleet.FleetApi.MapFleet(v1);
         return app;
     }

@@ -58,6 +58,9 @@ public sealed class FleetClusters
     /// <summary>The provider types this server can create clusters with, sorted.</summary>
     public IReadOnlyList<string> ProviderTypes => [.. _providers.Keys.Order(StringComparer.Ordinal)];
 
+    /// <summary>The provider of <paramref name="type"/>, or null when this server has none.</summary>
+    public IClusterProvider? Provider(string type) => _providers.GetValueOrDefault(type);
+
     /// <summary>Every fleet cluster, in name order.</summary>
     public async Task<IReadOnlyList<FleetCluster>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -122,10 +125,11 @@ public sealed class FleetClusters
             }
             return await SetPhaseAsync(created.Name, FleetClusterPhase.Ready, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception failure)
         {
-            // Not half a cluster: what started is stopped and the record goes, whatever the caller's token says.
-            await DeleteAsync(created.Name, CancellationToken.None).ConfigureAwait(false);
+            // Not half a cluster: what started is stopped and the record goes, whatever the caller's token says; the
+            // provider's error is what the caller hears, even when the undo fails too.
+            await UndoAsync(() => DeleteAsync(created.Name, CancellationToken.None), failure).ConfigureAwait(false);
             throw;
         }
     }
@@ -154,9 +158,18 @@ public sealed class FleetClusters
             added = [.. Enumerable.Range(next, count).Select(n => NodeName(cluster, n))];
             return record with { Nodes = [.. record.Nodes, .. added] };
         }, cancellationToken).ConfigureAwait(false);
-        foreach (var node in added)
+        try
         {
-            await StartNodeAsync(provider, grown, pool, nodeClass, node, cancellationToken).ConfigureAwait(false);
+            foreach (var node in added)
+            {
+                await StartNodeAsync(provider, grown, pool, nodeClass, node, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception failure)
+        {
+            // The nodes of this grow leave the record again (those that started are stopped), so it names only machines that run.
+            await UndoAsync(() => RemoveNodesAsync(cluster, added, CancellationToken.None), failure).ConfigureAwait(false);
+            throw;
         }
         return grown;
     }
@@ -231,6 +244,19 @@ public sealed class FleetClusters
     {
         int dash = node.LastIndexOf('-');
         return dash >= 0 && int.TryParse(node.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : 0;
+    }
+
+    private static async Task UndoAsync(Func<Task> undo, Exception failure)
+    {
+        try
+        {
+            await undo().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The first failure is the one to report; the undo's own is attached to it for whoever logs it.
+            failure.Data["undo"] = e.Message;
+        }
     }
 
     private string Suffix()

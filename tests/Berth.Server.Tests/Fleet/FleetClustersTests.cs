@@ -105,6 +105,19 @@ public sealed partial class FleetClustersTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task GrowAsync_ProviderFails_RecordKeepsOnlyTheNodesThatRun()
+    {
+        await FleetSpecs.StoreAsync(_state.Store, FleetSpecs.Pool(), FleetSpecs.NodeClass());
+        var cluster = await _clusters.CreateAsync(FleetSpecs.Pool(), FleetSpecs.NodeClass(), 1);
+        _provider.FailAt = FleetClusters.NodeName(cluster.Name, 3);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _clusters.GrowAsync(cluster.Name, 2));
+
+        Assert.Equal([$"{cluster.Name}-1"], (await _clusters.FindAsync(cluster.Name))!.Nodes);
+        Assert.Equal([$"{cluster.Name}-1"], _provider.Running);
+    }
+
+    [Fact]
     public async Task GrowAsync_PoolNotStored_ThrowsNamingPool()
     {
         var cluster = await _clusters.CreateAsync(FleetSpecs.Pool(), FleetSpecs.NodeClass(), 1);

@@ -9,10 +9,10 @@ using static Berth.Server.Api.ApiJson;
 namespace Berth.Server.Api;
 
 /// <summary>
-/// The fleet layer's read endpoints, mapped under <c>/v1</c> by <see cref="BerthApi.MapBerthApi"/>:
+/// The fleet cluster listing, mapped under <c>/v1</c> by <see cref="BerthApi.MapBerthApi"/>:
 /// <c>GET /v1/fleet/clusters</c> lists the clusters fleet placement created (<see cref="FleetClusters"/>).
 /// </summary>
-internal static class FleetApi
+internal static class FleetClusterApi
 {
     /// <summary>Maps the fleet endpoints onto the <c>/v1</c> group; needs <see cref="FleetClusters"/> registered.</summary>
     public static void Map(IEndpointRouteBuilder v1)
