@@ -2,6 +2,7 @@ using Berth.Core.Fleet;
 using Berth.Core.Resources;
 using Berth.Core.Specs;
 using Berth.Scheduling.Fleet;
+using Berth.Server.Api;
 using Berth.Server.State;
 using Berth.Store;
 
@@ -50,6 +51,36 @@ public sealed class FleetRebalancer
         {
             _one.Release();
         }
+    }
+
+    /// <summary>
+    /// A rebalance pass for the API (REST and gRPC alike): <paramref name="workload"/> is <c>namespace/name</c>, a name
+    /// in the default namespace, or empty for all.
+    /// </summary>
+    /// <exception cref="ApiRequestException">The workload is malformed (Invalid) or not a fleet workload (NotFound); nothing was done.</exception>
+    public async Task<RebalanceResponse> AnswerAsync(string? workload, CancellationToken cancellationToken = default)
+    {
+        WorkloadKey? key = null;
+        if (!string.IsNullOrEmpty(workload))
+        {
+            var slash = workload.IndexOf('/', StringComparison.Ordinal);
+            var parsed = slash < 0 ? new WorkloadKey(WorkloadSpec.DefaultNamespace, workload) : new WorkloadKey(workload[..slash], workload[(slash + 1)..]);
+            if (parsed.Namespace.Length == 0 || parsed.Name.Length == 0 || parsed.Name.Contains('/', StringComparison.Ordinal))
+            {
+                throw new ApiRequestException(ApiFault.Invalid, RebalanceMessages.BadWorkloadArgument(workload));
+            }
+            if (!await IsFleetWorkloadAsync(parsed, cancellationToken).ConfigureAwait(false))
+            {
+                throw new ApiRequestException(ApiFault.NotFound, RebalanceMessages.NotAFleetWorkload(parsed.ToString()));
+            }
+            key = parsed;
+        }
+        var outcome = await RebalanceAsync(key, cancellationToken).ConfigureAwait(false);
+        return new RebalanceResponse(
+            [.. outcome.Triggers.Select(t => $"{t.Kind}: {t.Reason}")],
+            [.. outcome.Migrations.Select(m => new RebalanceMove(m.Key, m.Value.Completed, RebalanceMessages.Render(m.Value.Shares), m.Value.Message))],
+            outcome.DeletedClusters,
+            outcome.Unhandled);
     }
 
     /// <summary>True when <paramref name="workload"/> exists and has a fleet placement.</summary>

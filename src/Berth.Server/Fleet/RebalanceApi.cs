@@ -1,5 +1,4 @@
 using Berth.Server.Api;
-using Berth.Server.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -25,28 +24,15 @@ internal static class RebalanceApi
             .Produces<ApiError>(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> RebalanceAsync(string? workload, FleetRebalancer rebalancer, IServiceProvider services, CancellationToken ct)
+    private static async Task<IResult> RebalanceAsync(string? workload, FleetRebalancer rebalancer, CancellationToken ct)
     {
-        WorkloadKey? key = null;
-        if (!string.IsNullOrEmpty(workload))
+        try
         {
-            var slash = workload.IndexOf('/', StringComparison.Ordinal);
-            var parsed = slash < 0 ? new WorkloadKey(Core.Specs.WorkloadSpec.DefaultNamespace, workload) : new WorkloadKey(workload[..slash], workload[(slash + 1)..]);
-            if (parsed.Namespace.Length == 0 || parsed.Name.Length == 0 || parsed.Name.Contains('/', StringComparison.Ordinal))
-            {
-                return Error(StatusCodes.Status400BadRequest, RebalanceMessages.BadWorkloadArgument(workload));
-            }
-            if (!await rebalancer.IsFleetWorkloadAsync(parsed, ct).ConfigureAwait(false))
-            {
-                return Error(StatusCodes.Status404NotFound, RebalanceMessages.NotAFleetWorkload(parsed.ToString()));
-            }
-            key = parsed;
+            return Json(await rebalancer.AnswerAsync(workload, ct).ConfigureAwait(false));
         }
-        var outcome = await rebalancer.RebalanceAsync(key, ct).ConfigureAwait(false);
-        return Json(new RebalanceResponse(
-            [.. outcome.Triggers.Select(t => $"{t.Kind}: {t.Reason}")],
-            [.. outcome.Migrations.Select(m => new RebalanceMove(m.Key, m.Value.Completed, RebalanceMessages.Render(m.Value.Shares), m.Value.Message))],
-            outcome.DeletedClusters,
-            outcome.Unhandled));
+        catch (ApiRequestException e)
+        {
+            return Error(ApiFaultCodes.HttpStatus(e.Fault), e.Message);
+        }
     }
 }

@@ -21,6 +21,7 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["GetWorkload"] = ["GetWorkload"],
         ["DeleteWorkload"] = ["DeleteWorkload"],
         ["ScaleWorkload"] = ["ScaleWorkload"],
+        ["Rebalance"] = ["Rebalance"],
         ["StopWorkload"] = ["StopWorkload"],
         ["StartWorkload"] = ["StartWorkload"],
         ["ListNodes"] = ["ListNodes"],
@@ -46,8 +47,6 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["GetServerInfo"] = "info",
         // Reserved, used and held per reservation, worked out for `berth get reservations`; the policy kinds are REST-only so far.
         ["ListReservations"] = "reservations",
-        // A fleet rebalance pass (`berth rebalance`), REST-only like the other fleet routes so far.
-        ["Rebalance"] = "fleet/rebalance",
         // The fleet layer's listings are REST-only while its shapes settle (the clusters Berth created).
         ["ListFleetClusters"] = "fleet clusters",
         // Fleet placement views for `berth describe workload` and `berth get pools`; read-only, worked out from the decisions and clusters.
