@@ -16,7 +16,7 @@ public static class FleetPlacementMessages
     /// <summary>A pool whose projected month crossed its budget's alert threshold.</summary>
     public static string BudgetAlert(PoolBudgetAlert alert) =>
         $"pool {alert.Pool} projects {FleetPlanMessages.Money(alert.Usage.Projected30DayCost, alert.Currency)} a month, "
-        + $"{alert.Usage.BudgetUtilization.ToString("P0", CultureInfo.InvariantCulture)} of its budget "
+        + $"{(alert.Usage.BudgetUtilization * 100).ToString("0", CultureInfo.InvariantCulture) + "%"} of its budget "
         + $"{FleetPlanMessages.Money(alert.MaxMonthlyCost, alert.Currency)} (alertThreshold {alert.AlertThreshold.ToString(CultureInfo.InvariantCulture)})";
 
     /// <summary>A derived workload removed because its fleet workload is gone or no longer has a share there.</summary>

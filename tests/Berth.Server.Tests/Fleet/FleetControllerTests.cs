@@ -162,4 +162,35 @@ public sealed class FleetControllerTests : IAsyncDisposable
         Assert.Equal(FleetDecisionPhase.Pending, decision.Phase);
         Assert.Contains("us-east: over budget: the pool's projected month would be 72.00 USD, above budget.maxMonthlyCost 50.00 USD", decision.Reason);
     }
+
+    [Fact]
+    public async Task RunPassAsync_WorkloadScaled_PlansAgainWithTheNewCount()
+    {
+        await FleetAsync();
+        await _state.PutAsync(ApiGateway(3));
+        await _controller.RunPassAsync();
+
+        await _state.PutAsync(ApiGateway(5));
+        var decision = Assert.Single(await _controller.RunPassAsync());
+
+        Assert.Equal(5, decision.Shares.Sum(s => s.Replicas));
+        var derived = (await WorkloadsAsync()).Where(w => w.Labels.ContainsKey(FleetLabels.FleetWorkload)).ToList();
+        Assert.Equal(5, derived.Sum(w => w.Replicas));
+    }
+
+    [Fact]
+    public async Task RunPassAsync_PendingThenPoolApplied_PlacesOnTheNextPass()
+    {
+        await StoreAsync("nodeclasses", "medium", FleetSpecs.NodeClass());
+        await StoreAsync("pools", "us-east", Pool("us-east", ["soc2", "gdpr"]));
+        await StoreAsync("placementpolicies", "production-policy", ProductionPolicy());
+        await _state.PutAsync(ApiGateway());
+        Assert.Equal(FleetDecisionPhase.Pending, Assert.Single(await _controller.RunPassAsync()).Phase);
+
+        await StoreAsync("pools", "eu-west", Pool("eu-west", ["soc2", "gdpr"]));
+        var decision = Assert.Single(await _controller.RunPassAsync());
+
+        Assert.Equal(FleetDecisionPhase.Placed, decision.Phase);
+        Assert.Equal(["eu-west", "us-east"], decision.Shares.Select(s => s.Pool).Order());
+    }
 }

@@ -18,7 +18,7 @@ public static class PoolTable
         foreach (var p in pools)
         {
             string budget = p.MaxMonthlyCost is { } max
-                ? $"{Money(max)} {p.Currency} ({p.BudgetUtilization.ToString("P0", CultureInfo.InvariantCulture)})"
+                ? $"{Money(max)} {p.Currency} ({(p.BudgetUtilization * 100).ToString("0", CultureInfo.InvariantCulture) + "%"})"
                 : Render.None;
             var row = new List<string> { p.Name, p.Region, p.Provider, Render.Number(p.Clusters), OfLimit(p.Nodes, p.MaxNodes), OfLimit(p.Cores, p.MaxCores) };
             if (wide)
