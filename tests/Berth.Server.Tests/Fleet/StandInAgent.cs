@@ -46,17 +46,17 @@ internal sealed class StandInAgent : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        // Stopping may cancel a pass in the middle of a store call as well as the pause between passes.
+        try
         {
-            await PassAsync(_stop.Token);
-            try
+            while (!_stop.IsCancellationRequested)
             {
+                await PassAsync(_stop.Token);
                 await Task.Delay(5, _stop.Token);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
         }
     }
 
