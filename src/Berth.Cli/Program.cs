@@ -73,5 +73,6 @@ public static class Program
         StartCommand.Create(),
         NodeCommand.Create(),
         PlanCommand.Create(),
+        Commands.Rebalance.RebalanceCommand.Create(),
     };
 }

@@ -40,5 +40,6 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(ObjectView[]))]
 [JsonSerializable(typeof(QuotaView[]))]
 [JsonSerializable(typeof(Berth.Scheduling.Snapshot.ReservationUsage[]))]
+[JsonSerializable(typeof(RebalanceResponse))]
 [JsonSerializable(typeof(FleetClustersResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

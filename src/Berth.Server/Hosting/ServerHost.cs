@@ -173,6 +173,11 @@ public sealed class ServerHost : IAsyncDisposable
             // The one owner of the fleet cluster records; it picks among the registered providers by a pool's provider type.
             services.AddSingleton(sp => new Fleet.FleetClusters(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetServices<Fleet.IClusterProvider>(), sp.GetRequiredService<NodeManager>()));
+            // Fleet rebalancing: migrations over derived workloads, and the leader's periodic pass that consolidates clusters.
+            services.AddSingleton(sp => new Fleet.FleetMigration(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetRequiredService<WorkloadWriter>()));
+            services.AddSingleton(sp => new Fleet.FleetRebalancer(
+                sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetRequiredService<Fleet.FleetClusters>(), sp.GetRequiredService<Fleet.FleetMigration>()));
+            services.AddHostedService<Fleet.FleetRebalanceService>();
             services.AddSingleton(sp => new AgentOperations(
                 sp.GetRequiredService<IKeyValueStore>(),
                 sp.GetRequiredService<NodeManager>(),

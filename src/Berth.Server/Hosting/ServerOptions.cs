@@ -45,6 +45,13 @@ public sealed record ServerOptions
     /// </summary>
     public TimeSpan LoopInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How often the leader runs a fleet rebalance pass (consolidation of underused clusters, trigger events). Default
+    /// 30 s: consolidation saves hours of cost, so a pass need not be prompt; zero or less turns the loop off
+    /// (<c>berth rebalance</c> still runs a pass).
+    /// </summary>
+    public TimeSpan FleetRebalanceInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Node liveness; its <see cref="NodeManagerOptions.CheckInterval"/> spaces the liveness checks of the loop.</summary>
     public NodeManagerOptions Nodes { get; init; } = new();
 

@@ -136,4 +136,19 @@ public enum ClusterEventType
 
     /// <summary>A region handed a fleet workload it had no pool for to its parent.</summary>
     FleetEscalated,
+
+    /// <summary>A fleet workload began moving replicas between clusters (a rebalance trigger fired or was asked for).</summary>
+    FleetMigrationStarted,
+
+    /// <summary>One step of a fleet migration: a share scaled up or down, its replicas Running, or a share removed.</summary>
+    FleetMigrationStep,
+
+    /// <summary>A fleet migration reached its target shares.</summary>
+    FleetMigrationCompleted,
+
+    /// <summary>A fleet migration stopped before its target (new replicas did not run in time); nothing was scaled down past that point.</summary>
+    FleetMigrationFailed,
+
+    /// <summary>A fleet rebalance trigger held (budget exceeded, capacity exhausted, consolidation, compliance lost).</summary>
+    FleetRebalanceTriggered,
 }

@@ -83,4 +83,7 @@ public static class ClientMessages
         }
         return span.TotalMinutes % 60 == 0 ? $"{(long)span.TotalHours}h" : $"{(long)span.TotalMinutes}m";
     }
+
+    /// <summary>A rebalance pass found no trigger.</summary>
+    public const string NothingToRebalance = "nothing to rebalance: no cluster under its consolidation threshold, no pool over budget, full or short of a compliance label";
 }

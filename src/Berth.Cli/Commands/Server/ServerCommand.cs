@@ -46,6 +46,7 @@ public static class ServerCommand
         };
         var reportInterval = DurationOption.Create("--region-report-interval",
             "How often a region reports its pools to its parent; either side counts the other gone after five intervals of silence (default 2s)");
+        var fleetRebalanceInterval = DurationOption.Create("--fleet-rebalance-interval", "How often the leader runs a fleet rebalance pass that consolidates underused clusters (default 30s)");
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -59,6 +60,7 @@ public static class ServerCommand
             region,
             parent,
             reportInterval,
+            fleetRebalanceInterval,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -77,6 +79,7 @@ public static class ServerCommand
                     : new Berth.Server.Fleet.Hierarchy.RegionLinkOptions(),
                 // The local fleet provider starts this same berth as its agents, as berth dev does.
                 AgentCommand = Dev.BerthExecutable.Current().AgentCommandLine(),
+                FleetRebalanceInterval = parseResult.GetValue(fleetRebalanceInterval) ?? new ServerOptions().FleetRebalanceInterval,
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,

@@ -2,6 +2,7 @@ using Berth.Server.Logs;
 using Berth.Server.State;
 using Berth.Store;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using V1 = Berth.Protocol.V1;
 
@@ -192,6 +193,22 @@ internal sealed class BerthGrpcService(
     {
         var answer = await CallAsync(() => operations.CordonAsync(node, cordon, context.CancellationToken)).ConfigureAwait(false);
         return new V1.CordonNodeResponse { Node = answer.Node, Cordoned = answer.Cordoned };
+    }
+
+    public override async Task<V1.RebalanceResponse> Rebalance(V1.RebalanceRequest request, ServerCallContext context)
+    {
+        // Resolved per call rather than taken by the constructor, so the fleet layer adds no dependency to the other rpcs.
+        var rebalancer = context.GetHttpContext().RequestServices.GetRequiredService<Fleet.FleetRebalancer>();
+        var answer = await CallAsync(() => rebalancer.AnswerAsync(request.Workload, context.CancellationToken)).ConfigureAwait(false);
+        var message = new V1.RebalanceResponse();
+        message.Triggers.Add(answer.Triggers);
+        foreach (var move in answer.Moves)
+        {
+            message.Moves.Add(new V1.RebalanceMove { Workload = move.Workload, Completed = move.Completed, Shares = move.Shares, Message = move.Message });
+        }
+        message.DeletedClusters.Add(answer.DeletedClusters);
+        message.Unhandled.Add(answer.Unhandled);
+        return message;
     }
 
     private static async Task<T> CallAsync<T>(Func<Task<T>> call)

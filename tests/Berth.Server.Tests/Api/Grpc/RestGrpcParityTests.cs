@@ -21,6 +21,7 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["GetWorkload"] = ["GetWorkload"],
         ["DeleteWorkload"] = ["DeleteWorkload"],
         ["ScaleWorkload"] = ["ScaleWorkload"],
+        ["Rebalance"] = ["Rebalance"],
         ["StopWorkload"] = ["StopWorkload"],
         ["StartWorkload"] = ["StartWorkload"],
         ["ListNodes"] = ["ListNodes"],

@@ -1,0 +1,14 @@
+using Berth.Scheduling.Fleet;
+
+namespace Berth.Server.Fleet;
+
+/// <summary>What one rebalance pass found and did.</summary>
+/// <param name="Triggers">The triggers that held (for a manual rebalance of one workload, those that concern it).</param>
+/// <param name="Migrations">Per moved workload, how its migration ended.</param>
+/// <param name="DeletedClusters">Clusters drained and deleted.</param>
+/// <param name="Unhandled">Triggers seen but not acted on, with why (e.g. a new pool must be chosen by fleet placement).</param>
+public sealed record FleetRebalanceOutcome(
+    IReadOnlyList<RebalanceTrigger> Triggers,
+    IReadOnlyDictionary<string, FleetMigrationResult> Migrations,
+    IReadOnlyList<string> DeletedClusters,
+    IReadOnlyList<string> Unhandled);

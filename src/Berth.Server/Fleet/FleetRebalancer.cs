@@ -1,0 +1,261 @@
+using Berth.Core.Fleet;
+using Berth.Core.Resources;
+using Berth.Core.Specs;
+using Berth.Scheduling.Fleet;
+using Berth.Server.Api;
+using Berth.Server.State;
+using Berth.Store;
+
+namespace Berth.Server.Fleet;
+
+/// <summary>
+/// Rebalances fleet workloads: reads pools, fleet clusters, nodes, derived workloads and their replicas, finds the
+/// <see cref="RebalanceTriggers"/> that hold, and acts on them. Consolidation is carried out here: the underused
+/// cluster is marked Draining, every workload's share in it moves into the chosen cluster through
+/// <see cref="FleetMigration"/>, and the cluster is deleted once no derived workload uses it. Triggers that need a new
+/// pool (budget, capacity, compliance) are recorded as events and reported, for fleet placement to place again.
+/// </summary>
+public sealed class FleetRebalancer
+{
+    private readonly IKeyValueStore _store;
+    private readonly EventLog _events;
+    private readonly FleetClusters _clusters;
+    private readonly FleetMigration _migration;
+    private readonly SemaphoreSlim _one = new(1, 1);
+
+    /// <summary>Creates the rebalancer.</summary>
+    public FleetRebalancer(IKeyValueStore store, EventLog events, FleetClusters clusters, FleetMigration migration)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(clusters);
+        ArgumentNullException.ThrowIfNull(migration);
+        _store = store;
+        _events = events;
+        _clusters = clusters;
+        _migration = migration;
+    }
+
+    /// <summary>
+    /// One pass: detects the triggers and carries out consolidations. With <paramref name="workload"/> (a manual
+    /// rebalance), only triggers that concern it are acted on. Passes never overlap: a second caller waits.
+    /// </summary>
+    public async Task<FleetRebalanceOutcome> RebalanceAsync(WorkloadKey? workload = null, CancellationToken cancellationToken = default)
+    {
+        await _one.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await PassAsync(workload, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    /// <summary>
+    /// A rebalance pass for the API (REST and gRPC alike): <paramref name="workload"/> is <c>namespace/name</c>, a name
+    /// in the default namespace, or empty for all.
+    /// </summary>
+    /// <exception cref="ApiRequestException">The workload is malformed (Invalid) or not a fleet workload (NotFound); nothing was done.</exception>
+    public async Task<RebalanceResponse> AnswerAsync(string? workload, CancellationToken cancellationToken = default)
+    {
+        WorkloadKey? key = null;
+        if (!string.IsNullOrEmpty(workload))
+        {
+            var slash = workload.IndexOf('/', StringComparison.Ordinal);
+            var parsed = slash < 0 ? new WorkloadKey(WorkloadSpec.DefaultNamespace, workload) : new WorkloadKey(workload[..slash], workload[(slash + 1)..]);
+            if (parsed.Namespace.Length == 0 || parsed.Name.Length == 0 || parsed.Name.Contains('/', StringComparison.Ordinal))
+            {
+                throw new ApiRequestException(ApiFault.Invalid, RebalanceMessages.BadWorkloadArgument(workload));
+            }
+            if (!await IsFleetWorkloadAsync(parsed, cancellationToken).ConfigureAwait(false))
+            {
+                throw new ApiRequestException(ApiFault.NotFound, RebalanceMessages.NotAFleetWorkload(parsed.ToString()));
+            }
+            key = parsed;
+        }
+        var outcome = await RebalanceAsync(key, cancellationToken).ConfigureAwait(false);
+        return new RebalanceResponse(
+            [.. outcome.Triggers.Select(t => $"{t.Kind}: {t.Reason}")],
+            [.. outcome.Migrations.Select(m => new RebalanceMove(m.Key, m.Value.Completed, RebalanceMessages.Render(m.Value.Shares), m.Value.Message))],
+            outcome.DeletedClusters,
+            outcome.Unhandled);
+    }
+
+    /// <summary>True when <paramref name="workload"/> exists and has a fleet placement.</summary>
+    public async Task<bool> IsFleetWorkloadAsync(WorkloadKey workload, CancellationToken cancellationToken = default)
+    {
+        var kv = await _store.GetAsync(KeyLayout.Workload(workload), cancellationToken).ConfigureAwait(false);
+        return kv is not null && StateSerializer.Read<WorkloadSpec>(kv).Placement is not null;
+    }
+
+    private async Task<FleetRebalanceOutcome> PassAsync(WorkloadKey? only, CancellationToken cancellationToken)
+    {
+        var view = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        var triggers = RebalanceTriggers.Detect(view.Pools, view.Clusters, view.Shares);
+        if (only is { } key)
+        {
+            triggers = [.. triggers.Where(t => t.Workloads.Contains(key.ToString(), StringComparer.Ordinal))];
+        }
+        var migrations = new SortedDictionary<string, FleetMigrationResult>(StringComparer.Ordinal);
+        var deleted = new List<string>();
+        var unhandled = new List<string>();
+        foreach (var trigger in triggers)
+        {
+            if (trigger.Kind != RebalanceTriggerKind.Consolidation)
+            {
+                unhandled.Add(RebalanceMessages.NeedsPlacement(trigger.Reason));
+                await _events.AppendAsync(_events.Create(ClusterEventType.FleetRebalanceTriggered, trigger.Pool, trigger.Reason), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            await _events.AppendAsync(_events.Create(ClusterEventType.FleetRebalanceTriggered, trigger.Cluster!, trigger.Reason), cancellationToken).ConfigureAwait(false);
+            await ConsolidateAsync(trigger, view, migrations, deleted, cancellationToken).ConfigureAwait(false);
+        }
+        return new FleetRebalanceOutcome(triggers, migrations, deleted, unhandled);
+    }
+
+    private async Task ConsolidateAsync(RebalanceTrigger trigger, FleetView view, IDictionary<string, FleetMigrationResult> migrations, List<string> deleted, CancellationToken cancellationToken)
+    {
+        var drained = trigger.Cluster!;
+        var into = trigger.Into!;
+        // Draining first, so that fleet placement puts nothing new there while its replicas leave.
+        await _clusters.SetPhaseAsync(drained, FleetClusterPhase.Draining, cancellationToken).ConfigureAwait(false);
+        var allMoved = true;
+        foreach (var workloadKey in trigger.Workloads)
+        {
+            if (!view.Workloads.TryGetValue(workloadKey, out var spec))
+            {
+                continue;
+            }
+            var current = await _migration.SharesAsync(spec, cancellationToken).ConfigureAwait(false);
+            if (!current.ContainsKey(drained))
+            {
+                continue;
+            }
+            var result = await _migration.RunAsync(spec, MigrationPlanner.Drain(current, drained, into), trigger.Reason, cancellationToken).ConfigureAwait(false);
+            migrations[workloadKey] = result;
+            allMoved &= result.Completed;
+        }
+        var inUse = await _migration.ClustersInUseAsync(cancellationToken).ConfigureAwait(false);
+        if (allMoved && !inUse.Contains(drained))
+        {
+            await _clusters.DeleteAsync(drained, cancellationToken).ConfigureAwait(false);
+            deleted.Add(drained);
+        }
+        else
+        {
+            // Something could not move: the cluster keeps serving it and takes placements again.
+            await _clusters.SetPhaseAsync(drained, FleetClusterPhase.Ready, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Everything the triggers are computed from, read from the store.</summary>
+    private async Task<FleetView> ReadAsync(CancellationToken cancellationToken)
+    {
+        var pools = await SpecsAsync<PoolSpec>(ObjectKinds.Pools, cancellationToken).ConfigureAwait(false);
+        var nodeClasses = (await SpecsAsync<NodeClassSpec>(ObjectKinds.NodeClasses, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var policies = await SpecsAsync<PlacementPolicySpec>(ObjectKinds.PlacementPolicies, cancellationToken).ConfigureAwait(false);
+        var clusters = await _clusters.ListAsync(cancellationToken).ConfigureAwait(false);
+        var now = _events.Time.GetUtcNow();
+
+        var workloads = new Dictionary<string, WorkloadSpec>(StringComparer.Ordinal);
+        var derived = new List<WorkloadSpec>();
+        var range = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.WorkloadsPrefix), cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var kv in range.Kvs)
+        {
+            var spec = StateSerializer.Read<WorkloadSpec>(kv);
+            if (spec.Placement is not null)
+            {
+                workloads[spec.Key] = spec;
+            }
+            else if (spec.Labels.ContainsKey(FleetLabels.FleetWorkload) && spec.NodeSelector.ContainsKey(FleetLabels.Cluster))
+            {
+                derived.Add(spec);
+            }
+        }
+
+        // Requests held on each node, and Running replicas per derived workload.
+        var held = new Dictionary<string, (long MilliCpu, long Memory)>(StringComparer.Ordinal);
+        var running = new Dictionary<string, int>(StringComparer.Ordinal);
+        var assignments = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.AssignmentsPrefix), cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var kv in assignments.Kvs)
+        {
+            var assignment = StateSerializer.Read<Assignment>(kv);
+            if (assignment.HoldsResources)
+            {
+                var (cpu, memory) = held.GetValueOrDefault(assignment.Node);
+                held[assignment.Node] = (cpu + assignment.Requests.Get(ResourceNames.Cpu).MilliValue, memory + assignment.Requests.Get(ResourceNames.Memory).Value);
+            }
+            if (assignment.State == AssignmentState.Running)
+            {
+                running[assignment.Workload.ToString()] = running.GetValueOrDefault(assignment.Workload.ToString()) + 1;
+            }
+        }
+        var allocatable = new Dictionary<string, (long MilliCpu, long Memory)>(StringComparer.Ordinal);
+        var nodes = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.NodesPrefix), cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var kv in nodes.Kvs)
+        {
+            var node = StateSerializer.Read<NodeRecord>(kv).Spec;
+            allocatable[node.Name] = (node.Allocatable.Get(ResourceNames.Cpu).MilliValue, node.Allocatable.Get(ResourceNames.Memory).Value);
+        }
+
+        var shares = new List<WorkloadShares>();
+        var policyOfCluster = new Dictionary<string, ClusterPolicy>(StringComparer.Ordinal);
+        var poolOf = clusters.ToDictionary(c => c.Name, c => c.Pool, StringComparer.Ordinal);
+        foreach (var (key, spec) in workloads.OrderBy(w => w.Key, StringComparer.Ordinal))
+        {
+            var policy = FleetPolicy.For(spec, policies);
+            var mine = derived.Where(d => d.Namespace == spec.Namespace && d.Labels[FleetLabels.FleetWorkload] == spec.Name).ToList();
+            var list = new List<WorkloadShare>();
+            foreach (var d in mine)
+            {
+                var cluster = d.NodeSelector[FleetLabels.Cluster];
+                list.Add(new WorkloadShare(cluster, poolOf.GetValueOrDefault(cluster, ""), d.Replicas, running.GetValueOrDefault(d.Key)));
+                // A cluster follows the first (by workload key) policy among the workloads it runs.
+                policyOfCluster.TryAdd(cluster, policy.ClusterPolicy);
+            }
+            shares.Add(new WorkloadShares(key, policy.Compliance, FleetMigration.MinReplicas(spec), list));
+        }
+
+        var clusterLoads = new List<ClusterLoad>();
+        foreach (var cluster in clusters)
+        {
+            long usedCpu = 0, usedMemory = 0, cpu = 0, memory = 0;
+            foreach (var node in cluster.Nodes)
+            {
+                var (c, m) = allocatable.GetValueOrDefault(node);
+                cpu += c;
+                memory += m;
+                var (hc, hm) = held.GetValueOrDefault(node);
+                usedCpu += hc;
+                usedMemory += hm;
+            }
+            // Utilization by the scarcer resource: a cluster full of memory is full whatever its cpu says.
+            var utilization = Math.Max(cpu == 0 ? 0 : (double)usedCpu / cpu, memory == 0 ? 0 : (double)usedMemory / memory);
+            clusterLoads.Add(new ClusterLoad(cluster, utilization, policyOfCluster.GetValueOrDefault(cluster.Name, ClusterPolicy.Default)));
+        }
+
+        var poolLoads = pools.Select(p =>
+        {
+            var usage = FleetPoolUsage.Of(p, clusters, nodeClasses, now);
+            return new PoolLoad(p, usage.Nodes, usage.Cores, usage.MemoryGi, usage.HourlyCost);
+        }).ToList();
+        return new FleetView(poolLoads, clusterLoads, shares, workloads);
+    }
+
+    private async Task<List<T>> SpecsAsync<T>(ObjectKind kind, CancellationToken cancellationToken)
+    {
+        var range = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.ObjectsOf(kind)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var specs = new List<T>(range.Kvs.Count);
+        foreach (var kv in range.Kvs)
+        {
+            specs.Add((T)kind.Deserialize(kv.Value.Span));
+        }
+        return specs;
+    }
+
+    private sealed record FleetView(
+        IReadOnlyList<PoolLoad> Pools, IReadOnlyList<ClusterLoad> Clusters, IReadOnlyList<WorkloadShares> Shares, IReadOnlyDictionary<string, WorkloadSpec> Workloads);
+}
