@@ -1,6 +1,5 @@
 using Berth.Server.Hosting;
 using Berth.Server.Leadership;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Fleet;
@@ -15,7 +14,7 @@ public sealed class FleetControlService(
     LeaderElection election,
     ServerOptions options,
     TimeProvider time,
-    ILogger<FleetControlService> logger) : BackgroundService
+    ILogger<FleetControlService> logger) : LeaderLoopService(election)
 {
     private int _passes;
 
@@ -23,25 +22,7 @@ public sealed class FleetControlService(
     public int CompletedPasses => Volatile.Read(ref _passes);
 
     /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            LeadershipTerm term;
-            try
-            {
-                term = await election.WaitForLeadershipAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Lost);
-            await LeadAsync(leading.Token).ConfigureAwait(false);
-        }
-    }
-
-    private async Task LeadAsync(CancellationToken ct)
+    protected override async Task LeadAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {

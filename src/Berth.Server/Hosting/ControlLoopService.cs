@@ -4,7 +4,6 @@ using Berth.Server.Observability;
 using Berth.Server.Reconciliation;
 using Berth.Server.Reservations;
 using Berth.Server.State;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Hosting;
@@ -36,7 +35,7 @@ public sealed class ControlLoopService(
     TimeProvider time,
     ILogger<ControlLoopService> logger,
     LeaderElection election,
-    ReservationKeeper? reservations = null) : BackgroundService
+    ReservationKeeper? reservations = null) : LeaderLoopService(election)
 {
     private int _passes;
 
@@ -44,26 +43,7 @@ public sealed class ControlLoopService(
     public int CompletedPasses => Volatile.Read(ref _passes);
 
     /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            LeadershipTerm term;
-            try
-            {
-                term = await election.WaitForLeadershipAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Lost);
-            await LeadAsync(leading.Token).ConfigureAwait(false);
-        }
-    }
-
-    // The loop of one term: returns when the term ends or the host stops.
-    private async Task LeadAsync(CancellationToken stoppingToken)
+    protected override async Task LeadAsync(CancellationToken stoppingToken)
     {
         await using var queue = new ReconcileQueue(
             async (workload, ct) => (await reconciler.ReconcileAsync(workload, ct).ConfigureAwait(false)).BackOff,
