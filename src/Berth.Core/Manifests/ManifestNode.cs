@@ -255,6 +255,28 @@ public sealed class ManifestNode
         return value;
     }
 
+    /// <summary>The scalar as a finite decimal number (costs, fractions).</summary>
+    public double AsDouble()
+    {
+        var text = AsString();
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            throw Error($"'{text}' is not a number");
+        }
+        return value;
+    }
+
+    /// <summary>The scalar as an exact decimal amount (money).</summary>
+    public decimal AsDecimal()
+    {
+        var text = AsString();
+        if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            throw Error($"'{text}' is not a number");
+        }
+        return value;
+    }
+
     /// <summary>The scalar as a DNS-1123 label (workload, namespace and budget names).</summary>
     /// <exception cref="ManifestException">The value is not a valid label; the message says why.</exception>
     public string AsDnsLabel()

@@ -10,11 +10,6 @@ namespace Berth.Core.Manifests;
 public static class WorkloadManifestReader
 {
     /// <summary>Fields a later issue will bring, with that issue; giving one is an error rather than being ignored.</summary>
-    private static readonly Dictionary<string, string> NotYetSupportedFields = new(StringComparer.Ordinal)
-    {
-        ["placement"] = "fleet issue",
-    };
-
     /// <summary>Reads every Workload of a manifest text (see <see cref="ManifestDocumentReader.ReadAll"/>).</summary>
     /// <exception cref="ManifestException">The text is malformed or holds another kind; the message names the path.</exception>
     public static IReadOnlyList<WorkloadSpec> ReadAll(string text) => [.. ManifestDocumentReader.ReadAll(text).Select(Read)];
@@ -32,22 +27,16 @@ public static class WorkloadManifestReader
         {
             spec.Fail("expected a mapping with the workload's containers");
         }
-        foreach (var (field, value) in spec.Entries())
-        {
-            if (NotYetSupportedFields.TryGetValue(field, out var issue))
-            {
-                value.Fail($"'{field}' is not supported yet ({issue}); remove the field");
-            }
-        }
         spec.ExpectFields("replicas", "desiredState", "restartPolicy", "retry", "containers",
             "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints", "priorityClassName",
-            "reservation", "gang");
+            "reservation", "gang", "placement", "dependencies");
 
         var (replicas, range) = spec.Field("replicas") is { } replicasNode ? ReplicasReader.ReadCountOrRange(replicasNode) : (1, null);
         var desiredState = spec.Field("desiredState") is { } stateNode ? ReadDesiredState(stateNode) : DesiredState.Running;
         var restartPolicy = spec.Field("restartPolicy")?.AsEnum<RestartPolicy>() ?? RestartPolicy.Always;
         var retry = spec.Field("retry") is { } retryNode ? ReadRetry(retryNode) : RetryPolicy.Default;
         var containers = ReadContainers(spec.RequiredField("containers"));
+        var dependencies = FleetPlacementReader.ReadDependencies(spec.Field("dependencies"));
 
         string? priorityClassName = null;
         if (spec.Field("priorityClassName") is { } classNode && classNode.AsString().Length > 0)
@@ -83,6 +72,8 @@ public static class WorkloadManifestReader
         {
             Reservation = ReadReservationName(spec.Field("reservation")),
             Gang = GangReader.Read(spec.Field("gang"), replicas),
+            Dependencies = dependencies,
+            Placement = FleetPlacementReader.Read(spec.Field("placement"), dependencies),
         };
     }
 

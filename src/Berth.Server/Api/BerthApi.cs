@@ -123,6 +123,8 @@ public static class BerthApi
             .WithSummary("Every running server of the control plane with its addresses and role (leader or follower), and the leader's term.")
             .Produces<ServersResponse>(StatusCodes.Status200OK);
         OperatorApi.Map(v1);
+        FleetClusterApi.Map(v1);
+        Fleet.FleetApi.MapFleet(v1);
         return app;
     }
 

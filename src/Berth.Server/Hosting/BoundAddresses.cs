@@ -8,4 +8,7 @@ public sealed class BoundAddresses
 {
     /// <summary>The gRPC address (agent protocol and public API), e.g. <c>http://127.0.0.1:7071/</c>; null until the server started.</summary>
     public Uri? Grpc { get; set; }
+
+    /// <summary>The REST API address, e.g. <c>http://127.0.0.1:7070/</c>; null until the server started (agents the local fleet provider starts point here).</summary>
+    public Uri? Rest { get; set; }
 }

@@ -1,6 +1,7 @@
 using Berth.Server.Agents;
 using Berth.Server.Api;
 using Berth.Server.Api.Grpc;
+using Berth.Server.Fleet.Hierarchy;
 using Berth.Server.Leadership;
 using Berth.Server.Logs;
 using Berth.Server.Nodes;
@@ -65,6 +66,12 @@ public sealed class ServerHost : IAsyncDisposable
 
     /// <summary>This server's leader election: whether it leads, and the leader it sees.</summary>
     public LeaderElection Election => _app.Services.GetRequiredService<LeaderElection>();
+
+    /// <summary>The fleet clusters this control plane created, and the way to create, grow and delete them.</summary>
+    public Fleet.FleetClusters FleetClusters => _app.Services.GetRequiredService<Fleet.FleetClusters>();
+
+    /// <summary>The fleet controller: places fleet workloads by pools and clusters, and raises budget alerts.</summary>
+    public Fleet.FleetController FleetController => _app.Services.GetRequiredService<Fleet.FleetController>();
 
     /// <summary>The control loop, for tests that count its passes.</summary>
     internal ControlLoopService Loop => _app.Services.GetRequiredService<ControlLoopService>();
@@ -155,6 +162,17 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton(sp => new Reservations.ReservationQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new WorkloadHistory(sp.GetRequiredService<IKeyValueStore>()));
             services.AddSingleton<ControlLoopSignal>();
+            // Fleet providers, picked by a pool's provider type: local agents started as processes (stopped when the host is
+            // disposed) and hollow nodes inside this server.
+            services.AddSingleton(sp => new Fleet.LocalClusterProvider(
+                options.AgentCommand, () => sp.GetRequiredService<BoundAddresses>().Rest, sp.GetRequiredService<ILogger<Fleet.LocalClusterProvider>>()));
+            services.AddSingleton<Fleet.IClusterProvider>(sp => sp.GetRequiredService<Fleet.LocalClusterProvider>());
+            services.AddSingleton(sp => new Fleet.SimulatedClusterProvider(
+                sp.GetRequiredService<AgentOperations>(), logger: sp.GetRequiredService<ILogger<Fleet.SimulatedClusterProvider>>()));
+            services.AddSingleton<Fleet.IClusterProvider>(sp => sp.GetRequiredService<Fleet.SimulatedClusterProvider>());
+            // The one owner of the fleet cluster records; it picks among the registered providers by a pool's provider type.
+            services.AddSingleton(sp => new Fleet.FleetClusters(
+                sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<EventLog>(), sp.GetServices<Fleet.IClusterProvider>(), sp.GetRequiredService<NodeManager>()));
             services.AddSingleton(sp => new AgentOperations(
                 sp.GetRequiredService<IKeyValueStore>(),
                 sp.GetRequiredService<NodeManager>(),
@@ -186,12 +204,22 @@ public sealed class ServerHost : IAsyncDisposable
             // The loop runs only while this server leads, on components that write through the leadership fence.
             services.Replace(ServiceDescriptor.Singleton(FencedControlLoop.Create));
             services.AddHostedService(sp => sp.GetRequiredService<ControlLoopService>());
+            services.AddSingleton(sp => new Fleet.FleetController(
+                new LeadershipFence(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<LeaderElection>()),
+                new EventLog(new LeadershipFence(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<LeaderElection>()), sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<Fleet.FleetClusters>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Fleet.FleetController>>()));
+            services.AddSingleton<Fleet.FleetControlService>();
+            services.AddSingleton(sp => new Fleet.FleetQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddHostedService(sp => sp.GetRequiredService<Fleet.FleetControlService>());
             // Every server (leader or not) keeps the assignments by node in memory for the agents' WatchAssignments streams.
             services.AddSingleton(sp => new NodeAssignmentIndex(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<WorkloadHistory>(), sp.GetRequiredService<ILogger<NodeAssignmentIndex>>()));
             services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentIndex>());
+            // The region hierarchy: a parent's registry of child regions and its watch for silent ones; a child's link to its parent.
+            services.AddFleetHierarchy(options);
 
             app = builder.Build();
+            app.Services.GetRequiredService<Fleet.FleetController>().Hierarchy = app.Services.GetRequiredService<FleetHierarchy>();
             // Routing first, so request metrics are labelled by route pattern rather than by raw path.
             app.UseRouting();
             app.UseRequestMetrics();
@@ -202,6 +230,7 @@ public sealed class ServerHost : IAsyncDisposable
             app.MapGrpcService<Api.Grpc.BerthGrpcService>();
             app.MapInfoApi();
             app.MapLogsApi();
+            app.MapRegionApi();
             app.MapMetricsEndpoint();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
             app.MapOpenApi();
@@ -223,6 +252,7 @@ public sealed class ServerHost : IAsyncDisposable
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             var address = new Uri(addresses.First(a => new Uri(a).Port != grpcAddress.Port).Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
             app.Services.GetRequiredService<BoundAddresses>().Grpc = grpcAddress;
+            app.Services.GetRequiredService<BoundAddresses>().Rest = address;
             // The default server id holds the bound API port, so the campaign starts only now.
             await app.Services.GetRequiredService<LeadershipService>().BeginAsync(address, grpcAddress, cancellationToken).ConfigureAwait(false);
             ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), options.UsesEtcd ? options.Store!.Trim() : dataDirectory);

@@ -101,6 +101,28 @@ public sealed record ServerOptions
     /// </summary>
     public TimeSpan LeaderLease { get; init; } = DefaultLeaderLease;
 
+    /// <summary>
+    /// <c>--region</c>: the region this control plane governs, a DNS label such as <c>eu-west</c>. With <see cref="Parent"/>
+    /// it is a region control plane under that parent; without, a root (or a stand-alone server) that may still be named.
+    /// Null (the default): no region.
+    /// </summary>
+    public string? Region { get; init; }
+
+    /// <summary>
+    /// <c>--parent</c>: the REST address of the parent control plane (e.g. <c>http://127.0.0.1:7070</c>) this region
+    /// reports its pools and node classes to; needs <see cref="Region"/>. Null (the default): no parent.
+    /// </summary>
+    public string? Parent { get; init; }
+
+    /// <summary>Timing of the link between a region and its parent (reports, disconnection).</summary>
+    public Fleet.Hierarchy.RegionLinkOptions RegionLink { get; init; } = new();
+
+    /// <summary>
+    /// How the <c>local</c> fleet provider starts <c>berth agent</c> processes (the server's own executable; <c>berth
+    /// server</c> and <c>berth dev</c> set it). Null: pools of the local provider cannot create nodes, and say so.
+    /// </summary>
+    public Fleet.AgentCommandLine? AgentCommand { get; init; }
+
     /// <summary>True when TLS is configured. TLS is not implemented yet, so this is always false and only loopback addresses are accepted.</summary>
     public static bool TlsConfigured => false;
 
@@ -261,6 +283,7 @@ public sealed record ServerOptions
         {
             throw new ServerOptionsException(Api.AgentMessages.StatusReportBatchWindowOutOfRange(StatusReportBatchWindow, Agents.StatusReportBatcher.MaxWindow));
         }
+        Fleet.Hierarchy.RegionLinkValidation.Check(this);
         try
         {
             Nodes.Validate();

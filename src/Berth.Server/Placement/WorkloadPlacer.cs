@@ -485,7 +485,8 @@ public sealed class WorkloadPlacer : IDisposable
             [],
             cancellationToken).ConfigureAwait(false);
         // Records the cache holds at the revisions read are not deserialized again.
-        var spec = _cache.WorkloadOf(workload, read.Responses[0].Single);
+        // A fleet workload's replicas run in its derived workloads; the fleet controller places it, by pools and clusters.
+        var spec = Fleet.FleetWorkloads.PlacedLocally(_cache.WorkloadOf(workload, read.Responses[0].Single));
         var assignments = _cache.AssignmentsOf(workload, read.Responses[1].Kvs);
         var summaries = new SortedDictionary<int, (string, long)>();
         foreach (var kv in read.Responses[2].Kvs)

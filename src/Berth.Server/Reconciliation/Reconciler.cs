@@ -762,7 +762,8 @@ public sealed class Reconciler
             reads.Add(TxnOp.Get(KeyRange.Prefix(KeyLayout.HeartbeatsPrefix)));
         }
         var read = await _store.TxnAsync([], reads, [], cancellationToken).ConfigureAwait(false);
-        var spec = cache.WorkloadOf(workload, read.Responses[0].Single);
+        // A fleet workload runs nothing itself: its derived workloads are reconciled instead.
+        var spec = Fleet.FleetWorkloads.PlacedLocally(cache.WorkloadOf(workload, read.Responses[0].Single));
         var assignments = cache.AssignmentsOf(workload, read.Responses[1].Kvs);
         IReadOnlySet<string> ready;
         IReadOnlySet<string> lost;

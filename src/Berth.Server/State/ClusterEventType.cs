@@ -91,4 +91,49 @@ public enum ClusterEventType
 
     /// <summary>A reservation reached its expiry and was removed: what it held returns, replicas using it keep running.</summary>
     ReservationExpired,
+
+    /// <summary>Fleet placement created a cluster in a pool through the pool's provider.</summary>
+    FleetClusterCreated,
+
+    /// <summary>A provider started a node of a fleet cluster.</summary>
+    FleetNodeAdded,
+
+    /// <summary>A provider stopped a node of a fleet cluster.</summary>
+    FleetNodeRemoved,
+
+    /// <summary>A fleet cluster changed phase (Creating, Ready, Draining, Deleting).</summary>
+    FleetClusterPhaseChanged,
+
+    /// <summary>A fleet cluster's nodes were all stopped and the cluster removed.</summary>
+    FleetClusterDeleted,
+
+    /// <summary>A fleet workload's shares were decided (pools, clusters, replicas, cost) and its derived workloads written.</summary>
+    FleetPlaced,
+
+    /// <summary>No pool can take a fleet workload now; the event says why.</summary>
+    FleetPlacementPending,
+
+    /// <summary>A pool's projected monthly cost crossed its budget's alert threshold.</summary>
+    FleetBudgetAlert,
+
+    /// <summary>A child region control plane reported to this parent for the first time.</summary>
+    RegionRegistered,
+
+    /// <summary>A child region control plane stopped reporting; its pools leave placement until it reports again.</summary>
+    RegionDisconnected,
+
+    /// <summary>A disconnected child region control plane reported again.</summary>
+    RegionReconnected,
+
+    /// <summary>This region control plane's parent stopped answering; it places within its own pools only.</summary>
+    ParentUnreachable,
+
+    /// <summary>This region control plane's parent answers again; pending fleet workloads are evaluated again.</summary>
+    ParentReconnected,
+
+    /// <summary>A parent handed a share of a fleet workload to the child region that owns the chosen pool.</summary>
+    FleetDelegated,
+
+    /// <summary>A region handed a fleet workload it had no pool for to its parent.</summary>
+    FleetEscalated,
 }

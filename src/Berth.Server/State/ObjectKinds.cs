@@ -15,12 +15,27 @@ public static class ObjectKinds
     public static ObjectKind Reservations { get; } =
         ObjectKind.Of(ReservationManifestReader.Kind, "reservations", namespaced: true, ReservationManifestReader.Read);
 
+    /// <summary>Capacity pools of the fleet (<see cref="Berth.Core.Specs.PoolSpec"/>).</summary>
+    public static ObjectKind Pools { get; } =
+        ObjectKind.Of(PoolManifestReader.Kind, "pools", namespaced: false, PoolManifestReader.Read);
+
+    /// <summary>Machine shapes pools build clusters from (<see cref="Berth.Core.Specs.NodeClassSpec"/>).</summary>
+    public static ObjectKind NodeClasses { get; } =
+        ObjectKind.Of(NodeClassManifestReader.Kind, "nodeclasses", namespaced: false, NodeClassManifestReader.Read);
+
+    /// <summary>Fleet-wide placement rules (<see cref="Berth.Core.Specs.PlacementPolicySpec"/>).</summary>
+    public static ObjectKind PlacementPolicies { get; } =
+        ObjectKind.Of(PlacementPolicyManifestReader.Kind, "placementpolicies", namespaced: false, PlacementPolicyManifestReader.Read);
+
     /// <summary>Every kind, in the order a manifest's objects of different kinds are reported.</summary>
     public static IReadOnlyList<ObjectKind> All { get; } =
     [
         ObjectKind.Of(QuotaManifestReader.Kind, "quotas", namespaced: true, QuotaManifestReader.Read),
         Reservations,
         ObjectKind.Of(ManifestKinds.PriorityClass, "priorityclasses", namespaced: false, PriorityClassReader.Read),
+        Pools,
+        NodeClasses,
+        PlacementPolicies,
     ];
 
     /// <summary>The kind named <paramref name="name"/>: its manifest kind (<c>Quota</c>) or plural (<c>quotas</c>), any case.</summary>

@@ -15,6 +15,7 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(NodeRecord))]
 [JsonSerializable(typeof(WorkloadSpec))]
 [JsonSerializable(typeof(ReservationSpec))]
+[JsonSerializable(typeof(Fleet.Hierarchy.RegionRecord))]
 [JsonSerializable(typeof(Assignment))]
 [JsonSerializable(typeof(RetryState))]
 [JsonSerializable(typeof(ClusterEvent))]
@@ -24,4 +25,9 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(Leadership.ServerRecord))]
 [JsonSerializable(typeof(QuotaSpec))]
 [JsonSerializable(typeof(PriorityClass))]
+[JsonSerializable(typeof(PoolSpec))]
+[JsonSerializable(typeof(NodeClassSpec))]
+[JsonSerializable(typeof(PlacementPolicySpec))]
+[JsonSerializable(typeof(Berth.Core.Fleet.FleetCluster))]
+[JsonSerializable(typeof(Fleet.FleetDecision))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -39,6 +39,9 @@ public static class StateSerializer
     /// <summary>Serializes a reconciliation record.</summary>
     public static byte[] Serialize(Reconciliation.ReconciliationRecord value) => JsonSerializer.SerializeToUtf8Bytes(value, Info<Reconciliation.ReconciliationRecord>());
 
+    /// <summary>Serializes a fleet cluster record.</summary>
+    public static byte[] Serialize(Berth.Core.Fleet.FleetCluster value) => JsonSerializer.SerializeToUtf8Bytes(value, Info<Berth.Core.Fleet.FleetCluster>());
+
     /// <summary>Reads a stored record of type <typeparamref name="T"/> (one of the types above).</summary>
     /// <exception cref="JsonException">The bytes are not a valid <typeparamref name="T"/>; the message names the path.</exception>
     public static T Deserialize<T>(ReadOnlySpan<byte> utf8Json)

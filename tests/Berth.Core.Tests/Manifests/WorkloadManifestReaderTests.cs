@@ -153,7 +153,11 @@ public class WorkloadManifestReaderTests
     [InlineData("gang zero timeout", "gang: {minAvailable: 1, timeoutSeconds: 0}",
         "spec.gang.timeoutSeconds: 0 is not more than 0; give the seconds a partial gang may hold its replicas, e.g. 60")]
     [InlineData("gang unknown field", "gang: {minAvailable: 1, minMember: 1}", "spec.gang.minMember: unknown field")]
-    [InlineData("placement", "placement: {pools: [a]}", "spec.placement: 'placement' is not supported yet (fleet issue); remove the field")]
+    [InlineData("placement pools not a selector", "placement: {pools: [a]}", "spec.placement.pools: expected a mapping ({key: value, …}), found a list")]
+    [InlineData("latency to no dependency", "placement: {latency: {database: {maxMs: 10}}}",
+        "spec.placement.latency.database: 'database' is not one of the workload's dependencies; add it under spec.dependencies or remove the bound")]
+    [InlineData("dependency direction", "dependencies: {database: {direction: sideways}}",
+        "spec.dependencies.database.direction: 'sideways' is not a direction; use one of outbound, inbound, both")]
     [InlineData("bad node selector", "nodeSelector: {'a b': x}",
         "spec.nodeSelector.a b: 'a b' is not a valid label key: use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, optionally after a prefix such as example.com/")]
     [InlineData("bad toleration", "tolerations: [{key: gpu, operator: Maybe}]",

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Berth.Core.Labels;
 using Berth.Core.Resources;
 using Berth.Core.Specs;
 using Berth.Server.State;
@@ -149,6 +150,20 @@ public sealed class StateSerializerTests
     }
 
     [Fact]
+    public void WorkloadWithFleetPlacement_RoundTrips()
+    {
+        var placement = new FleetPlacement(LabelSelector.ForLabels(new Dictionary<string, string> { ["tier"] = "production" }),
+            ["us-east", "eu-west"], ["gdpr"], new FleetResources(2, 4), new Dictionary<string, int> { ["database"] = 10 });
+        var workload = StateFixtures.Workload("api", replicas: 3) with { Placement = placement, Dependencies = [new WorkloadDependency("database", "Service", "outbound")] };
+
+        var read = StateSerializer.Deserialize<WorkloadSpec>(StateSerializer.Serialize(workload));
+
+        Assert.Equal(["us-east", "eu-west"], read.Placement!.RequiredRegions);
+        Assert.Equal((new FleetResources(2, 4), 10, "production"), (read.Placement.Resources, read.Placement.Latency["database"], read.Placement.Pools!.MatchLabels["tier"]));
+        Assert.Equal([new WorkloadDependency("database", "Service", "outbound")], read.Dependencies);
+    }
+
+    [Fact]
     public void RecordsJson_FieldNames_AreStable()
     {
         Assert.Equal(["attempts", "lastError", "nextAttemptAt", "replica", "workload"], FieldNames(StateSerializer.Serialize(new RetryState(new("a", "b"), 0, 1, null, null))));
@@ -156,7 +171,7 @@ public sealed class StateSerializerTests
         Assert.Equal(["spec", "status"], FieldNames(StateSerializer.Serialize(StateFixtures.Node("n1"))));
         var workload = JsonNode.Parse(StateSerializer.Serialize(StateFixtures.RichWorkload()))!.AsObject();
         Assert.Equal(
-            ["affinity", "containers", "desiredState", "gang", "initContainers", "labels", "name", "namespace", "nodeName", "nodeSelector", "overhead", "preemptionPolicy", "priority", "priorityClassName", "replicaRange", "replicas", "reservation", "restartPolicy", "retry", "tolerations", "topologySpreadConstraints"],
+            ["affinity", "containers", "dependencies", "desiredState", "gang", "initContainers", "labels", "name", "namespace", "nodeName", "nodeSelector", "overhead", "placement", "preemptionPolicy", "priority", "priorityClassName", "replicaRange", "replicas", "reservation", "restartPolicy", "retry", "tolerations", "topologySpreadConstraints"],
             workload.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal("OnFailure", workload["restartPolicy"]!.GetValue<string>());
         Assert.Equal("500m", workload["containers"]![0]!["resources"]!["requests"]!["cpu"]!.GetValue<string>());

@@ -46,6 +46,9 @@ public static class ClientMessages
     /// <summary>No node has the name.</summary>
     public static string NodeNotFound(string name) => $"node '{name}' not found; `berth get nodes` lists them";
 
+    /// <summary>No object of the kind has the name.</summary>
+    public static string ObjectNotFound(string kind, string name, string plural) => $"{kind} '{name}' not found; `berth get {plural}` lists them";
+
     /// <summary>A resource that <c>get</c> does not know.</summary>
     public static string UnknownResource(string resource) =>
         $"resource '{resource}' is not one of {string.Join(", ", Get.GetCommand.Resources.Concat(Berth.Server.State.ObjectKinds.All.Select(k => k.Plural)))}";

@@ -20,6 +20,11 @@ public static class DescribeCommand
             var reference = WorkloadReference.Parse(parseResult.GetRequiredValue(workloadName), parseResult.GetValue(ns));
             var detail = BerthClient.Read<WorkloadDetail>(await client.GetAsync(reference.Path, cancellationToken).ConfigureAwait(false));
             WriteWorkload(detail, output);
+            if (detail.Workload.Spec.Placement is not null)
+            {
+                var fleetPath = $"v1/fleet/workloads/{Uri.EscapeDataString(reference.Namespace)}/{Uri.EscapeDataString(reference.Name)}";
+                FleetDescription.Write(BerthClient.Read<Berth.Server.Fleet.FleetWorkloadView>(await client.GetAsync(fleetPath, cancellationToken).ConfigureAwait(false)), output);
+            }
             return 0;
         });
 
@@ -36,7 +41,39 @@ public static class DescribeCommand
             WriteNode(view, [.. replicas.Where(r => r.Assignment.Node == name)], [.. events.Where(e => e.Subject == name || e.Message.Contains(name, StringComparison.Ordinal))], output);
             return 0;
         });
-        return new Command("describe", "Show one resource in detail") { workload, node };
+        var command = new Command("describe", "Show one resource in detail") { workload, node };
+        foreach (var kind in ObjectKinds.All)
+        {
+            command.Subcommands.Add(ObjectCommand(kind));
+        }
+        return command;
+    }
+
+    private static Command ObjectCommand(ObjectKind kind)
+    {
+        var name = new Argument<string>("name") { Description = kind.Namespaced ? $"The {kind.Kind}: NAME or NAMESPACE/NAME" : $"The {kind.Kind}'s name" };
+        var ns = CommonOptions.Namespace();
+        var command = new Command(kind.Kind.ToLowerInvariant(), $"Show a {kind.Kind} as stored") { name };
+        if (kind.Namespaced)
+        {
+            command.Options.Add(ns);
+        }
+        ClientAction.Set(command, async (parseResult, client, output, cancellationToken) =>
+        {
+            var given = parseResult.GetRequiredValue(name);
+            var (wantedNamespace, wantedName) = ("", given);
+            if (kind.Namespaced)
+            {
+                var reference = WorkloadReference.Parse(given, parseResult.GetValue(ns));
+                (wantedNamespace, wantedName) = (reference.Namespace, reference.Name);
+            }
+            var objects = BerthClient.Read<ObjectView[]>(await client.GetAsync("v1/objects/" + kind.Plural, cancellationToken).ConfigureAwait(false));
+            var view = objects.FirstOrDefault(o => o.Name == wantedName && o.Namespace == wantedNamespace)
+                ?? throw new ClientException(ClientMessages.ObjectNotFound(kind.Kind, given, kind.Plural), Program.UsageError);
+            ObjectDescription.Write(view, output);
+            return 0;
+        });
+        return command;
     }
 
     /// <summary>Writes a workload's summary, replicas and events.</summary>

@@ -26,6 +26,9 @@ public sealed record BerthExecutable(string FileName, IReadOnlyList<string> Lead
         return new BerthExecutable(host, [assembly]);
     }
 
+    /// <summary>This berth as the command line the server's <c>local</c> fleet provider starts agents with.</summary>
+    public Berth.Server.Fleet.AgentCommandLine AgentCommandLine() => new(FileName, LeadingArguments);
+
     /// <summary>A start description for <c>berth</c> with <paramref name="arguments"/>.</summary>
     public ProcessStartInfo StartInfo(IEnumerable<string> arguments)
     {

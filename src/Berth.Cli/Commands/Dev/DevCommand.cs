@@ -130,6 +130,8 @@ public static class DevCommand
         {
             Listen = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{options.Port}"),
             DataDirectory = dataDirectory,
+            // The local fleet provider starts this same berth as its agents, as berth dev does.
+            AgentCommand = BerthExecutable.Current().AgentCommandLine(),
         };
         ServerHost host;
         try

@@ -11,12 +11,12 @@ namespace Berth.Cli.Commands.Get;
 public static class GetCommand
 {
     /// <summary>The resources <c>get</c> lists.</summary>
-    public static readonly IReadOnlyList<string> Resources = ["nodes", "workloads", "replicas", "events", "servers"];
+    public static readonly IReadOnlyList<string> Resources = ["nodes", "workloads", "replicas", "events", "servers", "clusters"];
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var resource = new Argument<string>("resource") { Description = "What to list: nodes, workloads, replicas, events or servers" };
+        var resource = new Argument<string>("resource") { Description = "What to list: nodes, workloads, replicas, events, servers or clusters (fleet clusters)" };
         resource.Validators.Add(result =>
         {
             var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
@@ -44,7 +44,9 @@ public static class GetCommand
                 "workloads" => ListAsync(client, "v1/workloads", format, writer, WorkloadTable, cancellationToken),
                 "replicas" => ListAsync(client, "v1/assignments", format, writer, ReplicaTable, cancellationToken),
                 "servers" => ListAsync(client, "v1/servers", format, writer, ServerTable, cancellationToken),
+                "clusters" => ListAsync(client, FleetClusterTable.Path, format, writer, FleetClusterTable.Write, cancellationToken),
                 var quotas when ObjectKinds.Find(quotas) == QuotaAdmission.Kind => ListAsync(client, "v1/quotas", format, writer, QuotaTable.Write, cancellationToken),
+                var pools when ObjectKinds.Find(pools) == ObjectKinds.Pools => ListAsync(client, "v1/fleet/pools", format, writer, PoolTable.Write, cancellationToken),
                 var named when ObjectKinds.Find(named) == ObjectKinds.Reservations => ListAsync(client, "v1/reservations", format, writer, ReservationTable.Write, cancellationToken),
                 var classes when ObjectKinds.Find(classes)?.Kind == ManifestKinds.PriorityClass => ListAsync(client, "v1/objects/priorityclasses", format, writer, PriorityClassTable, cancellationToken),
                 var other when ObjectKinds.Find(other) is { } kind => ListAsync(client, "v1/objects/" + kind.Plural, format, writer, ObjectTable, cancellationToken),

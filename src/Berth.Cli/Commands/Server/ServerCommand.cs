@@ -36,6 +36,16 @@ public static class ServerCommand
             Description = "This server's name among the replicas sharing one store (lower-case letters, digits, '-', '.'); default: the host name and the API port",
         };
         var leaderLease = DurationOption.Create("--leader-lease", "Time to live of the leader's lease, 1s to 5m: a dead leader is replaced within it (default 5s)");
+        var region = new Option<string?>("--region")
+        {
+            Description = "The region this control plane governs (a DNS label, e.g. eu-west); with --parent it is a region control plane under that parent",
+        };
+        var parent = new Option<string?>("--parent")
+        {
+            Description = "REST address of the parent control plane (e.g. http://127.0.0.1:7070) to report this region's pools and node classes to; needs --region",
+        };
+        var reportInterval = DurationOption.Create("--region-report-interval",
+            "How often a region reports its pools to its parent; either side counts the other gone after five intervals of silence (default 2s)");
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -46,6 +56,9 @@ public static class ServerCommand
             store,
             serverId,
             leaderLease,
+            region,
+            parent,
+            reportInterval,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -57,6 +70,13 @@ public static class ServerCommand
                 Nodes = NodeOptions(parseResult.GetValue(heartbeatGrace), parseResult.GetValue(lostGrace)),
                 ServerId = parseResult.GetValue(serverId),
                 LeaderLease = parseResult.GetValue(leaderLease) ?? ServerOptions.DefaultLeaderLease,
+                Region = parseResult.GetValue(region),
+                Parent = parseResult.GetValue(parent),
+                RegionLink = parseResult.GetValue(reportInterval) is { } interval
+                    ? new Berth.Server.Fleet.Hierarchy.RegionLinkOptions { ReportInterval = interval, DisconnectedAfter = interval * 5 }
+                    : new Berth.Server.Fleet.Hierarchy.RegionLinkOptions(),
+                // The local fleet provider starts this same berth as its agents, as berth dev does.
+                AgentCommand = Dev.BerthExecutable.Current().AgentCommandLine(),
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,

@@ -46,6 +46,16 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["GetServerInfo"] = "info",
         // Reserved, used and held per reservation, worked out for `berth get reservations`; the policy kinds are REST-only so far.
         ["ListReservations"] = "reservations",
+        // A child region control plane reports to the REST address its --parent names; the listing serves that registration.
+        ["ReportRegion"] = "region hierarchy",
+        ["ListRegions"] = "region hierarchy",
+        ["AcceptDelegation"] = "region hierarchy",
+        ["AcceptEscalation"] = "region hierarchy",
+        // The fleet layer's listings are REST-only while its shapes settle (the clusters Berth created).
+        ["ListFleetClusters"] = "fleet clusters",
+        // Fleet placement views for `berth describe workload` and `berth get pools`; read-only, worked out from the decisions and clusters.
+        ["GetFleetWorkload"] = "fleet workload",
+        ["ListFleetPools"] = "fleet pools",
     };
 
     private RunningServer? _server;
