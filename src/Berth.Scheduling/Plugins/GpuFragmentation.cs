@@ -9,7 +9,8 @@ namespace Berth.Scheduling.Plugins;
 /// Scores GPU replicas by how little they add to the cluster's expected GPU fragmentation: the GPU share of a node that
 /// the tasks the cluster sees could not use, weighted by how often each kind of task arrives (after Weng et al.,
 /// "Beware of Fragmentation", USENIX ATC '23). The mix of tasks is learned online from arrivals, CPU and memory count
-/// (GPUs on a node whose CPU is used up are a fragment too), and replicas that ask for no GPU are not scored.
+/// (GPUs on a node whose CPU is used up are a fragment too), CPU-bound nodes fill evenly so that work without GPUs finds
+/// CPU-rich nodes emptier, and replicas that ask for no GPU are not scored.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -35,10 +36,10 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
     private const double Resolution = 1000;
 
     /// <summary>
-    /// What a node's CPU and memory headroom is worth in raw units: all of it as much as ten GPUs of expected
-    /// fragmentation, so 1% of headroom weighs as much as 100 thousandths of a GPU.
+    /// What spreading GPU work over CPU-bound nodes is worth in raw units: all the GPUs of a node whose CPU its GPU work
+    /// needs in full, left free, weigh as much as one GPU of expected fragmentation.
     /// </summary>
-    private const double HeadroomWeight = 10 * GpuDevices.WholeDevice * Resolution;
+    private const double SpreadWeight = GpuDevices.WholeDevice * Resolution;
 
     /// <summary>
     /// Results after placing are kept for this many kinds of task per node (the first seen); rarer kinds beyond them
@@ -137,12 +138,14 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
             {
                 after = Fragmentation(snapshot, mix, node, models.BitOf(node), _cpu, _memory, _gpu);
             }
-            double raw = (_before[node] - after) * Resolution + HeadroomWeight * Headroom(snapshot, node);
             long gpuLeft = -_gpu;
+            int devices = 0;
             foreach (int free in snapshot.Gpus.FreeOn(node))
             {
                 gpuLeft += free;
+                devices++;
             }
+            double raw = (_before[node] - after) * Resolution + SpreadWeight * CpuBoundFreeShare(snapshot, mix, node, devices, gpuLeft);
             // Among otherwise equal nodes, the one left with the least free GPU (best fit): one unit breaks only ties.
             scoreByNode[node] = (long)Math.Round(raw) - gpuLeft;
         }
@@ -153,14 +156,21 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
         LeadingScoreNormalization.Normalize(nodes, scoreByNode);
 
     /// <summary>
-    /// The share of the node's CPU and memory left free after placing the replica, averaged: Kubernetes' LeastAllocated
-    /// measure, by which replicas without GPUs choose their node.
+    /// The share of the node's GPUs left free after placing, weighted by how much of the node's CPU its GPU work needs
+    /// (squared, at most 1). Replicas without GPUs go where LeastAllocated finds the most CPU and memory free; a node
+    /// whose GPUs stay free while other nodes fill looks emptiest, and CPU taken there leaves its GPUs without the CPU
+    /// they need. Filling CPU-bound nodes evenly keeps them looking fuller than CPU-rich ones, which then take that work.
     /// </summary>
-    private double Headroom(ClusterSnapshot snapshot, int node)
+    private static double CpuBoundFreeShare(ClusterSnapshot snapshot, GpuWorkloadMix mix, int node, int devices, long gpuLeft)
     {
-        double cpu = snapshot.Cpu.InverseAllocatableArray[node] * (snapshot.Cpu.AllocatableArray[node] - snapshot.Cpu.RequestedArray[node] - _cpu);
-        double memory = snapshot.Memory.InverseAllocatableArray[node] * (snapshot.Memory.AllocatableArray[node] - snapshot.Memory.RequestedArray[node] - _memory);
-        return (cpu + memory) / 2;
+        long cpu = snapshot.Cpu.AllocatableArray[node];
+        if (devices == 0 || cpu <= 0)
+        {
+            return 0;
+        }
+        long gpuTotal = (long)devices * GpuDevices.WholeDevice;
+        double bound = Math.Min(1.0, mix.CpuPerGpuMilli * gpuTotal / cpu);
+        return bound * bound * gpuLeft / gpuTotal;
     }
 
     /// <summary>

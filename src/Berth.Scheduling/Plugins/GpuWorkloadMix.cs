@@ -46,6 +46,12 @@ internal sealed class GpuWorkloadMix
     /// <summary>Per published shape: its weight, the share of arrivals times the GPUs it asks (1 without GPUs), normalized to sum to 1.</summary>
     public double[] Share { get; private set; } = [];
 
+    /// <summary>
+    /// Millicores the GPU work asks per thousandth of a GPU, over the published arrivals (0 before any GPU work): how
+    /// much CPU a node needs to keep its GPUs usable.
+    /// </summary>
+    public double CpuPerGpuMilli { get; private set; }
+
     /// <summary>Changes with every publication; results computed against the mix are valid while it stays.</summary>
     public int Epoch { get; private set; }
 
@@ -128,6 +134,16 @@ internal sealed class GpuWorkloadMix
         {
             share[i] /= kept;
         }
+        double gpuCpu = 0, gpuMilli = 0;
+        for (int i = 0; i < _shapes.Count; i++)
+        {
+            if (_shapes[i].GpuMilli > 0)
+            {
+                gpuCpu += _counts[i] * _shapes[i].Cpu;
+                gpuMilli += _counts[i] * _shapes[i].GpuMilli;
+            }
+        }
+        CpuPerGpuMilli = gpuMilli > 0 ? gpuCpu / gpuMilli : 0;
         (Cpu, Memory, GpuMilli, Models, Share, Count) = (cpu, memory, gpu, models, share, count);
         Epoch++;
     }

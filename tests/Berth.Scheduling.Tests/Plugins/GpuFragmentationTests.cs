@@ -75,6 +75,24 @@ public class GpuFragmentationTests
         Assert.True(SchedulerHarness.ScoreOf(result, "b", GpuFragmentation.Name) <= 97);
     }
 
+    [Theory]
+    [InlineData("8", "b")]
+    [InlineData("1000", "a")]
+    public void Score_SpreadsGpuWork_OnlyOverNodesWhoseCpuItNeeds(string cores, string expected)
+    {
+        // Both nodes stay usable for the one-device work either way; with 4 cores a device, 8-core nodes need all their
+        // CPU for their GPUs and fill evenly, while 1000-core nodes are packed (best fit).
+        var h = new SchedulerHarness(
+            [Node("a").Allocatable("cpu", cores).Allocatable("memory", "64Gi").Allocatable("nvidia.com/gpu", "2"),
+                Node("b").Allocatable("cpu", cores).Allocatable("memory", "64Gi").Allocatable("nvidia.com/gpu", "2")],
+            SchedulerHarness.DefaultWithoutPreemption());
+        var one = Workload("one").Requests(("cpu", "4"), ("memory", "1Gi"), ("nvidia.com/gpu", "1"));
+        h.Place(one, "a");
+        var result = h.Schedule(Workload("two").Requests(("cpu", "4"), ("memory", "1Gi"), ("nvidia.com/gpu", "1")));
+        Assert.Equal(expected, result.NodeName);
+        Assert.Equal(100, SchedulerHarness.ScoreOf(result, expected, GpuFragmentation.Name));
+    }
+
     [Fact]
     public void Fragmentation_CountsGpusAsLost_WhenTheNodesCpuCannotHoldTheWork()
     {
