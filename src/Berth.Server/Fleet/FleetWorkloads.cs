@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Berth.Core.Fleet;
 using Berth.Core.Specs;
 using Berth.Server.State;
@@ -7,8 +9,28 @@ namespace Berth.Server.Fleet;
 /// <summary>How fleet workloads relate to the ordinary placement: the workloads derived from them, and what the node placer sees of them.</summary>
 public static class FleetWorkloads
 {
-    /// <summary>The name of the workload that runs <paramref name="workload"/>'s share in <paramref name="cluster"/>.</summary>
-    public static string DerivedName(string workload, string cluster) => workload + "-" + cluster;
+    /// <summary>The longest workload name (a DNS-1123 label).</summary>
+    private const int MaxNameLength = 63;
+
+    /// <summary>
+    /// The name of the workload that runs <paramref name="workload"/>'s share in <paramref name="cluster"/>:
+    /// <c>{workload}-{cluster}</c>, or, when that is longer than a name may be, the workload's name cut short and a hash of
+    /// it in front of the cluster's, so that two long workloads sharing a prefix still get different names.
+    /// </summary>
+    public static string DerivedName(string workload, string cluster)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(cluster);
+        var full = workload + "-" + cluster;
+        if (full.Length <= MaxNameLength)
+        {
+            return full;
+        }
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(workload)))[..6];
+        int room = Math.Max(0, MaxNameLength - cluster.Length - hash.Length - 2);
+        var prefix = workload[..Math.Min(room, workload.Length)].TrimEnd('-');
+        return prefix.Length == 0 ? $"{hash}-{cluster}" : $"{prefix}-{hash}-{cluster}";
+    }
 
     /// <summary>
     /// The workload that runs <paramref name="replicas"/> of <paramref name="workload"/> in <paramref name="cluster"/>: its
