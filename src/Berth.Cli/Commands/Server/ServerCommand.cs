@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Berth.Server.Hosting;
 using Berth.Server.Nodes;
+using Berth.Server.Observability;
 using Berth.Store;
 
 namespace Berth.Cli.Commands.Server;
@@ -46,6 +47,12 @@ public static class ServerCommand
         };
         var reportInterval = DurationOption.Create("--region-report-interval",
             "How often a region reports its pools to its parent; either side counts the other gone after five intervals of silence (default 2s)");
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "Console log format: simple (readable lines) or json (one JSON object per line, with the request's or decision's CorrelationId in its scopes)",
+            DefaultValueFactory = _ => ConsoleLogFormat.Simple,
+        };
+        logFormat.AcceptOnlyFromAmong([.. ConsoleLogFormat.All]);
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -59,6 +66,7 @@ public static class ServerCommand
             region,
             parent,
             reportInterval,
+            logFormat,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -80,7 +88,8 @@ public static class ServerCommand
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
-            cancellationToken));
+            cancellationToken,
+            parseResult.GetRequiredValue(logFormat)));
         return command;
     }
 
@@ -100,12 +109,13 @@ public static class ServerCommand
     }
 
     /// <summary>Starts the server and waits until <paramref name="cancellationToken"/> (Ctrl+C) or the host stops; 2 for unusable options or store.</summary>
-    public static async Task<int> RunAsync(ServerOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="logFormat">The console log format (<see cref="ConsoleLogFormat"/>).</param>
+    public static async Task<int> RunAsync(ServerOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken, string logFormat = ConsoleLogFormat.Simple)
     {
         ServerHost host;
         try
         {
-            host = await ServerHost.StartAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+            host = await ServerHost.StartAsync(options, logging => ConsoleLogFormat.Use(logging, logFormat), cancellationToken).ConfigureAwait(false);
         }
         catch (ServerOptionsException e)
         {
