@@ -88,8 +88,8 @@ public static class ServerCommand
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
-            cancellationToken,
-            parseResult.GetRequiredValue(logFormat)));
+            parseResult.GetRequiredValue(logFormat),
+            cancellationToken));
         return command;
     }
 
@@ -110,7 +110,7 @@ public static class ServerCommand
 
     /// <summary>Starts the server and waits until <paramref name="cancellationToken"/> (Ctrl+C) or the host stops; 2 for unusable options or store.</summary>
     /// <param name="logFormat">The console log format (<see cref="ConsoleLogFormat"/>).</param>
-    public static async Task<int> RunAsync(ServerOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken, string logFormat = ConsoleLogFormat.Simple)
+    public static async Task<int> RunAsync(ServerOptions options, TextWriter output, TextWriter error, string logFormat, CancellationToken cancellationToken)
     {
         ServerHost host;
         try
