@@ -226,6 +226,8 @@ public sealed class ServerHost : IAsyncDisposable
             app = builder.Build();
             app.Services.GetRequiredService<Fleet.FleetController>().Hierarchy = app.Services.GetRequiredService<FleetHierarchy>();
             // Routing first, so request metrics are labelled by route pattern rather than by raw path.
+            // First, so everything a request logs carries its correlation id.
+            app.UseRequestCorrelation();
             app.UseRouting();
             app.UseRequestMetrics();
             app.UseBadRequestAnswers();

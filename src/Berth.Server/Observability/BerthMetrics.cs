@@ -1,5 +1,6 @@
 using Berth.Core.Specs;
 using Berth.Server.Placement;
+using Berth.Server.Reconciliation;
 using Berth.Server.Retries;
 using Berth.Server.State;
 using Prometheus;
@@ -60,6 +61,45 @@ public sealed class BerthMetrics
     /// <summary>Name of the leadership gauge: 1 while this server leads (runs the control loop), 0 while it follows.</summary>
     public const string LeaderGauge = "berth_leader";
 
+    /// <summary>Name of the scheduling attempts counter, as kube-scheduler's <c>scheduler_schedule_attempts_total</c>.</summary>
+    public const string ScheduleAttemptsTotal = "berth_schedule_attempts_total";
+
+    /// <summary>Name of the scheduling attempt latency histogram, as kube-scheduler's <c>scheduler_scheduling_attempt_duration_seconds</c>.</summary>
+    public const string SchedulingAttemptSeconds = "berth_scheduling_attempt_duration_seconds";
+
+    /// <summary>Name of the pending replicas gauge, as kube-scheduler's <c>scheduler_pending_pods</c>.</summary>
+    public const string PendingReplicasGauge = "berth_pending_replicas";
+
+    /// <summary>Name of the reconciliation actions counter.</summary>
+    public const string ReconcileActionsTotal = "berth_reconcile_actions_total";
+
+    /// <summary>Name of the preemption attempts counter, as kube-scheduler's <c>scheduler_preemption_attempts_total</c>.</summary>
+    public const string PreemptionAttemptsTotal = "berth_preemption_attempts_total";
+
+    /// <summary>Name of the preemption victims histogram, as kube-scheduler's <c>scheduler_preemption_victims</c>.</summary>
+    public const string PreemptionVictims = "berth_preemption_victims";
+
+    /// <summary>Name of the store request latency histogram.</summary>
+    public const string StoreRequestSeconds = "berth_store_request_duration_seconds";
+
+    /// <summary><see cref="ScheduleAttemptsTotal"/> result of a replica placed on a node.</summary>
+    public const string ScheduledResult = "scheduled";
+
+    /// <summary><see cref="ScheduleAttemptsTotal"/> result of a replica no node could take.</summary>
+    public const string UnschedulableResult = "unschedulable";
+
+    /// <summary><see cref="PendingReplicasGauge"/> queue of the replicas no node could take on their last attempt.</summary>
+    public const string UnschedulableQueue = "unschedulable";
+
+    /// <summary><see cref="StoreRequestSeconds"/> operation of a single-key read.</summary>
+    public const string GetOperation = "get";
+
+    /// <summary><see cref="StoreRequestSeconds"/> operation of a range read.</summary>
+    public const string RangeOperation = "range";
+
+    /// <summary><see cref="StoreRequestSeconds"/> operation of a transaction (reads, compares and writes at one revision).</summary>
+    public const string TxnOperation = "txn";
+
     /// <summary><see cref="StoreTransactionsTotal"/> result of a transaction whose compares held.</summary>
     public const string CommittedResult = "committed";
 
@@ -84,6 +124,8 @@ public sealed class BerthMetrics
     /// <summary><see cref="NodesGauge"/> status of a node that missed its heartbeat grace.</summary>
     public const string NotReadyStatus = "NotReady";
 
+    private static readonly int ActionResults = Enum.GetValues<ReconcileResult>().Length;
+
     // Seconds. A pass over an idle cluster is about a millisecond; hundreds of workloads on a slow disk take seconds.
     private static readonly double[] DurationBuckets = Histogram.ExponentialBuckets(0.0005, 2, 16);
 
@@ -100,6 +142,28 @@ public sealed class BerthMetrics
     private readonly Counter _retries;
     private readonly Counter _transactions;
     private readonly Gauge _leader;
+    private readonly Counter _attempts;
+    private readonly Histogram _attemptSeconds;
+    private readonly Gauge _pending;
+    private readonly Counter _reconcileActions;
+    private readonly Counter _preemptions;
+    private readonly Histogram _preemptionVictims;
+    private readonly Histogram _storeSeconds;
+
+    // Children resolved once: the hot paths (every pass, every store request) then look nothing up and allocate nothing.
+    private readonly Counter.Child _placed;
+    private readonly Counter.Child _placedUnschedulable;
+    private readonly Counter.Child _placedStale;
+    private readonly Counter.Child _attemptsScheduled;
+    private readonly Counter.Child _attemptsUnschedulable;
+    private readonly Counter.Child _attemptsError;
+    private readonly Histogram.Child _attemptScheduledSeconds;
+    private readonly Histogram.Child _attemptUnschedulableSeconds;
+    private readonly Histogram.Child _attemptErrorSeconds;
+    private readonly Counter.Child[] _actions;
+    private readonly Histogram.Child _storeGetSeconds;
+    private readonly Histogram.Child _storeRangeSeconds;
+    private readonly Histogram.Child _storeTxnSeconds;
 
     /// <summary>Creates the registry, the process metrics and every <c>berth_*</c> metric in it.</summary>
     public BerthMetrics()
@@ -171,6 +235,56 @@ public sealed class BerthMetrics
         {
             _events.WithLabels(type.ToString());
         }
+        _attempts = Factory.CreateCounter(
+            ScheduleAttemptsTotal,
+            "Attempts to schedule a replica, by result: scheduled (committed on a node), unschedulable (no node fits; counted on every attempt), error (given up on because the state kept moving). Named after kube-scheduler's scheduler_schedule_attempts_total.",
+            new CounterConfiguration { LabelNames = ["result"] });
+        _attemptSeconds = Factory.CreateHistogram(
+            SchedulingAttemptSeconds,
+            "Seconds from the start of a replica's scheduling attempt to its decision (the placements of one workload pass commit together, so each takes the pass's time), by result. Named after kube-scheduler's scheduler_scheduling_attempt_duration_seconds.",
+            new HistogramConfiguration { LabelNames = ["result"], Buckets = DurationBuckets });
+        _pending = Factory.CreateGauge(
+            PendingReplicasGauge,
+            "Replicas waiting to be scheduled, by queue (unschedulable: no node could take them on their last attempt), as of the last control loop pass. Named after kube-scheduler's scheduler_pending_pods.",
+            new GaugeConfiguration { LabelNames = ["queue"] });
+        _reconcileActions = Factory.CreateCounter(
+            ReconcileActionsTotal,
+            "Reconciler actions recorded, by action (Place, Release, Retry, Stop, Remove, Replace, StartRollout, CompleteRollout) and result (Changed, Unchanged, Failed), as in the reconciliation records.",
+            new CounterConfiguration { LabelNames = ["action", "result"] });
+        _preemptions = Factory.CreateCounter(
+            PreemptionAttemptsTotal,
+            "Replicas scheduled by evicting lower-priority replicas (committed preemptions). Named after kube-scheduler's scheduler_preemption_attempts_total.");
+        _preemptionVictims = Factory.CreateHistogram(
+            PreemptionVictims,
+            "Replicas evicted by one committed preemption. Named after kube-scheduler's scheduler_preemption_victims.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 10) });
+        _storeSeconds = Factory.CreateHistogram(
+            StoreRequestSeconds,
+            "Seconds the store took to answer a request, by operation (get, range, txn), errors included.",
+            new HistogramConfiguration { LabelNames = ["operation"], Buckets = DurationBuckets });
+
+        _placed = _placements.WithLabels(PlacedOutcome);
+        _placedUnschedulable = _placements.WithLabels(UnschedulableOutcome);
+        _placedStale = _placements.WithLabels(StaleOutcome);
+        _attemptsScheduled = _attempts.WithLabels(ScheduledResult);
+        _attemptsUnschedulable = _attempts.WithLabels(UnschedulableResult);
+        _attemptsError = _attempts.WithLabels(ErrorResult);
+        _attemptScheduledSeconds = _attemptSeconds.WithLabels(ScheduledResult);
+        _attemptUnschedulableSeconds = _attemptSeconds.WithLabels(UnschedulableResult);
+        _attemptErrorSeconds = _attemptSeconds.WithLabels(ErrorResult);
+        var actions = Enum.GetValues<ReconcileAction>();
+        var results = Enum.GetValues<ReconcileResult>();
+        _actions = new Counter.Child[actions.Length * results.Length];
+        foreach (var action in actions)
+        {
+            foreach (var result in results)
+            {
+                _actions[((int)action * results.Length) + (int)result] = _reconcileActions.WithLabels(action.ToString(), result.ToString());
+            }
+        }
+        _storeGetSeconds = _storeSeconds.WithLabels(GetOperation);
+        _storeRangeSeconds = _storeSeconds.WithLabels(RangeOperation);
+        _storeTxnSeconds = _storeSeconds.WithLabels(TxnOperation);
         RecordCensus(ClusterCensus.Empty);
         _leader = Factory.CreateGauge(
             LeaderGauge,
@@ -183,10 +297,14 @@ public sealed class BerthMetrics
     /// <summary>Creates metrics in <see cref="Registry"/> (the HTTP request metrics are made through it).</summary>
     public IMetricFactory Factory { get; }
 
-    /// <summary>Counts what one scheduling cycle (one placer pass over a workload) did with each replica and records its duration.</summary>
+    /// <summary>
+    /// Counts what one scheduling cycle (one placer pass over a workload) did with each replica (placements, scheduling
+    /// attempts and their latency, preemptions) and records its duration: once per decision, not per node looked at.
+    /// </summary>
     public void RecordSchedulingCycle(PlacementPass pass, TimeSpan duration)
     {
         ArgumentNullException.ThrowIfNull(pass);
+        double seconds = duration.TotalSeconds;
         int placed = 0, unschedulable = 0, stale = 0;
         foreach (var replica in pass.Replicas)
         {
@@ -194,19 +312,46 @@ public sealed class BerthMetrics
             {
                 case ReplicaOutcomeKind.Placed:
                     placed++;
+                    _attemptScheduledSeconds.Observe(seconds);
+                    if (replica.Victims > 0)
+                    {
+                        _preemptions.Inc();
+                        _preemptionVictims.Observe(replica.Victims);
+                    }
                     break;
                 case ReplicaOutcomeKind.Unschedulable:
                     unschedulable++;
+                    _attemptUnschedulableSeconds.Observe(seconds);
                     break;
                 case ReplicaOutcomeKind.StaleGaveUp:
                     stale++;
+                    _attemptErrorSeconds.Observe(seconds);
                     break;
             }
         }
-        _placements.WithLabels(PlacedOutcome).Inc(placed);
-        _placements.WithLabels(UnschedulableOutcome).Inc(unschedulable);
-        _placements.WithLabels(StaleOutcome).Inc(stale);
-        _schedulingCycle.Observe(duration.TotalSeconds);
+        _placed.Inc(placed);
+        _placedUnschedulable.Inc(unschedulable);
+        _placedStale.Inc(stale);
+        _attemptsScheduled.Inc(placed);
+        _attemptsUnschedulable.Inc(unschedulable);
+        _attemptsError.Inc(stale);
+        _schedulingCycle.Observe(seconds);
+    }
+
+    /// <summary>Counts one recorded reconciler action by its action and result.</summary>
+    public void RecordReconcileAction(ReconcileAction action, ReconcileResult result) =>
+        _actions[((int)action * ActionResults) + (int)result].Inc();
+
+    /// <summary>Records how long the store took to answer one request (<see cref="GetOperation"/>, <see cref="RangeOperation"/> or <see cref="TxnOperation"/>).</summary>
+    public void RecordStoreRequest(string operation, TimeSpan duration)
+    {
+        var child = operation switch
+        {
+            GetOperation => _storeGetSeconds,
+            RangeOperation => _storeRangeSeconds,
+            _ => _storeTxnSeconds,
+        };
+        child.Observe(duration.TotalSeconds);
     }
 
     /// <summary>Records one control loop pass.</summary>
@@ -237,6 +382,7 @@ public sealed class BerthMetrics
         _nodes.WithLabels(NotReadyStatus).Set(census.NotReadyNodes);
         _cordoned.Set(census.CordonedNodes);
         _unschedulable.Set(census.UnschedulableReplicas);
+        _pending.WithLabels(UnschedulableQueue).Set(census.UnschedulableReplicas);
         foreach (var state in Enum.GetValues<DesiredState>())
         {
             _workloads.WithLabels(state.ToString()).Set(census.Workloads(state));

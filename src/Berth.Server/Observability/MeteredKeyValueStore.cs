@@ -1,3 +1,4 @@
+using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Text.Json;
 using Berth.Server.State;
 using Berth.Store;
@@ -6,7 +7,7 @@ namespace Berth.Server.Observability;
 
 /// <summary>
 /// The server's view of its store: forwards every call to the real store and counts, in <see cref="BerthMetrics"/>,
-/// write transactions by result and the events they commit. Does not own the store: disposing it leaves the store open
+/// write transactions by result and the events they commit, and times every request. Does not own the store: disposing it leaves the store open
 /// (the host closes the store after everything that uses it has stopped).
 /// </summary>
 /// <remarks>
@@ -20,11 +21,32 @@ public sealed class MeteredKeyValueStore(IKeyValueStore store, BerthMetrics metr
     private readonly BerthMetrics _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
 
     /// <inheritdoc/>
-    public Task<KeyValue?> GetAsync(string key, CancellationToken cancellationToken = default) => _store.GetAsync(key, cancellationToken);
+    public async Task<KeyValue?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            return await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _metrics.RecordStoreRequest(BerthMetrics.GetOperation, Stopwatch.GetElapsedTime(start));
+        }
+    }
 
     /// <inheritdoc/>
-    public Task<RangeResult> RangeAsync(KeyRange range, long limit = 0, long revision = 0, CancellationToken cancellationToken = default) =>
-        _store.RangeAsync(range, limit, revision, cancellationToken);
+    public async Task<RangeResult> RangeAsync(KeyRange range, long limit = 0, long revision = 0, CancellationToken cancellationToken = default)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            return await _store.RangeAsync(range, limit, revision, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _metrics.RecordStoreRequest(BerthMetrics.RangeOperation, Stopwatch.GetElapsedTime(start));
+        }
+    }
 
     /// <inheritdoc/>
     public async Task<TxnResult> TxnAsync(IReadOnlyList<Compare> compares, IReadOnlyList<TxnOp> success, IReadOnlyList<TxnOp> failure, CancellationToken cancellationToken = default)
@@ -35,6 +57,7 @@ public sealed class MeteredKeyValueStore(IKeyValueStore store, BerthMetrics metr
         // Reads (no compare, no write) are not transactions anyone waits on; counting them would drown the writes.
         bool counted = compares.Count > 0 || Writes(success) || Writes(failure);
         TxnResult result;
+        long start = Stopwatch.GetTimestamp();
         try
         {
             result = await _store.TxnAsync(compares, success, failure, cancellationToken).ConfigureAwait(false);
@@ -43,6 +66,10 @@ public sealed class MeteredKeyValueStore(IKeyValueStore store, BerthMetrics metr
         {
             _metrics.RecordTransaction(BerthMetrics.ErrorResult);
             throw;
+        }
+        finally
+        {
+            _metrics.RecordStoreRequest(BerthMetrics.TxnOperation, Stopwatch.GetElapsedTime(start));
         }
         if (counted)
         {

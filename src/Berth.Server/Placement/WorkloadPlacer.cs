@@ -286,7 +286,7 @@ public sealed class WorkloadPlacer : IDisposable
                 {
                     if (!rejected.Contains(p.Replica))
                     {
-                        outcomes[p.Replica] = new ReplicaOutcome(p.Replica, ReplicaOutcomeKind.Placed, p.Node, p.Explanation);
+                        outcomes[p.Replica] = new ReplicaOutcome(p.Replica, ReplicaOutcomeKind.Placed, p.Node, p.Explanation) { Victims = p.Victims };
                     }
                 }
                 // Refused replicas are planned again from the next read, counted as a stale retry.
@@ -452,7 +452,7 @@ public sealed class WorkloadPlacer : IDisposable
                     ? PlacementMessages.Explanation(result)
                     : PlacementMessages.Explanation(result, [.. victims.Select(v => AssignmentApplier.ReplicaSubject(v.Eviction.Workload, v.Eviction.Replica))]);
                 planned.Add(new PlannedReplica(replica, node, mirror.NodeModRevisions[result.Node], placed.Devices, explanation,
-                    existing.Key is null ? 0 : existing.ModRevision));
+                    existing.Key is null ? 0 : existing.ModRevision) { Victims = victims.Count });
             }
             gang.Settle(planned, evictions, unschedulable);
         }

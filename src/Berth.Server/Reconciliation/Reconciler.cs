@@ -220,6 +220,7 @@ public sealed class Reconciler
         var byWorkload = await DueAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (workload, records) in byWorkload)
         {
+            using var decision = CorrelationScope.BeginDecision(_logger, workload.ToString());
             await WriteAsync(workload, records, cancellationToken).ConfigureAwait(false);
         }
         return [.. byWorkload.Keys];
@@ -246,6 +247,7 @@ public sealed class Reconciler
         }
         foreach (var (workload, records) in byWorkload)
         {
+            using var decision = CorrelationScope.BeginDecision(_logger, workload.ToString());
             await WriteAsync(workload, records, cancellationToken).ConfigureAwait(false);
         }
         return [.. byWorkload.Keys];
@@ -257,6 +259,13 @@ public sealed class Reconciler
     /// </summary>
     /// <exception cref="ArgumentException">The workload key is invalid.</exception>
     public async Task<ReconcileOutcome> ReconcileAsync(WorkloadKey workload, CancellationToken cancellationToken = default)
+    {
+        // Every log line of one decision (the placer's included) carries one correlation id.
+        using var decision = CorrelationScope.BeginDecision(_logger, workload.ToString());
+        return await DecideAsync(workload, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ReconcileOutcome> DecideAsync(WorkloadKey workload, CancellationToken cancellationToken)
     {
         var observed = await ObserveAsync(workload, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
@@ -739,6 +748,7 @@ public sealed class Reconciler
         foreach (var record in records)
         {
             ReconcilerLog.Action(_logger, workload.ToString(), record.Replica, record.Case, record.Action, record.Result, record.Detail);
+            _metrics?.RecordReconcileAction(record.Action, record.Result);
         }
         await Records.AppendAsync(workload, records, cancellationToken).ConfigureAwait(false);
     }

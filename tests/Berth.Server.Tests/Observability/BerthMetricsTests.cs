@@ -1,6 +1,7 @@
 using System.Text;
 using Berth.Server.Observability;
 using Berth.Server.Placement;
+using Berth.Server.Reconciliation;
 using Berth.Server.Retries;
 using Berth.Server.State;
 using Berth.Server.Tests.Fixtures;
@@ -35,6 +36,42 @@ public sealed class BerthMetricsTests
         Assert.Equal(1, metrics[$"{BerthMetrics.PlacementsTotal}{{outcome=\"stale\"}}"]);
         Assert.Equal(1, metrics[BerthMetrics.SchedulingCycleSeconds + "_count"]);
         Assert.Equal(0.003, metrics[BerthMetrics.SchedulingCycleSeconds + "_sum"]!.Value, 6);
+    }
+
+    [Fact]
+    public async Task RecordSchedulingCycle_PreemptingPlacement_CountsAttemptsByResultAndVictimsOncePerDecision()
+    {
+        var web = new WorkloadKey("default", "web");
+        var pass = new PlacementPass(web,
+            [new(0, ReplicaOutcomeKind.Placed, "n1", "") { Victims = 3 }, new(1, ReplicaOutcomeKind.Placed, "n2", ""),
+             new(2, ReplicaOutcomeKind.Unschedulable, null, "0/2 nodes"), new(3, ReplicaOutcomeKind.StaleGaveUp, null, "moved")], 0, 5);
+
+        _metrics.RecordSchedulingCycle(pass, TimeSpan.FromMilliseconds(4));
+
+        var metrics = await ScrapeAsync();
+        Assert.Equal(2, metrics[$"{BerthMetrics.ScheduleAttemptsTotal}{{result=\"scheduled\"}}"]);
+        Assert.Equal(1, metrics[$"{BerthMetrics.ScheduleAttemptsTotal}{{result=\"unschedulable\"}}"]);
+        Assert.Equal(1, metrics[$"{BerthMetrics.ScheduleAttemptsTotal}{{result=\"error\"}}"]);
+        Assert.Equal(2, metrics[$"{BerthMetrics.SchedulingAttemptSeconds}_count{{result=\"scheduled\"}}"]);
+        Assert.Equal(0.008, metrics[$"{BerthMetrics.SchedulingAttemptSeconds}_sum{{result=\"scheduled\"}}"]!.Value, 6);
+        Assert.Equal(1, metrics[BerthMetrics.PreemptionAttemptsTotal]);
+        Assert.Equal(3, metrics[BerthMetrics.PreemptionVictims + "_sum"]);
+        Assert.Equal(0, metrics[BerthMetrics.PreemptionVictims + "_bucket{le=\"2\"}"]);
+        Assert.Equal(1, metrics[BerthMetrics.PreemptionVictims + "_bucket{le=\"4\"}"]);
+    }
+
+    [Fact]
+    public async Task RecordReconcileAction_EachActionAndResult_CountsItsOwnSeries()
+    {
+        _metrics.RecordReconcileAction(ReconcileAction.CompleteRollout, ReconcileResult.Failed);
+        _metrics.RecordReconcileAction(ReconcileAction.Place, ReconcileResult.Changed);
+        _metrics.RecordReconcileAction(ReconcileAction.Place, ReconcileResult.Changed);
+
+        var metrics = await ScrapeAsync();
+        Assert.Equal(1, metrics[$"{BerthMetrics.ReconcileActionsTotal}{{action=\"CompleteRollout\",result=\"Failed\"}}"]);
+        Assert.Equal(2, metrics[$"{BerthMetrics.ReconcileActionsTotal}{{action=\"Place\",result=\"Changed\"}}"]);
+        Assert.Equal(0, metrics[$"{BerthMetrics.ReconcileActionsTotal}{{action=\"Place\",result=\"Failed\"}}"]);
+        Assert.Equal(3, metrics.Sum(BerthMetrics.ReconcileActionsTotal));
     }
 
     [Fact]

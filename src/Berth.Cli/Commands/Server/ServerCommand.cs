@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Berth.Server.Hosting;
 using Berth.Server.Nodes;
+using Berth.Server.Observability;
 using Berth.Store;
 
 namespace Berth.Cli.Commands.Server;
@@ -47,6 +48,12 @@ public static class ServerCommand
         var reportInterval = DurationOption.Create("--region-report-interval",
             "How often a region reports its pools to its parent; either side counts the other gone after five intervals of silence (default 2s)");
         var fleetRebalanceInterval = DurationOption.Create("--fleet-rebalance-interval", "How often the leader runs a fleet rebalance pass that consolidates underused clusters (default 30s)");
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "Console log format: simple (readable lines) or json (one JSON object per line, with the request's or decision's CorrelationId in its scopes)",
+            DefaultValueFactory = _ => ConsoleLogFormat.Simple,
+        };
+        logFormat.AcceptOnlyFromAmong([.. ConsoleLogFormat.All]);
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -61,6 +68,7 @@ public static class ServerCommand
             parent,
             reportInterval,
             fleetRebalanceInterval,
+            logFormat,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -83,6 +91,7 @@ public static class ServerCommand
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
+            parseResult.GetRequiredValue(logFormat),
             cancellationToken));
         return command;
     }
@@ -103,12 +112,13 @@ public static class ServerCommand
     }
 
     /// <summary>Starts the server and waits until <paramref name="cancellationToken"/> (Ctrl+C) or the host stops; 2 for unusable options or store.</summary>
-    public static async Task<int> RunAsync(ServerOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="logFormat">The console log format (<see cref="ConsoleLogFormat"/>).</param>
+    public static async Task<int> RunAsync(ServerOptions options, TextWriter output, TextWriter error, string logFormat, CancellationToken cancellationToken)
     {
         ServerHost host;
         try
         {
-            host = await ServerHost.StartAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+            host = await ServerHost.StartAsync(options, logging => ConsoleLogFormat.Use(logging, logFormat), cancellationToken).ConfigureAwait(false);
         }
         catch (ServerOptionsException e)
         {

@@ -42,7 +42,8 @@ public sealed class RegionLinkTests
         Assert.Equal(["eu-west-1"], view.Pools);
         Assert.Equal(["medium"], view.NodeClasses);
         var link = child.Host.Services.GetRequiredService<RegionLink>();
-        Assert.Equal(ParentLinkState.Connected, link.State);
+        // The root stores the registration before its answer reaches the child: the child's side is waited for.
+        await RunningServer.WaitForAsync(() => Task.FromResult(link.State), state => state == ParentLinkState.Connected, "the child's link to turn Connected");
         Assert.Equal(["eu-west", "global"], link.LastAnswer?.Regions);
         Assert.Contains(await EventsAsync(root), e => e.Type == ClusterEventType.RegionRegistered && e.Subject == "eu-west");
     }
