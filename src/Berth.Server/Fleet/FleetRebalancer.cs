@@ -38,6 +38,12 @@ public sealed class FleetRebalancer
         _migration = migration;
     }
 
+    /// <summary>
+    /// How long after its last placement or move a workload's replicas may still be starting (default 2 minutes): a full
+    /// pool moves a workload out only once its replicas have had that long to run, so a fresh placement is not undone.
+    /// </summary>
+    public TimeSpan StartupGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Fleet placement, asked where workloads go when they must leave a pool; null leaves such triggers reported only.</summary>
     public FleetController? Placement { get; set; }
 
@@ -187,6 +193,11 @@ public sealed class FleetRebalancer
             {
                 continue;
             }
+            if (trigger.Kind == RebalanceTriggerKind.CapacityExhausted && await StartingSinceAsync(spec, cancellationToken).ConfigureAwait(false) is { } since)
+            {
+                unhandled.Add(RebalanceMessages.StillStarting(workloadKey, trigger.Reason, since, StartupGrace));
+                continue;
+            }
             var relocation = await placement.RelocateAsync(WorkloadKey.Of(spec), pools, cancellationToken).ConfigureAwait(false);
             if (relocation is null)
             {
@@ -217,6 +228,18 @@ public sealed class FleetRebalancer
                 }
             }
         }
+    }
+
+    /// <summary>When <paramref name="workload"/> was last placed or moved, if that is less than <see cref="StartupGrace"/> ago; else null.</summary>
+    private async Task<DateTimeOffset?> StartingSinceAsync(WorkloadSpec workload, CancellationToken cancellationToken)
+    {
+        var kv = await _store.GetAsync(KeyLayout.FleetDecision(WorkloadKey.Of(workload)), cancellationToken).ConfigureAwait(false);
+        if (kv is null)
+        {
+            return null;
+        }
+        var scheduled = StateSerializer.Read<FleetDecision>(kv).LastScheduled;
+        return _events.Time.GetUtcNow() - scheduled < StartupGrace ? scheduled : null;
     }
 
     /// <summary>True while <paramref name="trigger"/> (or, for a manual one, the request) still concerns <paramref name="workload"/>.</summary>

@@ -61,6 +61,12 @@ public static class RebalanceMessages
             "{0}: not moved ({1}): no other placement: {2}. It keeps running where it is; add a pool or capacity that qualifies, then run `berth rebalance {0}`",
             workload, reason, planReason);
 
+    /// <summary>A workload in a full pool that was placed or moved too recently for its replicas to have started.</summary>
+    public static string StillStarting(string workload, string reason, DateTimeOffset since, TimeSpan grace) =>
+        string.Format(CultureInfo.InvariantCulture,
+            "{0}: not moved yet ({1}): placed at {2:u}, its replicas may still be starting; it moves if they are not running {3:0.#}s after that",
+            workload, reason, since, grace.TotalSeconds);
+
     /// <summary>A manual rebalance of a workload running in pools its placement no longer allows.</summary>
     public static string ManualMove(string workload, IEnumerable<string> rejections) =>
         string.Format(CultureInfo.InvariantCulture, MigrationMessages.Manual, workload) + "; its pools no longer qualify: " + string.Join("; ", rejections);

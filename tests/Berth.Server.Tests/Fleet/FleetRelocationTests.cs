@@ -139,6 +139,7 @@ public sealed class FleetRelocationTests : IAsyncDisposable
         var old = await PlaceAsync(Pool("eu-west", capacity: new PoolCapacity(1, null, null)));
         // The full pool's replicas never start; the move must bring them up elsewhere.
         await using var agent = await StandInAgent.StartAsync(_h.Store, "api", stuckCluster: old, requests: OneCore);
+        _rebalancer.StartupGrace = TimeSpan.Zero;
 
         var outcome = await _rebalancer.RebalanceAsync();
 
@@ -147,6 +148,21 @@ public sealed class FleetRelocationTests : IAsyncDisposable
         await AssertMovedToUsEastAsync(outcome, old, "pool eu-west is at its nodes limit (1 of 1) with 3 replica(s) not running");
         var (cluster, _) = Assert.Single(await _migration.SharesAsync(Api()));
         Assert.Equal(3, await _migration.RunningAsync(new WorkloadKey("default", FleetWorkloads.DerivedName("api", cluster))));
+    }
+
+    [Fact]
+    public async Task RebalanceAsync_FullPoolJustPlaced_WaitsForItsReplicasToStart()
+    {
+        var old = await PlaceAsync(Pool("eu-west", capacity: new PoolCapacity(1, null, null)));
+        await using var agent = await StandInAgent.StartAsync(_h.Store, "api", stuckCluster: old, requests: OneCore);
+
+        var outcome = await _rebalancer.RebalanceAsync();
+
+        Assert.Equal(RebalanceTriggerKind.CapacityExhausted, Assert.Single(outcome.Triggers).Kind);
+        Assert.Empty(outcome.Migrations);
+        Assert.Contains("its replicas may still be starting", Assert.Single(outcome.Unhandled), StringComparison.Ordinal);
+        Assert.Equal(new Dictionary<string, int> { [old] = 3 }, await _migration.SharesAsync(Api()));
+        Assert.Single(await _clusters.ListAsync());
     }
 
     [Fact]
