@@ -133,21 +133,11 @@ public sealed class FleetController
         }
 
         var shares = new List<FleetDecisionShare>(plan.Shares.Count);
-        var derived = new List<WorkloadSpec>(plan.Shares.Count);
         // Shares in a child region's pools are that child's to place; the rest are placed here.
         var delegated = Hierarchy is { } down ? await down.DelegateSharesAsync(workload, plan, ct).ConfigureAwait(false) : [];
         shares.AddRange(delegated);
-        foreach (var share in plan.Shares)
-        {
-            if (delegated.Any(d => d.Pool == share.Pool))
-            {
-                continue;
-            }
-            string cluster = await ProvideClusterAsync(fleet, share.Cluster, ct).ConfigureAwait(false);
-            var spec = FleetWorkloads.Derive(workload, cluster, share.Replicas);
-            derived.Add(spec);
-            shares.Add(new FleetDecisionShare(share.Pool, share.Region, cluster, share.Cluster.NodeClass, share.Replicas, share.HourlyCost, spec.Name));
-        }
+        var (provided, derived) = await ProvideSharesAsync(fleet, workload, plan, [.. delegated.Select(d => d.Pool)], ct).ConfigureAwait(false);
+        shares.AddRange(provided);
         if (await _writer.ApplyAsync(derived, ct).ConfigureAwait(false) is null)
         {
             throw new InvalidOperationException(FleetPlacementMessages.PlacementFailed(key.ToString(), "concurrent writes kept winning"));
@@ -165,6 +155,54 @@ public sealed class FleetController
         await WriteDecisionAsync(key, decision, ClusterEventType.FleetPlaced, FleetPlacementMessages.Placed(key.ToString(), decision), ct).ConfigureAwait(false);
         FleetControllerLog.Placed(_logger, key.ToString(), FleetPlacementMessages.Shares(decision), decision.HourlyCost);
         return decision;
+    }
+
+    /// <summary>
+    /// Plans <paramref name="key"/> again with <paramref name="excludedPools"/> left out (pool → why, kept as rejections),
+    /// within this control plane's own pools, and creates or grows the clusters the plan names as placement does. It
+    /// writes neither derived workloads nor the decision: the caller moves the replicas there (<see cref="FleetMigration"/>).
+    /// </summary>
+    /// <returns>The plan and, when it placed the workload, the target shares with their clusters; null when <paramref name="key"/> is not a fleet workload.</returns>
+    public async Task<FleetRelocation?> RelocateAsync(WorkloadKey key, IReadOnlyDictionary<string, string> excludedPools, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(excludedPools);
+        var fleet = await FleetState.ReadAsync(_store, cancellationToken).ConfigureAwait(false);
+        if (!fleet.Workloads.TryGetValue(key, out var stored) || stored.Value.Placement is null)
+        {
+            return null;
+        }
+        var request = fleet.Request(stored.Value);
+        request = request with { Pools = [.. request.Pools.Where(p => !excludedPools.ContainsKey(p.Name))] };
+        var plan = FleetPlanner.Plan(request);
+        var excluded = fleet.Pools.Where(p => excludedPools.ContainsKey(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => new FleetRejection(p.Name, p.Region, FleetPlanPhase.Pools, excludedPools[p.Name]));
+        plan = plan with { Rejected = [.. excluded, .. plan.Rejected] };
+        if (!plan.Placed)
+        {
+            return new FleetRelocation(plan, []);
+        }
+        var (shares, _) = await ProvideSharesAsync(fleet, stored.Value, plan, [], cancellationToken).ConfigureAwait(false);
+        return new FleetRelocation(plan, shares);
+    }
+
+    /// <summary>Creates or grows the clusters of <paramref name="plan"/>'s shares (but those in <paramref name="skipPools"/>) and derives the workload for each.</summary>
+    private async Task<(List<FleetDecisionShare> Shares, List<WorkloadSpec> Derived)> ProvideSharesAsync(
+        FleetState fleet, WorkloadSpec workload, FleetPlan plan, HashSet<string> skipPools, CancellationToken ct)
+    {
+        var shares = new List<FleetDecisionShare>(plan.Shares.Count);
+        var derived = new List<WorkloadSpec>(plan.Shares.Count);
+        foreach (var share in plan.Shares)
+        {
+            if (skipPools.Contains(share.Pool))
+            {
+                continue;
+            }
+            string cluster = await ProvideClusterAsync(fleet, share.Cluster, ct).ConfigureAwait(false);
+            var spec = FleetWorkloads.Derive(workload, cluster, share.Replicas);
+            derived.Add(spec);
+            shares.Add(new FleetDecisionShare(share.Pool, share.Region, cluster, share.Cluster.NodeClass, share.Replicas, share.HourlyCost, spec.Name));
+        }
+        return (shares, derived);
     }
 
     private async Task<string> ProvideClusterAsync(FleetState fleet, PlannedCluster planned, CancellationToken ct)

@@ -6,7 +6,7 @@ namespace Berth.Server.Fleet;
 /// <param name="Triggers">The triggers that held (for a manual rebalance of one workload, those that concern it).</param>
 /// <param name="Migrations">Per moved workload, how its migration ended.</param>
 /// <param name="DeletedClusters">Clusters drained and deleted.</param>
-/// <param name="Unhandled">Triggers seen but not acted on, with why (e.g. a new pool must be chosen by fleet placement).</param>
+/// <param name="Unhandled">Triggers or workloads seen but not acted on, with why (e.g. no other pool qualifies, replicas still starting).</param>
 public sealed record FleetRebalanceOutcome(
     IReadOnlyList<RebalanceTrigger> Triggers,
     IReadOnlyDictionary<string, FleetMigrationResult> Migrations,

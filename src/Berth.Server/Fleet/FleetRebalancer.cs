@@ -13,7 +13,9 @@ namespace Berth.Server.Fleet;
 /// <see cref="RebalanceTriggers"/> that hold, and acts on them. Consolidation is carried out here: the underused
 /// cluster is marked Draining, every workload's share in it moves into the chosen cluster through
 /// <see cref="FleetMigration"/>, and the cluster is deleted once no derived workload uses it. Triggers that need a new
-/// pool (budget, capacity, compliance) are recorded as events and reported, for fleet placement to place again.
+/// pool (budget exceeded, capacity exhausted, compliance lost, and a manual rebalance of a workload whose pools no longer
+/// qualify) ask <see cref="Placement"/> to place each affected workload again without the offending pool, move it there
+/// the same way, and rewrite its decision; without <see cref="Placement"/> they are only recorded and reported.
 /// </summary>
 public sealed class FleetRebalancer
 {
@@ -35,6 +37,15 @@ public sealed class FleetRebalancer
         _clusters = clusters;
         _migration = migration;
     }
+
+    /// <summary>
+    /// How long after its last placement or move a workload's replicas may still be starting (default 2 minutes): a full
+    /// pool moves a workload out only once its replicas have had that long to run, so a fresh placement is not undone.
+    /// </summary>
+    public TimeSpan StartupGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Fleet placement, asked where workloads go when they must leave a pool; null leaves such triggers reported only.</summary>
+    public FleetController? Placement { get; set; }
 
     /// <summary>
     /// One pass: detects the triggers and carries out consolidations. With <paramref name="workload"/> (a manual
@@ -94,9 +105,15 @@ public sealed class FleetRebalancer
     {
         var view = await ReadAsync(cancellationToken).ConfigureAwait(false);
         var triggers = RebalanceTriggers.Detect(view.Pools, view.Clusters, view.Shares);
+        var excluded = new Dictionary<RebalanceTrigger, IReadOnlyDictionary<string, string>>(ReferenceEqualityComparer.Instance);
         if (only is { } key)
         {
             triggers = [.. triggers.Where(t => t.Workloads.Contains(key.ToString(), StringComparer.Ordinal))];
+            if (await ManualAsync(key, view, triggers, cancellationToken).ConfigureAwait(false) is { } manual)
+            {
+                triggers = [.. triggers, manual.Trigger];
+                excluded[manual.Trigger] = manual.Pools;
+            }
         }
         var migrations = new SortedDictionary<string, FleetMigrationResult>(StringComparer.Ordinal);
         var deleted = new List<string>();
@@ -105,8 +122,14 @@ public sealed class FleetRebalancer
         {
             if (trigger.Kind != RebalanceTriggerKind.Consolidation)
             {
-                unhandled.Add(RebalanceMessages.NeedsPlacement(trigger.Reason));
                 await _events.AppendAsync(_events.Create(ClusterEventType.FleetRebalanceTriggered, trigger.Pool, trigger.Reason), cancellationToken).ConfigureAwait(false);
+                if (Placement is null)
+                {
+                    unhandled.Add(RebalanceMessages.NeedsPlacement(trigger.Reason));
+                    continue;
+                }
+                var pools = excluded.GetValueOrDefault(trigger) ?? new Dictionary<string, string>(StringComparer.Ordinal) { [trigger.Pool] = trigger.Reason };
+                await MoveOutAsync(Placement, trigger, pools, migrations, deleted, unhandled, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             await _events.AppendAsync(_events.Create(ClusterEventType.FleetRebalanceTriggered, trigger.Cluster!, trigger.Reason), cancellationToken).ConfigureAwait(false);
@@ -148,6 +171,138 @@ public sealed class FleetRebalancer
             // Something could not move: the cluster keeps serving it and takes placements again.
             await _clusters.SetPhaseAsync(drained, FleetClusterPhase.Ready, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Moves each workload of <paramref name="trigger"/> out of <paramref name="pools"/> (pool → why): fleet placement
+    /// plans it again without them and provides the clusters, the migration moves the replicas, the decision records the
+    /// new placement and a cluster left empty is deleted. A workload the earlier moves of this pass already settled (the
+    /// trigger no longer names it, e.g. its pool is back under budget) stays where it is.
+    /// </summary>
+    private async Task MoveOutAsync(FleetController placement, RebalanceTrigger trigger, IReadOnlyDictionary<string, string> pools,
+        IDictionary<string, FleetMigrationResult> migrations, List<string> deleted, List<string> unhandled, CancellationToken cancellationToken)
+    {
+        foreach (var workloadKey in trigger.Workloads)
+        {
+            if (migrations.ContainsKey(workloadKey))
+            {
+                continue;
+            }
+            var view = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (!view.Workloads.TryGetValue(workloadKey, out var spec) || !StillHolds(trigger, view, workloadKey))
+            {
+                continue;
+            }
+            if (trigger.Kind == RebalanceTriggerKind.CapacityExhausted && await StartingSinceAsync(spec, cancellationToken).ConfigureAwait(false) is { } since)
+            {
+                unhandled.Add(RebalanceMessages.StillStarting(workloadKey, trigger.Reason, since, StartupGrace));
+                continue;
+            }
+            var relocation = await placement.RelocateAsync(WorkloadKey.Of(spec), pools, cancellationToken).ConfigureAwait(false);
+            if (relocation is null)
+            {
+                continue;
+            }
+            if (!relocation.Placed)
+            {
+                var stays = RebalanceMessages.NoOtherPlacement(workloadKey, trigger.Reason, relocation.Plan.Reason);
+                unhandled.Add(stays);
+                await _events.AppendAsync(_events.Create(ClusterEventType.FleetMigrationFailed, workloadKey, stays), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            var result = await _migration.RunAsync(spec, relocation.Target(), trigger.Reason, cancellationToken).ConfigureAwait(false);
+            migrations[workloadKey] = result;
+            if (result.Completed)
+            {
+                await RecordAsync(spec, relocation, trigger.Reason, cancellationToken).ConfigureAwait(false);
+            }
+            // The clusters given up, and any created for a move that did not get as far as using them.
+            var inUse = await _migration.ClustersInUseAsync(cancellationToken).ConfigureAwait(false);
+            var vacated = result.EmptiedClusters.Concat(result.Completed ? [] : relocation.Shares.Select(s => s.Cluster));
+            foreach (var cluster in vacated.Distinct(StringComparer.Ordinal).Where(c => !inUse.Contains(c)).Order(StringComparer.Ordinal))
+            {
+                if (await _clusters.FindAsync(cluster, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    await _clusters.DeleteAsync(cluster, cancellationToken).ConfigureAwait(false);
+                    deleted.Add(cluster);
+                }
+            }
+        }
+    }
+
+    /// <summary>When <paramref name="workload"/> was last placed or moved, if that is less than <see cref="StartupGrace"/> ago; else null.</summary>
+    private async Task<DateTimeOffset?> StartingSinceAsync(WorkloadSpec workload, CancellationToken cancellationToken)
+    {
+        var kv = await _store.GetAsync(KeyLayout.FleetDecision(WorkloadKey.Of(workload)), cancellationToken).ConfigureAwait(false);
+        if (kv is null)
+        {
+            return null;
+        }
+        var scheduled = StateSerializer.Read<FleetDecision>(kv).LastScheduled;
+        return _events.Time.GetUtcNow() - scheduled < StartupGrace ? scheduled : null;
+    }
+
+    /// <summary>True while <paramref name="trigger"/> (or, for a manual one, the request) still concerns <paramref name="workload"/>.</summary>
+    private static bool StillHolds(RebalanceTrigger trigger, FleetView view, string workload) =>
+        trigger.Kind == RebalanceTriggerKind.Manual
+        || RebalanceTriggers.Detect(view.Pools, view.Clusters, view.Shares)
+            .Any(t => t.Kind == trigger.Kind && t.Pool == trigger.Pool && t.Workloads.Contains(workload, StringComparer.Ordinal));
+
+    /// <summary>
+    /// A manual rebalance of <paramref name="key"/> moves it out of the pools it runs in that its placement no longer
+    /// allows (fleet placement turns them down in its first phase: selector, compliance, node classes), unless a detected
+    /// trigger already moves it; null when there is nothing to move.
+    /// </summary>
+    private async Task<(RebalanceTrigger Trigger, IReadOnlyDictionary<string, string> Pools)?> ManualAsync(
+        WorkloadKey key, FleetView view, IReadOnlyList<RebalanceTrigger> detected, CancellationToken cancellationToken)
+    {
+        if (Placement is null || detected.Any(t => t.Kind != RebalanceTriggerKind.Consolidation))
+        {
+            return null;
+        }
+        var shares = view.Shares.FirstOrDefault(s => s.Workload == key.ToString());
+        if (shares is null || await Placement.PreviewAsync(key, cancellationToken).ConfigureAwait(false) is not { } plan)
+        {
+            return null;
+        }
+        var current = shares.Shares.Where(s => s.Replicas > 0).Select(s => s.Pool).ToHashSet(StringComparer.Ordinal);
+        var pools = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var rejection in plan.Rejected.Where(r => r.Phase == FleetPlanPhase.Pools && current.Contains(r.Pool)))
+        {
+            pools.TryAdd(rejection.Pool, rejection.ToString());
+        }
+        if (pools.Count == 0)
+        {
+            return null;
+        }
+        var reason = RebalanceMessages.ManualMove(key.ToString(), pools.Values);
+        return (new RebalanceTrigger(RebalanceTriggerKind.Manual, pools.Keys.First(), null, null, [key.ToString()], reason), pools);
+    }
+
+    /// <summary>
+    /// Rewrites the decision after a completed move: the relocation's shares with their planned costs, why it moved and
+    /// the pools turned down. It keeps the workload revision, so fleet placement does not plan it again and undo the move.
+    /// </summary>
+    private async Task RecordAsync(WorkloadSpec workload, FleetRelocation relocation, string why, CancellationToken cancellationToken)
+    {
+        var key = KeyLayout.FleetDecision(WorkloadKey.Of(workload));
+        var kv = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (kv is null)
+        {
+            return;
+        }
+        var decision = StateSerializer.Read<FleetDecision>(kv);
+        var moved = decision with
+        {
+            Phase = FleetDecisionPhase.Placed,
+            Shares = relocation.Shares,
+            Reason = RebalanceMessages.Relocated(why, relocation.Plan.Reason),
+            Rejected = relocation.Plan.Rejected,
+            Policies = relocation.Plan.Policies,
+            HourlyCost = relocation.Shares.Sum(s => s.HourlyCost),
+            LastScheduled = _events.Time.GetUtcNow(),
+        };
+        await _store.TxnAsync([Compare.ModRevision(key, CompareOp.Equal, kv.ModRevision)], [TxnOp.Put(key, FleetState.Serialize(moved))], [], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Everything the triggers are computed from, read from the store.</summary>

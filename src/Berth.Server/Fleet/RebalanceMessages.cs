@@ -55,6 +55,26 @@ public static class RebalanceMessages
     public static string Refused(string workload, string detail) =>
         string.Format(CultureInfo.InvariantCulture, "{0}: not moved: {1}", workload, detail);
 
+    /// <summary>A workload that must leave a pool but that fleet placement cannot place anywhere else now.</summary>
+    public static string NoOtherPlacement(string workload, string reason, string planReason) =>
+        string.Format(CultureInfo.InvariantCulture,
+            "{0}: not moved ({1}): no other placement: {2}. It keeps running where it is; add a pool or capacity that qualifies, then run `berth rebalance {0}`",
+            workload, reason, planReason);
+
+    /// <summary>A workload in a full pool that was placed or moved too recently for its replicas to have started.</summary>
+    public static string StillStarting(string workload, string reason, DateTimeOffset since, TimeSpan grace) =>
+        string.Format(CultureInfo.InvariantCulture,
+            "{0}: not moved yet ({1}): placed at {2:u}, its replicas may still be starting; it moves if they are not running {3:0.#}s after that",
+            workload, reason, since, grace.TotalSeconds);
+
+    /// <summary>A manual rebalance of a workload running in pools its placement no longer allows.</summary>
+    public static string ManualMove(string workload, IEnumerable<string> rejections) =>
+        string.Format(CultureInfo.InvariantCulture, MigrationMessages.Manual, workload) + "; its pools no longer qualify: " + string.Join("; ", rejections);
+
+    /// <summary>The reason of a decision rewritten by a move.</summary>
+    public static string Relocated(string why, string planReason) =>
+        string.Format(CultureInfo.InvariantCulture, "Moved ({0}). {1}", why, planReason);
+
     /// <summary>Shares as <c>cluster=replicas</c> in cluster order.</summary>
     public static string Render(IReadOnlyDictionary<string, int> shares) =>
         shares.Count == 0 ? "(none)" : string.Join(", ", shares.Where(s => s.Value > 0).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));

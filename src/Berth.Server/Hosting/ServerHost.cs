@@ -225,6 +225,8 @@ public sealed class ServerHost : IAsyncDisposable
 
             app = builder.Build();
             app.Services.GetRequiredService<Fleet.FleetController>().Hierarchy = app.Services.GetRequiredService<FleetHierarchy>();
+            // Rebalancing asks fleet placement where workloads go when they must leave a pool (budget, capacity, compliance).
+            app.Services.GetRequiredService<Fleet.FleetRebalancer>().Placement = app.Services.GetRequiredService<Fleet.FleetController>();
             // Routing first, so request metrics are labelled by route pattern rather than by raw path.
             // First, so everything a request logs carries its correlation id.
             app.UseRequestCorrelation();
