@@ -89,14 +89,17 @@ public sealed class RegionLinkTests
 
             await root.DisposeAsync();
             await RunningServer.WaitForAsync(() => Task.FromResult(link.State), s => s == ParentLinkState.CutOff, "the child cut off");
-            var unreachable = Assert.Single(await EventsAsync(child), e => e.Type == ClusterEventType.ParentUnreachable);
+            // The state turns before the event is written: the event is waited for, not read at once.
+            var events = await RunningServer.WaitForAsync(() => EventsAsync(child), e => e.Any(x => x.Type == ClusterEventType.ParentUnreachable), "the unreachable event");
+            var unreachable = Assert.Single(events, e => e.Type == ClusterEventType.ParentUnreachable);
             Assert.StartsWith($"parent {link.Parent} unreachable", unreachable.Message, StringComparison.Ordinal);
 
             again = await StartRootAsync($"127.0.0.1:{port}");
             await RunningServer.WaitForAsync(() => Task.FromResult(link.State), s => s == ParentLinkState.Connected, "the child reconnected");
 
+            await RunningServer.WaitForAsync(() => Task.FromResult(Volatile.Read(ref reconnects)), n => n > before, "the reconnect handler to run");
+            await RunningServer.WaitForAsync(() => EventsAsync(child), e => e.Any(x => x.Type == ClusterEventType.ParentReconnected), "the reconnected event");
             Assert.Equal(before + 1, Volatile.Read(ref reconnects));
-            Assert.Contains(await EventsAsync(child), e => e.Type == ClusterEventType.ParentReconnected);
             await RunningServer.WaitForAsync(() => RegionsAsync(again), r => r.Length == 1 && r[0].Status == FleetRegions.ConnectedStatus, "eu-west registered with the new root");
         }
         finally
