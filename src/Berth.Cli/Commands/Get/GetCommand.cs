@@ -11,12 +11,12 @@ namespace Berth.Cli.Commands.Get;
 public static class GetCommand
 {
     /// <summary>The resources <c>get</c> lists.</summary>
-    public static readonly IReadOnlyList<string> Resources = ["nodes", "workloads", "replicas", "events", "servers", "clusters"];
+    public static readonly IReadOnlyList<string> Resources = ["nodes", "workloads", "replicas", "events", "servers", "clusters", "regions"];
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var resource = new Argument<string>("resource") { Description = "What to list: nodes, workloads, replicas, events, servers or clusters (fleet clusters)" };
+        var resource = new Argument<string>("resource") { Description = "What to list: nodes, workloads, replicas, events, servers, clusters (fleet clusters) or regions (child region control planes)" };
         resource.Validators.Add(result =>
         {
             var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
@@ -45,6 +45,7 @@ public static class GetCommand
                 "replicas" => ListAsync(client, "v1/assignments", format, writer, ReplicaTable, cancellationToken),
                 "servers" => ListAsync(client, "v1/servers", format, writer, ServerTable, cancellationToken),
                 "clusters" => ListAsync(client, FleetClusterTable.Path, format, writer, FleetClusterTable.Write, cancellationToken),
+                "regions" => ListAsync(client, RegionTable.Path, format, writer, RegionTable.Write, cancellationToken),
                 var quotas when ObjectKinds.Find(quotas) == QuotaAdmission.Kind => ListAsync(client, "v1/quotas", format, writer, QuotaTable.Write, cancellationToken),
                 var pools when ObjectKinds.Find(pools) == ObjectKinds.Pools => ListAsync(client, "v1/fleet/pools", format, writer, PoolTable.Write, cancellationToken),
                 var named when ObjectKinds.Find(named) == ObjectKinds.Reservations => ListAsync(client, "v1/reservations", format, writer, ReservationTable.Write, cancellationToken),
