@@ -1,38 +1,12 @@
+using Berth.Cli.Tests.Fixtures;
 using System.Text.RegularExpressions;
 using Berth.Core.Specs;
-using Berth.Server.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Berth.Cli.Tests;
 
 /// <summary><c>berth get clusters</c> against a running server whose simulated provider made a cluster.</summary>
-public sealed class GetClustersCommandTests : IAsyncLifetime
+public sealed class GetClustersCommandTests : RunningServerCliTests
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "berth-cli-clusters-" + Guid.NewGuid().ToString("N"));
-    private ServerHost? _host;
-
-    public async Task InitializeAsync() =>
-        _host = await ServerHost.StartAsync(
-            new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = Path.Combine(_dir, "data") },
-            logging => logging.ClearProviders());
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run([.. args, "--server", _host!.Address.ToString()], output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     private static PoolSpec Pool() =>
         new("us-east", "us-east-1", new PoolProvider(FleetProviderTypes.Simulated, new Dictionary<string, string>()), PoolCapacity.Unlimited, null,
             ["medium"], new Dictionary<string, string>(), []);
@@ -52,7 +26,7 @@ public sealed class GetClustersCommandTests : IAsyncLifetime
     [Fact]
     public async Task GetClusters_SimulatedCluster_ListsPoolRegionProviderAndReadyNodes()
     {
-        var cluster = await _host!.FleetClusters.CreateAsync(Pool(), Medium(), 2);
+        var cluster = await Host.FleetClusters.CreateAsync(Pool(), Medium(), 2);
 
         var (code, output, error) = Cli("get", "clusters");
 
@@ -63,7 +37,7 @@ public sealed class GetClustersCommandTests : IAsyncLifetime
     [Fact]
     public async Task GetClusters_Wide_AddsNodeNames()
     {
-        var cluster = await _host!.FleetClusters.CreateAsync(Pool(), Medium(), 2);
+        var cluster = await Host.FleetClusters.CreateAsync(Pool(), Medium(), 2);
 
         var (code, output, _) = Cli("get", "clusters", "-o", "wide");
 
@@ -74,7 +48,7 @@ public sealed class GetClustersCommandTests : IAsyncLifetime
     [Fact]
     public async Task GetClusters_Json_HasPhaseAndNodes()
     {
-        var cluster = await _host!.FleetClusters.CreateAsync(Pool(), Medium(), 1);
+        var cluster = await Host.FleetClusters.CreateAsync(Pool(), Medium(), 1);
 
         var (code, output, _) = Cli("get", "clusters", "-o", "json");
 

@@ -1,20 +1,14 @@
-using Berth.Server.Hosting;
-using Microsoft.Extensions.Logging;
+using Berth.Cli.Tests.Fixtures;
 
 namespace Berth.Cli.Tests;
 
 /// <summary><c>berth apply -f</c> of priority classes and <c>berth get priorityclasses</c> against a running server.</summary>
-public sealed class GetPriorityClassesCommandTests : IAsyncLifetime
+public sealed class GetPriorityClassesCommandTests : RunningServerCliTests
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "berth-cli-classes-" + Guid.NewGuid().ToString("N"));
-    private ServerHost? _host;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _host = await ServerHost.StartAsync(
-            new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = Path.Combine(_dir, "data") },
-            logging => logging.ClearProviders());
-        var manifest = Path.Combine(_dir, "classes.yaml");
+        await base.InitializeAsync();
+        var manifest = Path.Combine(Dir, "classes.yaml");
         await File.WriteAllTextAsync(manifest, """
             apiVersion: berth.dev/v1
             kind: PriorityClass
@@ -29,23 +23,6 @@ public sealed class GetPriorityClassesCommandTests : IAsyncLifetime
         var (code, output, error) = Cli("apply", "-f", manifest);
         Assert.True(code == 0, error);
         Assert.Contains("priorityclass critical created", output, StringComparison.OrdinalIgnoreCase);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run([.. args, "--server", _host!.Address.ToString()], output, error);
-        return (code, output.ToString(), error.ToString());
     }
 
     [Theory]

@@ -1,36 +1,12 @@
+using Berth.Cli.Tests.Fixtures;
 using Berth.Server.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Berth.Cli.Tests;
 
 /// <summary><c>berth apply</c>, <c>get quotas</c> and <c>scale</c> with a quota, against a real server on 127.0.0.1:0.</summary>
-public sealed class QuotaCommandTests : IAsyncLifetime
+public sealed class QuotaCommandTests : RunningServerCliTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("berth-quota-").FullName;
-    private ServerHost? _host;
-
-    private ServerHost Host => _host ?? throw new InvalidOperationException("host not started");
-
-    public async Task InitializeAsync() => _host = await ServerHost.StartAsync(
-        new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = Path.Combine(_dir, "data"), LoopInterval = TimeSpan.FromMilliseconds(200) },
-        logging => logging.ClearProviders());
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run([.. args, "--server", Host.Address.ToString()], output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    protected override ServerOptions Options(ServerOptions defaults) => defaults with { LoopInterval = TimeSpan.FromMilliseconds(200) };
 
     private static string Example()
     {

@@ -1,31 +1,13 @@
+using Berth.Cli.Tests.Fixtures;
 using System.Text.Json;
 using Berth.Server.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Berth.Cli.Tests;
 
 /// <summary><c>berth apply</c> of a Reservation and <c>berth get reservations</c> against a running server; reservations in <c>berth simulate</c>.</summary>
-public sealed class ReservationCommandTests : IAsyncLifetime
+public sealed class ReservationCommandTests : RunningServerCliTests
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "berth-cli-reservations-" + Guid.NewGuid().ToString("N"));
-    private ServerHost? _host;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dir);
-        _host = await ServerHost.StartAsync(
-            new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = Path.Combine(_dir, "data"), ServerId = "solo" },
-            logging => logging.ClearProviders());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-        Directory.Delete(_dir, recursive: true);
-    }
+    protected override ServerOptions Options(ServerOptions defaults) => defaults with { ServerId = "solo" };
 
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
@@ -35,11 +17,9 @@ public sealed class ReservationCommandTests : IAsyncLifetime
         return (code, output.ToString(), error.ToString());
     }
 
-    private (int Code, string Out, string Err) Cli(params string[] args) => Run([.. args, "--server", _host!.Address.ToString()]);
-
     private string Write(string name, string text)
     {
-        var path = Path.Combine(_dir, name);
+        var path = Path.Combine(Dir, name);
         File.WriteAllText(path, text);
         return path;
     }
