@@ -1,5 +1,5 @@
-using Berth.Cli.Tests.Fixtures;
 using System.Text.RegularExpressions;
+using Berth.Cli.Tests.Fixtures;
 using Berth.Core.Specs;
 
 namespace Berth.Cli.Tests;

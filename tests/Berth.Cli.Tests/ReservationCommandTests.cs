@@ -1,5 +1,5 @@
-using Berth.Cli.Tests.Fixtures;
 using System.Text.Json;
+using Berth.Cli.Tests.Fixtures;
 using Berth.Server.Hosting;
 
 namespace Berth.Cli.Tests;

@@ -1,4 +1,5 @@
 using Berth.Core.Manifests;
+using Berth.Core.Tests.Fixtures;
 
 namespace Berth.Core.Tests.Manifests;
 
@@ -7,13 +8,7 @@ public class ExampleQuotasTests
     [Fact]
     public void TeamAExample_ReadsAQuotaAndAWorkloadItAdmits()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Berth.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        Assert.NotNull(dir);
-        var documents = ManifestDocumentReader.ReadAll(File.ReadAllText(Path.Combine(dir.FullName, "examples", "quotas", "team-a.yaml")));
+        var documents = ManifestDocumentReader.ReadAll(RepositoryPaths.ReadExample("quotas", "team-a.yaml"));
 
         var quota = QuotaManifestReader.Read(Assert.Single(documents, d => d.Kind == QuotaManifestReader.Kind));
         var workload = WorkloadManifestReader.Read(Assert.Single(documents, d => d.Kind == ManifestKinds.Workload));

@@ -1,4 +1,5 @@
 using Berth.Core.Manifests;
+using Berth.Core.Tests.Fixtures;
 
 namespace Berth.Core.Tests.Manifests;
 
@@ -16,30 +17,20 @@ public class ExampleWorkloadsTests
     }
 
     private static IEnumerable<string> ExampleFiles() =>
-        Directory.GetFiles(Path.Combine(RepositoryRoot(), "examples", "workloads"), "*.*", SearchOption.AllDirectories)
+        Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "examples", "workloads"), "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
-            .Select(f => Path.GetRelativePath(RepositoryRoot(), f))
+            .Select(f => Path.GetRelativePath(RepositoryPaths.Root, f))
             .Order(StringComparer.Ordinal);
 
     [Theory]
     [MemberData(nameof(Files))]
     public void ReadAll_ReadsExampleWithoutError(string file)
     {
-        var specs = WorkloadManifestReader.ReadAll(File.ReadAllText(Path.Combine(RepositoryRoot(), file)));
+        var specs = WorkloadManifestReader.ReadAll(File.ReadAllText(Path.Combine(RepositoryPaths.Root, file)));
         Assert.NotEmpty(specs);
         Assert.All(specs, s => Assert.NotEmpty(s.Containers));
     }
 
     [Fact]
     public void ExampleFiles_IncludeWeb() => Assert.Contains(Path.Combine("examples", "workloads", "web.yaml"), ExampleFiles());
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Berth.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("Berth.slnx not found above the test directory");
-    }
 }

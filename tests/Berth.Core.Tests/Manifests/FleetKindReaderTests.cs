@@ -1,5 +1,6 @@
 using Berth.Core.Manifests;
 using Berth.Core.Specs;
+using Berth.Core.Tests.Fixtures;
 
 namespace Berth.Core.Tests.Manifests;
 
@@ -9,20 +10,10 @@ public class FleetKindReaderTests
     private static ManifestDocument Document(string kind, string name, string spec) =>
         Assert.Single(ManifestDocumentReader.ReadAll($"apiVersion: berth.dev/v1\nkind: {kind}\nmetadata: {{name: {name}}}\n{spec}"));
 
-    private static string ExamplePath(string file)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Berth.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory!.FullName, "examples", "fleet", file);
-    }
-
     [Fact]
     public void PoolRead_DesignsUsEastPool_ReadsEveryField()
     {
-        var document = Assert.Single(ManifestDocumentReader.ReadAll(File.ReadAllText(ExamplePath("us-east-pool.yaml"))));
+        var document = Assert.Single(ManifestDocumentReader.ReadAll(RepositoryPaths.ReadExample("fleet", "us-east-pool.yaml")));
 
         var pool = PoolManifestReader.Read(document);
 
@@ -77,7 +68,7 @@ public class FleetKindReaderTests
     [Fact]
     public void NodeClassRead_DesignsMediumClass_ReadsResourcesProvidersAndCosts()
     {
-        var document = Assert.Single(ManifestDocumentReader.ReadAll(File.ReadAllText(ExamplePath("medium-nodeclass.yaml"))));
+        var document = Assert.Single(ManifestDocumentReader.ReadAll(RepositoryPaths.ReadExample("fleet", "medium-nodeclass.yaml")));
 
         var nodeClass = NodeClassManifestReader.Read(document);
 
@@ -101,7 +92,7 @@ public class FleetKindReaderTests
     [Fact]
     public void PlacementPolicyRead_DesignsProductionPolicy_ReadsEveryField()
     {
-        var document = Assert.Single(ManifestDocumentReader.ReadAll(File.ReadAllText(ExamplePath("production-policy.yaml"))));
+        var document = Assert.Single(ManifestDocumentReader.ReadAll(RepositoryPaths.ReadExample("fleet", "production-policy.yaml")));
 
         var policy = PlacementPolicyManifestReader.Read(document);
 
@@ -147,7 +138,7 @@ public class FleetKindReaderTests
     [Fact]
     public void WorkloadRead_DesignsApiGateway_ReadsPlacementAndDependencies()
     {
-        var workload = Assert.Single(WorkloadManifestReader.ReadAll(File.ReadAllText(ExamplePath("api-gateway.yaml"))));
+        var workload = Assert.Single(WorkloadManifestReader.ReadAll(RepositoryPaths.ReadExample("fleet", "api-gateway.yaml")));
 
         var placement = Assert.IsType<FleetPlacement>(workload.Placement);
         Assert.Equal("production", placement.Pools!.MatchLabels["tier"]);

@@ -1,5 +1,6 @@
 using Berth.Core.Manifests;
 using Berth.Core.Resources;
+using Berth.Core.Tests.Fixtures;
 
 namespace Berth.Core.Tests.Manifests;
 
@@ -70,12 +71,7 @@ public class ReservationManifestReaderTests
     [Fact]
     public void ExampleManifest_ReadsAsAReservationAndAWorkloadUsingIt()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Berth.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        var documents = ManifestDocumentReader.ReadAll(File.ReadAllText(Path.Combine(dir!.FullName, "examples", "reservations", "training.yaml")));
+        var documents = ManifestDocumentReader.ReadAll(RepositoryPaths.ReadExample("reservations", "training.yaml"));
 
         var reservation = ReservationManifestReader.Read(documents[0]);
         var workload = WorkloadManifestReader.Read(documents[1]);
