@@ -25,9 +25,6 @@ namespace Berth.Server.Fleet;
 /// </remarks>
 public sealed class FleetController
 {
-    private const string PoolsPlural = "pools";
-    private const string NodeClassesPlural = "nodeclasses";
-    private const string PoliciesPlural = "placementpolicies";
 
     private readonly IKeyValueStore _store;
     private readonly EventLog _events;

@@ -10,9 +10,6 @@ namespace Berth.Server.Fleet;
 /// <summary>The fleet as stored, read at one revision: workloads, pools, node classes, policies, clusters, decisions and assignments.</summary>
 internal sealed class FleetState
 {
-    private const string PoolsPrefix = KeyLayout.ObjectsPrefix + "pools/";
-    private const string NodeClassesPrefix = KeyLayout.ObjectsPrefix + "nodeclasses/";
-    private const string PoliciesPrefix = KeyLayout.ObjectsPrefix + "placementpolicies/";
 
     public SortedDictionary<WorkloadKey, Stored<WorkloadSpec>> Workloads { get; } = new(Comparer<WorkloadKey>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString())));
 
@@ -36,9 +33,9 @@ internal sealed class FleetState
             [],
             [
                 TxnOp.Get(KeyRange.Prefix(KeyLayout.WorkloadsPrefix)),
-                TxnOp.Get(KeyRange.Prefix(PoolsPrefix)),
-                TxnOp.Get(KeyRange.Prefix(NodeClassesPrefix)),
-                TxnOp.Get(KeyRange.Prefix(PoliciesPrefix)),
+                TxnOp.Get(KeyRange.Prefix(KeyLayout.ObjectsOf(ObjectKinds.Pools))),
+                TxnOp.Get(KeyRange.Prefix(KeyLayout.ObjectsOf(ObjectKinds.NodeClasses))),
+                TxnOp.Get(KeyRange.Prefix(KeyLayout.ObjectsOf(ObjectKinds.PlacementPolicies))),
                 TxnOp.Get(KeyRange.Prefix(KeyLayout.FleetClustersPrefix)),
                 TxnOp.Get(KeyRange.Prefix(KeyLayout.FleetDecisionsPrefix)),
                 TxnOp.Get(KeyRange.Prefix(KeyLayout.AssignmentsPrefix)),

@@ -29,7 +29,7 @@ public sealed class FleetRebalancerTests
         await FleetSpecs.StoreAsync(h.Store, pool, nodeClass);
         var policy = new PlacementPolicySpec("production", LabelSelector.ForLabels(new Dictionary<string, string> { ["app"] = "web" }),
             PolicyRequirements.None, [], ClusterPolicy.Default with { Consolidation = new ConsolidationPolicy(true, 0.3) });
-        await h.Store.PutAsync(KeyLayout.ObjectsPrefix + "placementpolicies/production", ObjectKinds.PlacementPolicies.Serialize(policy));
+        await h.Store.PutAsync(KeyLayout.Object(ObjectKinds.PlacementPolicies, "", "production"), ObjectKinds.PlacementPolicies.Serialize(policy));
 
         var provider = new RecordingClusterProvider();
         var clusters = new FleetClusters(h.Store, h.Events, [provider], random: new Random(7));

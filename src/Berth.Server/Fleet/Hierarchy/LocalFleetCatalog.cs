@@ -11,19 +11,13 @@ namespace Berth.Server.Fleet.Hierarchy;
 /// <param name="store">The store.</param>
 public sealed class LocalFleetCatalog(IKeyValueStore store)
 {
-    /// <summary>The store prefix of applied pools (kind plural <c>pools</c>).</summary>
-    public const string PoolsPrefix = KeyLayout.ObjectsPrefix + "pools/";
-
-    /// <summary>The store prefix of applied node classes (kind plural <c>nodeclasses</c>).</summary>
-    public const string NodeClassesPrefix = KeyLayout.ObjectsPrefix + "nodeclasses/";
-
     /// <summary>Every applied pool, by name.</summary>
     public async Task<IReadOnlyList<PoolSpec>> PoolsAsync(CancellationToken cancellationToken = default) =>
-        await ReadAsync<PoolSpec>(PoolsPrefix, cancellationToken).ConfigureAwait(false);
+        await ReadAsync<PoolSpec>(KeyLayout.ObjectsOf(ObjectKinds.Pools), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Every applied node class, by name.</summary>
     public async Task<IReadOnlyList<NodeClassSpec>> NodeClassesAsync(CancellationToken cancellationToken = default) =>
-        await ReadAsync<NodeClassSpec>(NodeClassesPrefix, cancellationToken).ConfigureAwait(false);
+        await ReadAsync<NodeClassSpec>(KeyLayout.ObjectsOf(ObjectKinds.NodeClasses), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The regions this control plane can place in by itself: <paramref name="ownRegion"/> (if any) and its pools' regions.</summary>
     public async Task<IReadOnlySet<string>> RegionsAsync(string? ownRegion, CancellationToken cancellationToken = default)

@@ -23,11 +23,11 @@ internal static class RegionFixtures
 
     /// <summary>Stores a pool as <c>apply -f</c> does (<c>/objects/pools/{name}</c>).</summary>
     public static Task<long> PutPoolAsync(IKeyValueStore store, PoolSpec pool) =>
-        store.PutAsync(LocalFleetCatalog.PoolsPrefix + pool.Name, Serialize(pool));
+        store.PutAsync(KeyLayout.Object(ObjectKinds.Pools, "", pool.Name), Serialize(pool));
 
     /// <summary>Stores a node class as <c>apply -f</c> does (<c>/objects/nodeclasses/{name}</c>).</summary>
     public static Task<long> PutNodeClassAsync(IKeyValueStore store, NodeClassSpec nodeClass) =>
-        store.PutAsync(LocalFleetCatalog.NodeClassesPrefix + nodeClass.Name, Serialize(nodeClass));
+        store.PutAsync(KeyLayout.Object(ObjectKinds.NodeClasses, "", nodeClass.Name), Serialize(nodeClass));
 
     private static byte[] Serialize<T>(T value) =>
         JsonSerializer.SerializeToUtf8Bytes(value, (JsonTypeInfo<T>)StateSerializer.Options.GetTypeInfo(typeof(T)));
