@@ -308,19 +308,16 @@ public sealed class FleetRebalancer
     /// <summary>Everything the triggers are computed from, read from the store.</summary>
     private async Task<FleetView> ReadAsync(CancellationToken cancellationToken)
     {
-        var pools = await SpecsAsync<PoolSpec>(ObjectKinds.Pools, cancellationToken).ConfigureAwait(false);
-        var nodeClasses = (await SpecsAsync<NodeClassSpec>(ObjectKinds.NodeClasses, cancellationToken).ConfigureAwait(false))
-            .ToDictionary(c => c.Name, StringComparer.Ordinal);
-        var policies = await SpecsAsync<PlacementPolicySpec>(ObjectKinds.PlacementPolicies, cancellationToken).ConfigureAwait(false);
-        var clusters = await _clusters.ListAsync(cancellationToken).ConfigureAwait(false);
+        // One read of what fleet placement reads too, so the pools, clusters, workloads and replicas agree with each other.
+        var fleet = await FleetState.ReadAsync(_store, cancellationToken).ConfigureAwait(false);
+        var (pools, nodeClasses, policies, clusters) = (fleet.Pools, fleet.ClassesByName, fleet.Policies, fleet.Clusters);
         var now = _events.Time.GetUtcNow();
 
         var workloads = new Dictionary<string, WorkloadSpec>(StringComparer.Ordinal);
         var derived = new List<WorkloadSpec>();
-        var range = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.WorkloadsPrefix), cancellationToken: cancellationToken).ConfigureAwait(false);
-        foreach (var kv in range.Kvs)
+        foreach (var stored in fleet.Workloads.Values)
         {
-            var spec = StateSerializer.Read<WorkloadSpec>(kv);
+            var spec = stored.Value;
             if (spec.Placement is not null)
             {
                 workloads[spec.Key] = spec;
@@ -334,10 +331,8 @@ public sealed class FleetRebalancer
         // Requests held on each node, and Running replicas per derived workload.
         var held = new Dictionary<string, (long MilliCpu, long Memory)>(StringComparer.Ordinal);
         var running = new Dictionary<string, int>(StringComparer.Ordinal);
-        var assignments = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.AssignmentsPrefix), cancellationToken: cancellationToken).ConfigureAwait(false);
-        foreach (var kv in assignments.Kvs)
+        foreach (var assignment in fleet.Assignments)
         {
-            var assignment = StateSerializer.Read<Assignment>(kv);
             if (assignment.HoldsResources)
             {
                 var (cpu, memory) = held.GetValueOrDefault(assignment.Node);
@@ -398,17 +393,6 @@ public sealed class FleetRebalancer
             return new PoolLoad(p, usage.Nodes, usage.Cores, usage.MemoryGi, usage.HourlyCost);
         }).ToList();
         return new FleetView(poolLoads, clusterLoads, shares, workloads);
-    }
-
-    private async Task<List<T>> SpecsAsync<T>(ObjectKind kind, CancellationToken cancellationToken)
-    {
-        var range = await _store.RangeAsync(KeyRange.Prefix(KeyLayout.ObjectsOf(kind)), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var specs = new List<T>(range.Kvs.Count);
-        foreach (var kv in range.Kvs)
-        {
-            specs.Add((T)kind.Deserialize(kv.Value.Span));
-        }
-        return specs;
     }
 
     private sealed record FleetView(
