@@ -7,6 +7,7 @@ using Berth.Server.Logs;
 using Berth.Server.Nodes;
 using Berth.Server.Observability;
 using Berth.Server.Placement;
+using Berth.Server.Security;
 using Berth.Server.State;
 using Berth.Store;
 using Berth.Store.Etcd;
@@ -92,6 +93,8 @@ public sealed class ServerHost : IAsyncDisposable
         var endPoint = options.ListenEndPoint();
         var grpcEndPoint = options.GrpcListenEndPoint();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        // Loaded before the store opens, so a bad --tls-dir is refused with nothing opened.
+        var tls = options.TlsDirectory is { } tlsDirectory ? Security.TlsMaterial.Load(tlsDirectory) : null;
         IKeyValueStore store;
         if (options.UsesEtcd)
         {
@@ -128,12 +131,22 @@ public sealed class ServerHost : IAsyncDisposable
             logging?.Invoke(builder.Logging);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
-                kestrel.Listen(endPoint);
+                kestrel.Listen(endPoint, listen =>
+                {
+                    if (tls is not null)
+                    {
+                        listen.UseBerthTls(tls);
+                    }
+                });
                 // gRPC needs HTTP/2; without TLS (no ALPN) a port speaks one protocol, so gRPC (agent protocol and public API) gets its own.
                 kestrel.Listen(grpcEndPoint, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http2;
                     grpcListen = listen;
+                    if (tls is not null)
+                    {
+                        listen.UseBerthTls(tls);
+                    }
                 });
                 kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
                 kestrel.Limits.MaxRequestLineSize = ServerOptions.MaxRequestLineBytes;
@@ -222,6 +235,16 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentIndex>());
             // The region hierarchy: a parent's registry of child regions and its watch for silent ones; a child's link to its parent.
             services.AddFleetHierarchy(options);
+            // TLS: the material lives (and its keys are released) with the host; bootstrap tokens, node certificates, and
+            // the node authorizer of the agent protocol.
+            if (tls is not null)
+            {
+                services.AddSingleton(_ => tls);
+            }
+            services.AddSingleton(sp => new Security.BootstrapTokens(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new Security.NodeCertificates(
+                sp.GetService<Security.TlsMaterial>(), sp.GetRequiredService<Security.BootstrapTokens>(), options, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new Security.NodeAuthorizer(options, sp.GetRequiredService<IKeyValueStore>()));
 
             app = builder.Build();
             app.Services.GetRequiredService<Fleet.FleetController>().Hierarchy = app.Services.GetRequiredService<FleetHierarchy>();
@@ -241,6 +264,7 @@ public sealed class ServerHost : IAsyncDisposable
             app.MapLogsApi();
             app.MapRegionApi();
             app.MapMetricsEndpoint();
+            app.MapSecurityApi();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
             app.MapOpenApi();
             try
@@ -257,7 +281,7 @@ public sealed class ServerHost : IAsyncDisposable
             }
 
             // Kestrel writes the bound end point (the real port for port 0) back into the listen options.
-            var grpcAddress = new Uri($"http://{grpcListen!.IPEndPoint!}/");
+            var grpcAddress = new Uri($"{(tls is null ? "http" : "https")}://{grpcListen!.IPEndPoint!}/");
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             var address = new Uri(addresses.First(a => new Uri(a).Port != grpcAddress.Port).Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
             app.Services.GetRequiredService<BoundAddresses>().Grpc = grpcAddress;
@@ -265,6 +289,14 @@ public sealed class ServerHost : IAsyncDisposable
             // The default server id holds the bound API port, so the campaign starts only now.
             await app.Services.GetRequiredService<LeadershipService>().BeginAsync(address, grpcAddress, cancellationToken).ConfigureAwait(false);
             ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), options.UsesEtcd ? options.Store!.Trim() : dataDirectory);
+            if (tls is not null)
+            {
+                Security.SecurityLog.TlsOn(app.Services.GetRequiredService<ILogger<ServerHost>>(), Path.Combine(options.TlsDirectory!, Security.TlsFiles.CaCertificate), options.NodeCertificateTtl);
+            }
+            else if (options.Insecure)
+            {
+                Security.SecurityLog.Insecure(app.Services.GetRequiredService<ILogger<ServerHost>>(), $"{address} and {grpcAddress}");
+            }
             return new ServerHost(app, store, options, address, grpcAddress);
         }
         catch
@@ -272,6 +304,10 @@ public sealed class ServerHost : IAsyncDisposable
             if (app is not null)
             {
                 await app.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                tls?.Dispose();
             }
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
