@@ -178,7 +178,10 @@ public sealed class ServerHost : IAsyncDisposable
             // Fleet providers, picked by a pool's provider type: local agents started as processes (stopped when the host is
             // disposed) and hollow nodes inside this server.
             services.AddSingleton(sp => new Fleet.LocalClusterProvider(
-                options.AgentCommand, () => sp.GetRequiredService<BoundAddresses>().Rest, sp.GetRequiredService<ILogger<Fleet.LocalClusterProvider>>()));
+                options.AgentCommand, () => sp.GetRequiredService<BoundAddresses>().Rest, sp.GetRequiredService<ILogger<Fleet.LocalClusterProvider>>())
+            {
+                AgentCredentials = tls is null ? null : ct => LocalAgentCredentials.ArgumentsAsync(sp.GetRequiredService<BootstrapTokens>(), options.TlsDirectory!, ct),
+            });
             services.AddSingleton<Fleet.IClusterProvider>(sp => sp.GetRequiredService<Fleet.LocalClusterProvider>());
             services.AddSingleton(sp => new Fleet.SimulatedClusterProvider(
                 sp.GetRequiredService<AgentOperations>(), logger: sp.GetRequiredService<ILogger<Fleet.SimulatedClusterProvider>>()));
