@@ -54,7 +54,7 @@ public sealed class TlsCommandTests : IDisposable
         var (code, _, error) = Run("tls", "init", "--dir", tls);
 
         Assert.Equal(Program.UsageError, code);
-        Assert.Equal($"error: {SecurityMessages.TlsFilesExist(tls, TlsFiles.All)}", error.Trim());
+        Assert.Equal($"error: {TlsMessages.TlsFilesExist(tls, TlsFiles.All)}", error.Trim());
         Assert.Equal(key, File.ReadAllText(Path.Combine(tls, "ca.key")));
     }
 }

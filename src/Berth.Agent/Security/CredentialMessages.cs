@@ -3,6 +3,9 @@ namespace Berth.Agent.Security;
 /// <summary>User-visible messages of the agent's node certificate: loading, joining, renewing.</summary>
 public static class CredentialMessages
 {
+    /// <summary><c>--simulate</c> with <c>--ca-cert</c>.</summary>
+    public const string SimulateWithTls = "--simulate does not join with certificates: hollow nodes run against a server without --tls-dir; drop --ca-cert, --bootstrap-token and --cert-dir";
+
     /// <summary>A TLS option without <c>--ca-cert</c>.</summary>
     public static string CaCertificateMissing(string option) =>
         $"{option} needs --ca-cert: give the cluster's CA certificate (ca.crt from 'berth tls init') so the agent can check the server";

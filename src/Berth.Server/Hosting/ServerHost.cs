@@ -267,7 +267,7 @@ public sealed class ServerHost : IAsyncDisposable
             app.MapLogsApi();
             app.MapRegionApi();
             app.MapMetricsEndpoint();
-            app.MapSecurityApi();
+            app.MapNodeBootstrapApi();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
             app.MapOpenApi();
             try
@@ -294,11 +294,11 @@ public sealed class ServerHost : IAsyncDisposable
             ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), options.UsesEtcd ? options.Store!.Trim() : dataDirectory);
             if (tls is not null)
             {
-                Security.SecurityLog.TlsOn(app.Services.GetRequiredService<ILogger<ServerHost>>(), Path.Combine(options.TlsDirectory!, Security.TlsFiles.CaCertificate), options.NodeCertificateTtl);
+                Security.TlsLog.TlsOn(app.Services.GetRequiredService<ILogger<ServerHost>>(), Path.Combine(options.TlsDirectory!, Security.TlsFiles.CaCertificate), options.NodeCertificateTtl);
             }
             else if (options.Insecure)
             {
-                Security.SecurityLog.Insecure(app.Services.GetRequiredService<ILogger<ServerHost>>(), $"{address} and {grpcAddress}");
+                Security.TlsLog.Insecure(app.Services.GetRequiredService<ILogger<ServerHost>>(), $"{address} and {grpcAddress}");
             }
             return new ServerHost(app, store, options, address, grpcAddress);
         }

@@ -321,11 +321,11 @@ public sealed record ServerOptions
         Fleet.Hierarchy.RegionLinkValidation.Check(this);
         if (NodeCertificateTtl < NodeCertificateTtlFloor || NodeCertificateTtl > TimeSpan.FromDays(365))
         {
-            throw new ServerOptionsException(Security.SecurityMessages.BadNodeCertificateTtl(NodeCertificateTtl, NodeCertificateTtlFloor));
+            throw new ServerOptionsException(Security.TlsMessages.BadNodeCertificateTtl(NodeCertificateTtl, NodeCertificateTtlFloor));
         }
         if (TlsDirectory is not null && string.IsNullOrWhiteSpace(TlsDirectory))
         {
-            throw new ServerOptionsException(Security.SecurityMessages.TlsDirEmpty);
+            throw new ServerOptionsException(Security.TlsMessages.TlsDirEmpty);
         }
         try
         {

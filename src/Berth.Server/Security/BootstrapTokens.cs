@@ -31,7 +31,7 @@ public sealed class BootstrapTokens(IKeyValueStore store, TimeProvider time)
     {
         if (ttl <= TimeSpan.Zero || ttl > MaxTtl)
         {
-            throw new ArgumentOutOfRangeException(nameof(ttl), ttl, SecurityMessages.BadTokenTtl(ttl.ToString(), MaxTtl));
+            throw new ArgumentOutOfRangeException(nameof(ttl), ttl, TlsMessages.BadTokenTtl(ttl.ToString(), MaxTtl));
         }
         while (true)
         {
@@ -58,28 +58,28 @@ public sealed class BootstrapTokens(IKeyValueStore store, TimeProvider time)
         int dot = trimmed.IndexOf('.', StringComparison.Ordinal);
         if (dot != IdLength || trimmed.Length != IdLength + 1 + SecretLength)
         {
-            throw new BootstrapTokenException(SecurityMessages.TokenMalformed);
+            throw new BootstrapTokenException(TlsMessages.TokenMalformed);
         }
         var key = Prefix + trimmed[..dot];
         var kv = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
         if (kv is null)
         {
-            throw new BootstrapTokenException(SecurityMessages.TokenUnknown(trimmed[..dot]));
+            throw new BootstrapTokenException(TlsMessages.TokenUnknown(trimmed[..dot]));
         }
         var record = Deserialize(kv.Value.Span);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(record.Hash), Encoding.ASCII.GetBytes(Hash(trimmed))))
         {
             // The id is public (it names the key); a wrong secret is treated as an unknown token, saying no more.
-            throw new BootstrapTokenException(SecurityMessages.TokenUnknown(record.Id));
+            throw new BootstrapTokenException(TlsMessages.TokenUnknown(record.Id));
         }
         if (record.UsedAt is { } usedAt)
         {
-            throw new BootstrapTokenException(SecurityMessages.TokenUsed(record.Id, record.UsedBy ?? "", usedAt));
+            throw new BootstrapTokenException(TlsMessages.TokenUsed(record.Id, record.UsedBy ?? "", usedAt));
         }
         var now = time.GetUtcNow();
         if (now >= record.ExpiresAt)
         {
-            throw new BootstrapTokenException(SecurityMessages.TokenExpired(record.Id, record.ExpiresAt));
+            throw new BootstrapTokenException(TlsMessages.TokenExpired(record.Id, record.ExpiresAt));
         }
         var used = record with { UsedAt = now, UsedBy = node };
         var swap = await store.CompareAndSwapAsync(key, kv.ModRevision, Serialize(used), cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -24,14 +24,14 @@ public sealed class NodeAuthorizer(ServerOptions options, IKeyValueStore store)
         if (certificate is null)
         {
             return options.TlsConfigured
-                ? throw new RpcException(new Status(StatusCode.Unauthenticated, SecurityMessages.AgentWithoutCertificate(node)))
+                ? throw new RpcException(new Status(StatusCode.Unauthenticated, TlsMessages.AgentWithoutCertificate(node)))
                 : null;
         }
         var certified = CertificateNames.NodeName(certificate)
-            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, SecurityMessages.NotANodeCertificate(CertificateNames.CommonName(certificate), node)));
+            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, TlsMessages.NotANodeCertificate(CertificateNames.CommonName(certificate), node)));
         if (!string.Equals(certified, node, StringComparison.Ordinal))
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, SecurityMessages.WrongNode(certified, node)));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, TlsMessages.WrongNode(certified, node)));
         }
         return certified;
     }
@@ -56,7 +56,7 @@ public sealed class NodeAuthorizer(ServerOptions options, IKeyValueStore store)
         var assignment = StateSerializer.Deserialize<Assignment>(kv.Value.Span);
         if (!string.Equals(assignment.Node, certifiedNode, StringComparison.Ordinal))
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, SecurityMessages.ReplicaOfOtherNode(certifiedNode, AssignmentApplier.ReplicaSubject(workload, replica), assignment.Node)));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, TlsMessages.ReplicaOfOtherNode(certifiedNode, AssignmentApplier.ReplicaSubject(workload, replica), assignment.Node)));
         }
     }
 }

@@ -44,28 +44,28 @@ public sealed class NodeCertificates(TlsMaterial? material, BootstrapTokens toke
         var authority = Authority();
         if (client is null)
         {
-            throw new NodeCertificateException(401, SecurityMessages.RenewalNeedsCertificate(node));
+            throw new NodeCertificateException(401, TlsMessages.RenewalNeedsCertificate(node));
         }
         if (!CertificateTrust.IsIssuedBy(client, authority.Certificate))
         {
-            throw new NodeCertificateException(401, SecurityMessages.RenewalCertificateInvalid(node));
+            throw new NodeCertificateException(401, TlsMessages.RenewalCertificateInvalid(node));
         }
         var certified = CertificateNames.NodeName(client);
         if (!string.Equals(certified, node, StringComparison.Ordinal))
         {
-            throw new NodeCertificateException(403, SecurityMessages.RenewalForOtherNode(CertificateNames.CommonName(client), node));
+            throw new NodeCertificateException(403, TlsMessages.RenewalForOtherNode(CertificateNames.CommonName(client), node));
         }
         return Issue(authority, node, LoadRequest(request.Csr));
     }
 
     private CertificateAuthority Authority() =>
-        material?.Authority ?? throw new NodeCertificateException(409, SecurityMessages.NoTls);
+        material?.Authority ?? throw new NodeCertificateException(409, TlsMessages.NoTls);
 
     private static void CheckNodeName(string? node)
     {
         if (string.IsNullOrEmpty(node) || ManifestNames.ValidateDnsSubdomain(node) is not null)
         {
-            throw new NodeCertificateException(400, SecurityMessages.BadJoinNode(node ?? "", node is null ? "missing" : ManifestNames.ValidateDnsSubdomain(node) ?? ""));
+            throw new NodeCertificateException(400, TlsMessages.BadJoinNode(node ?? "", node is null ? "missing" : ManifestNames.ValidateDnsSubdomain(node) ?? ""));
         }
     }
 
@@ -73,7 +73,7 @@ public sealed class NodeCertificates(TlsMaterial? material, BootstrapTokens toke
     {
         if (string.IsNullOrWhiteSpace(csr))
         {
-            throw new NodeCertificateException(400, SecurityMessages.BadCsr("missing"));
+            throw new NodeCertificateException(400, TlsMessages.BadCsr("missing"));
         }
         try
         {
@@ -83,7 +83,7 @@ public sealed class NodeCertificates(TlsMaterial? material, BootstrapTokens toke
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            throw new NodeCertificateException(400, SecurityMessages.BadCsr(e.Message));
+            throw new NodeCertificateException(400, TlsMessages.BadCsr(e.Message));
         }
     }
 

@@ -24,11 +24,11 @@ public static class TlsInit
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Directory))
         {
-            throw new ArgumentException(SecurityMessages.TlsDirEmpty);
+            throw new ArgumentException(TlsMessages.TlsDirEmpty);
         }
         if (options.Days < 1 || options.Days > MaxDays)
         {
-            throw new ArgumentException(SecurityMessages.BadDays(options.Days, MaxDays));
+            throw new ArgumentException(TlsMessages.BadDays(options.Days, MaxDays));
         }
         var hostName = Dns.GetHostName().ToLowerInvariant();
         // A host name that is no DNS name (an underscore, say) cannot go into a certificate; --hosts can name the machine.
@@ -40,7 +40,7 @@ public static class TlsInit
         var existing = paths.Where(File.Exists).ToList();
         if (existing.Count > 0 && !options.Force)
         {
-            throw new ArgumentException(SecurityMessages.TlsFilesExist(directory, existing.Select(Path.GetFileName).ToList()!));
+            throw new ArgumentException(TlsMessages.TlsFilesExist(directory, existing.Select(Path.GetFileName).ToList()!));
         }
 
         var validity = TimeSpan.FromDays(options.Days);
@@ -80,7 +80,7 @@ public static class TlsInit
             var lower = host.ToLowerInvariant();
             if (ManifestNames.ValidateDnsSubdomain(lower) is { } error)
             {
-                throw new ArgumentException(SecurityMessages.BadHost(raw, error));
+                throw new ArgumentException(TlsMessages.BadHost(raw, error));
             }
             if (!dnsNames.Contains(lower, StringComparer.Ordinal))
             {

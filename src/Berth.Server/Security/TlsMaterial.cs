@@ -31,7 +31,7 @@ public sealed class TlsMaterial : IDisposable
         string Path(string file)
         {
             var path = System.IO.Path.Combine(directory, file);
-            return File.Exists(path) ? path : throw new ServerOptionsException(SecurityMessages.TlsFileMissing(directory, file));
+            return File.Exists(path) ? path : throw new ServerOptionsException(TlsMessages.TlsFileMissing(directory, file));
         }
         var caCertificate = Path(TlsFiles.CaCertificate);
         var caKey = Path(TlsFiles.CaKey);
@@ -44,7 +44,7 @@ public sealed class TlsMaterial : IDisposable
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
-            throw new ServerOptionsException(SecurityMessages.TlsFileUnreadable(directory, $"{TlsFiles.CaCertificate}/{TlsFiles.CaKey}", e.Message));
+            throw new ServerOptionsException(TlsMessages.TlsFileUnreadable(directory, $"{TlsFiles.CaCertificate}/{TlsFiles.CaKey}", e.Message));
         }
         try
         {
@@ -53,14 +53,14 @@ public sealed class TlsMaterial : IDisposable
             if (!CertificateTrust.IsIssuedBy(server, authority.Certificate))
             {
                 server.Dispose();
-                throw new ServerOptionsException(SecurityMessages.ServerCertificateNotFromCa(directory));
+                throw new ServerOptionsException(TlsMessages.ServerCertificateNotFromCa(directory));
             }
             return new TlsMaterial(authority, server);
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
             authority.Dispose();
-            throw new ServerOptionsException(SecurityMessages.TlsFileUnreadable(directory, $"{TlsFiles.ServerCertificate}/{TlsFiles.ServerKey}", e.Message));
+            throw new ServerOptionsException(TlsMessages.TlsFileUnreadable(directory, $"{TlsFiles.ServerCertificate}/{TlsFiles.ServerKey}", e.Message));
         }
         catch
         {

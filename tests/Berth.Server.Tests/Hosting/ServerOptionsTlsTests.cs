@@ -38,7 +38,7 @@ public sealed class ServerOptionsTlsTests
         var e = Assert.Throws<ServerOptionsException>(options.Validate);
         var lowered = Record.Exception((options with { NodeCertificateTtlFloor = TimeSpan.FromSeconds(1) }).Validate);
 
-        Assert.Equal(SecurityMessages.BadNodeCertificateTtl(TimeSpan.FromMinutes(1), ServerOptions.MinimumNodeCertificateTtl), e.Message);
+        Assert.Equal(TlsMessages.BadNodeCertificateTtl(TimeSpan.FromMinutes(1), ServerOptions.MinimumNodeCertificateTtl), e.Message);
         Assert.Null(lowered);
     }
 
@@ -51,7 +51,7 @@ public sealed class ServerOptionsTlsTests
             var e = await Assert.ThrowsAsync<ServerOptionsException>(() => ServerHost.StartAsync(
                 new ServerOptions { Listen = "127.0.0.1:0", DataDirectory = Path.Combine(dir, "data"), TlsDirectory = dir }));
 
-            Assert.Equal(SecurityMessages.TlsFileMissing(dir, TlsFiles.CaCertificate), e.Message);
+            Assert.Equal(TlsMessages.TlsFileMissing(dir, TlsFiles.CaCertificate), e.Message);
             Assert.False(Directory.Exists(Path.Combine(dir, "data")));
         }
         finally

@@ -55,9 +55,9 @@ public sealed class NodeAuthorizerTests : IAsyncLifetime
 
         foreach (var refused in new[] { register, heartbeat, push, report, watch })
         {
-            Assert.Equal((StatusCode.PermissionDenied, SecurityMessages.WrongNode("node-a", "node-b")), (refused.StatusCode, refused.Status.Detail));
+            Assert.Equal((StatusCode.PermissionDenied, TlsMessages.WrongNode("node-a", "node-b")), (refused.StatusCode, refused.Status.Detail));
         }
-        Assert.Contains("node 'node-a'", SecurityMessages.WrongNode("node-a", "node-b"), StringComparison.Ordinal);
+        Assert.Contains("node 'node-a'", TlsMessages.WrongNode("node-a", "node-b"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class NodeAuthorizerTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<RpcException>(async () => await client.RegisterAsync(Registration("node-a")));
 
-        Assert.Equal((StatusCode.Unauthenticated, SecurityMessages.AgentWithoutCertificate("node-a")), (e.StatusCode, e.Status.Detail));
+        Assert.Equal((StatusCode.Unauthenticated, TlsMessages.AgentWithoutCertificate("node-a")), (e.StatusCode, e.Status.Detail));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class NodeAuthorizerTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<RpcException>(async () => await client.RegisterAsync(Registration("node-a")));
 
-        Assert.Equal((StatusCode.PermissionDenied, SecurityMessages.NotANodeCertificate("admin", "node-a")), (e.StatusCode, e.Status.Detail));
+        Assert.Equal((StatusCode.PermissionDenied, TlsMessages.NotANodeCertificate("admin", "node-a")), (e.StatusCode, e.Status.Detail));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class NodeAuthorizerTests : IAsyncLifetime
         var push = await Assert.ThrowsAsync<RpcException>(async () => await other.PushLogsAsync(batch));
         var own = await owner.ReportStatusAsync(new StatusReport { Node = assigned, Workload = "default/web", Replica = 0, State = ReplicaState.Running });
 
-        var expected = SecurityMessages.ReplicaOfOtherNode(otherName, "default/web/0", assigned);
+        var expected = TlsMessages.ReplicaOfOtherNode(otherName, "default/web/0", assigned);
         Assert.Equal((StatusCode.PermissionDenied, expected), (report.StatusCode, report.Status.Detail));
         Assert.Equal((StatusCode.PermissionDenied, expected), (push.StatusCode, push.Status.Detail));
         Assert.Equal("Running", own.Outcome);

@@ -70,7 +70,7 @@ public sealed class NodeJoinTests : IAsyncLifetime
         using var response = await JoinAsync(token, "node-a", key);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(SecurityMessages.TokenExpired(record.Id, record.ExpiresAt), await ErrorAsync(response));
+        Assert.Equal(TlsMessages.TokenExpired(record.Id, record.ExpiresAt), await ErrorAsync(response));
     }
 
     [Fact]
@@ -84,9 +84,9 @@ public sealed class NodeJoinTests : IAsyncLifetime
         using var unknown = await JoinAsync("zzzzzz.0123456789abcdef", "node-a", key);
         using var malformed = await JoinAsync("nonsense", "node-a", key);
 
-        Assert.Equal((HttpStatusCode.Unauthorized, SecurityMessages.TokenUnknown(token[..6])), (wrong.StatusCode, await ErrorAsync(wrong)));
-        Assert.Equal((HttpStatusCode.Unauthorized, SecurityMessages.TokenUnknown("zzzzzz")), (unknown.StatusCode, await ErrorAsync(unknown)));
-        Assert.Equal((HttpStatusCode.Unauthorized, SecurityMessages.TokenMalformed), (malformed.StatusCode, await ErrorAsync(malformed)));
+        Assert.Equal((HttpStatusCode.Unauthorized, TlsMessages.TokenUnknown(token[..6])), (wrong.StatusCode, await ErrorAsync(wrong)));
+        Assert.Equal((HttpStatusCode.Unauthorized, TlsMessages.TokenUnknown("zzzzzz")), (unknown.StatusCode, await ErrorAsync(unknown)));
+        Assert.Equal((HttpStatusCode.Unauthorized, TlsMessages.TokenMalformed), (malformed.StatusCode, await ErrorAsync(malformed)));
     }
 
     [Fact]
@@ -128,8 +128,8 @@ public sealed class NodeJoinTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         using var renewed = X509Certificate2.CreateFromPem((await own.Content.ReadFromJsonAsync<NodeCertificateIssued>())!.Certificate);
         Assert.Equal("system:node:node-a", CertificateNames.CommonName(renewed));
-        Assert.Equal((HttpStatusCode.Forbidden, SecurityMessages.RenewalForOtherNode("system:node:node-a", "node-b")), (other.StatusCode, await ErrorAsync(other)));
-        Assert.Equal((HttpStatusCode.Unauthorized, SecurityMessages.RenewalNeedsCertificate("node-a")), (none.StatusCode, await ErrorAsync(none)));
+        Assert.Equal((HttpStatusCode.Forbidden, TlsMessages.RenewalForOtherNode("system:node:node-a", "node-b")), (other.StatusCode, await ErrorAsync(other)));
+        Assert.Equal((HttpStatusCode.Unauthorized, TlsMessages.RenewalNeedsCertificate("node-a")), (none.StatusCode, await ErrorAsync(none)));
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class TlsInitTests : IDisposable
         var unchanged = File.ReadAllText(Path.Combine(tls, TlsFiles.CaCertificate));
         TlsInit.Run(new TlsInitOptions { Directory = tls, Force = true }, DateTimeOffset.UtcNow);
 
-        Assert.Equal(SecurityMessages.TlsFilesExist(tls, TlsFiles.All), e.Message);
+        Assert.Equal(TlsMessages.TlsFilesExist(tls, TlsFiles.All), e.Message);
         Assert.Equal(before, unchanged);
         Assert.NotEqual(before, File.ReadAllText(Path.Combine(tls, TlsFiles.CaCertificate)));
     }

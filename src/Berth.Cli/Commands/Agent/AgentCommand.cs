@@ -171,6 +171,11 @@ public static class AgentCommand
         ArgumentNullException.ThrowIfNull(options);
         if (simulate is { } count)
         {
+            if (options.CaCertificatePath is not null)
+            {
+                // Hollow nodes share one process and would each need their own token and certificate.
+                throw new ArgumentException(Berth.Agent.Security.CredentialMessages.SimulateWithTls);
+            }
             HollowNodes.Validate(options, count, zones ?? 0);
         }
         else if (zones is not null)

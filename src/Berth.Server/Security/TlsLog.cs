@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Server.Security;
 
 /// <summary>Log messages of TLS and the insecure mode.</summary>
-internal static partial class SecurityLog
+internal static partial class TlsLog
 {
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning,
         Message = "--insecure: serving plain HTTP without TLS or client certificates on {Addresses}; anyone who reaches these addresses can act as any node. Use --tls-dir (berth tls init) outside a trusted network")]

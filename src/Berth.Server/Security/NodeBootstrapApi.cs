@@ -13,10 +13,10 @@ namespace Berth.Server.Security;
 /// <c>POST /v1/nodes/{name}/certificate</c> (a node renews, authenticated by its current certificate). REST only: an
 /// agent has no certificate for gRPC until it joined.
 /// </summary>
-public static class SecurityApi
+public static class NodeBootstrapApi
 {
     /// <summary>Maps the endpoints; needs <see cref="BootstrapTokens"/> and <see cref="NodeCertificates"/> registered.</summary>
-    public static IEndpointRouteBuilder MapSecurityApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapNodeBootstrapApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost("/v1/bootstraptokens", CreateTokenAsync)
@@ -66,7 +66,7 @@ public static class SecurityApi
         {
             if (!double.IsFinite(seconds) || seconds <= 0 || seconds > BootstrapTokens.MaxTtl.TotalSeconds)
             {
-                return ApiJson.Error(StatusCodes.Status400BadRequest, SecurityMessages.BadTokenTtl($"{seconds}s", BootstrapTokens.MaxTtl));
+                return ApiJson.Error(StatusCodes.Status400BadRequest, TlsMessages.BadTokenTtl($"{seconds}s", BootstrapTokens.MaxTtl));
             }
             ttl = TimeSpan.FromSeconds(seconds);
         }
@@ -114,11 +114,11 @@ public static class SecurityApi
         try
         {
             var body = await JsonSerializer.DeserializeAsync(request.Body, info, ct);
-            return body is null ? (null, ApiJson.Error(StatusCodes.Status400BadRequest, SecurityMessages.BadBody(typeof(T).Name, "empty body"))) : (body, null);
+            return body is null ? (null, ApiJson.Error(StatusCodes.Status400BadRequest, TlsMessages.BadBody(typeof(T).Name, "empty body"))) : (body, null);
         }
         catch (JsonException e)
         {
-            return (null, ApiJson.Error(StatusCodes.Status400BadRequest, SecurityMessages.BadBody(typeof(T).Name, e.Message)));
+            return (null, ApiJson.Error(StatusCodes.Status400BadRequest, TlsMessages.BadBody(typeof(T).Name, e.Message)));
         }
     }
 }

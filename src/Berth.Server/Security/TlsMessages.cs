@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Berth.Server.Security;
 
 /// <summary>User-visible messages of TLS, bootstrap tokens, node certificates and the node authorizer.</summary>
-public static class SecurityMessages
+public static class TlsMessages
 {
     /// <summary>An empty <c>--dir</c> / <c>--tls-dir</c>.</summary>
     public const string TlsDirEmpty = "the TLS directory is empty; give the directory 'berth tls init --dir DIR' wrote, e.g. --tls-dir ./berth-tls";
