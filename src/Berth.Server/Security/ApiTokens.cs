@@ -128,7 +128,7 @@ public sealed class ApiTokens
     public async Task<TokenCheck> CheckAsync(string token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        if (!TryParse(token, out var id, out var secret))
+        if (!TrySplit(token, out var id, out var secret))
         {
             return new TokenCheck(null, SecurityMessages.MalformedToken);
         }
@@ -155,7 +155,7 @@ public sealed class ApiTokens
     }
 
     /// <summary>Splits <c>berth_{id}_{secret}</c>; false when the text is not of that form.</summary>
-    public static bool TryParse(string token, out string id, out string secret)
+    public static bool TrySplit(string token, out string id, out string secret)
     {
         id = "";
         secret = "";

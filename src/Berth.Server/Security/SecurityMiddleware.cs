@@ -26,6 +26,7 @@ public sealed class SecurityMiddleware
 
     private static readonly object FailureKey = new();
     private static readonly object TargetsKey = new();
+    private static readonly object RefusalKey = new();
 
     private readonly RequestDelegate _next;
     private readonly ApiTokens _tokens;
@@ -49,6 +50,12 @@ public sealed class SecurityMiddleware
 
     /// <summary>Records the documents a manifest request acted on, for its audit entry.</summary>
     public static void RecordTargets(HttpContext context, IReadOnlyList<ManifestTarget> targets) => context.Items[TargetsKey] = targets;
+
+    /// <summary>Records why the operation refused the request (a manifest document the caller may not touch), for its audit entry.</summary>
+    public static void RecordRefusal(HttpContext context, string refusal) => context.Items[RefusalKey] = refusal;
+
+    /// <summary>The refusal recorded by <see cref="RecordRefusal"/>, or null.</summary>
+    public static string? Refusal(HttpContext context) => context.Items.TryGetValue(RefusalKey, out var value) ? value as string : null;
 
     /// <summary>The documents recorded by <see cref="RecordTargets"/>, or null.</summary>
     public static IReadOnlyList<ManifestTarget>? Targets(HttpContext context) =>
@@ -91,9 +98,10 @@ public sealed class SecurityMiddleware
             return;
         }
         string? refusal;
-        if (endpoint is null || requirement is { AnyCaller: true } or { PerDocument: true })
+        if (endpoint is not RouteEndpoint || requirement is { AnyCaller: true } or { PerDocument: true })
         {
-            // No endpoint: the answer is a 404 or 405 that reveals nothing. Per document: the operation checks each one.
+            // No route: the answer is a 404, 405 or 415 (routing's rejection endpoints) that reveals nothing. Per document:
+            // the operation checks each one.
             refusal = null;
         }
         else if (requirement is null && !HttpMethods.IsGet(context.Request.Method))
@@ -125,7 +133,7 @@ public sealed class SecurityMiddleware
         }
         finally
         {
-            await AuditAsync(context, caller, verb, kind, ns, context.Response.StatusCode, null).ConfigureAwait(false);
+            await AuditAsync(context, caller, verb, kind, ns, context.Response.StatusCode, Refusal(context)).ConfigureAwait(false);
         }
     }
 

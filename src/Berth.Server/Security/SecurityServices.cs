@@ -2,6 +2,7 @@ using Berth.Core.Specs;
 using Berth.Server.Api;
 using Berth.Server.Hosting;
 using Berth.Store;
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,9 @@ public static class SecurityServices
         services.AddSingleton(sp => new AccessControl(sp.GetRequiredService<IKeyValueStore>(), mode));
         services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ApiAccessInterceptor>();
-        services.AddGrpc().AddServiceOptions<Api.Grpc.BerthGrpcService>(grpc => grpc.Interceptors.Add<ApiAccessInterceptor>());
+        // Configured directly: a second AddServiceOptions would register the global-options setup again and undo the host's
+        // per-service settings (its message size limit).
+        services.Configure<GrpcServiceOptions<Api.Grpc.BerthGrpcService>>(grpc => grpc.Interceptors.Add<ApiAccessInterceptor>());
         return services;
     }
 
@@ -57,6 +60,7 @@ public static class SecurityServices
             SecurityMiddleware.RecordTargets(context, targets);
             if (await access.CheckManifestAsync(CallerIdentity.Of(context), verb, targets, cancellationToken).ConfigureAwait(false) is { } refusal)
             {
+                SecurityMiddleware.RecordRefusal(context, refusal);
                 throw new ApiRequestException(ApiFault.Forbidden, refusal);
             }
         };
