@@ -75,5 +75,6 @@ public static class Program
         PlanCommand.Create(),
         Commands.Rebalance.RebalanceCommand.Create(),
         Commands.Tls.TlsCommand.Create(),
+        Commands.Token.TokenCommand.Create(),
     };
 }

@@ -238,6 +238,8 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentIndex>());
             // The region hierarchy: a parent's registry of child regions and its watch for silent ones; a child's link to its parent.
             services.AddFleetHierarchy(options);
+            // Tokens, roles and the audit log; the public gRPC API's interceptor.
+            services.AddBerthSecurity(options);
             // TLS: the material lives (and its keys are released) with the host; bootstrap tokens, node certificates, and
             // the node authorizer of the agent protocol.
             if (tls is not null)
@@ -260,12 +262,15 @@ public sealed class ServerHost : IAsyncDisposable
             app.UseRequestMetrics();
             app.UseBadRequestAnswers();
             app.UseGrpcRequestLimit();
+            // After routing (it reads the endpoint's access requirement), before the endpoints.
+            app.UseBerthSecurity();
             app.MapBerthApi();
             app.MapGrpcService<AgentGrpcService>();
             app.MapGrpcService<Api.Grpc.BerthGrpcService>();
             app.MapInfoApi();
             app.MapLogsApi();
             app.MapRegionApi();
+            app.MapSecurityApi();
             app.MapMetricsEndpoint();
             app.MapNodeBootstrapApi();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.

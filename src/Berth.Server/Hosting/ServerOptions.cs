@@ -131,6 +131,12 @@ public sealed record ServerOptions
     public Fleet.AgentCommandLine? AgentCommand { get; init; }
 
     /// <summary>
+    /// <c>--authorization open|rbac</c>: what a request without a credential may do (<see cref="Security.AuthorizationMode"/>).
+    /// Null (the default): rbac when TLS is configured, open without.
+    /// </summary>
+    public Security.AuthorizationMode? Authorization { get; init; }
+
+    /// <summary>
     /// <c>--tls-dir</c>: a directory written by <c>berth tls init</c> (ca.crt, ca.key, server.crt, server.key). With it both
     /// ports serve HTTPS with the server certificate, accept client certificates issued by the CA, and the server issues
     /// node certificates. Null (the default): plain HTTP, loopback only unless <see cref="Insecure"/>.

@@ -20,6 +20,7 @@ public static class NodeBootstrapApi
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost("/v1/bootstraptokens", CreateTokenAsync)
+            .RequireAccess(Berth.Core.Specs.AccessVerbs.Create, Berth.Core.Specs.AccessKinds.BootstrapTokens)
             .WithName("CreateBootstrapToken").WithTags("Security")
             .WithSummary("Creates a one-time bootstrap token for one node join (stored hashed, expires after ttlSeconds, default one hour); the answer is the only time the token is shown.")
             .Accepts<BootstrapTokenRequest>("application/json")

@@ -52,6 +52,16 @@ internal sealed class TlsServer : IAsyncDisposable
         return new TlsServer(host, directory, authority);
     }
 
+    /// <summary>The admin client certificate <c>berth tls init</c> wrote (CN admin, O system:masters).</summary>
+    public X509Certificate2 AdminCertificate()
+    {
+        using var loaded = X509Certificate2.CreateFromPemFile(Path.Combine(TlsDirectory, TlsFiles.AdminCertificate), Path.Combine(TlsDirectory, TlsFiles.AdminKey));
+        return Own(X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null));
+    }
+
+    /// <summary>An HTTP client presenting the admin certificate: authorized for everything under RBAC, which TLS turns on.</summary>
+    public HttpClient AdminHttp() => Http(AdminCertificate());
+
     /// <summary>A node certificate (CN system:node:{node}, O system:nodes) signed by the server's CA.</summary>
     public X509Certificate2 NodeCertificate(string node, TimeSpan? lifetime = null) =>
         Own(Authority.IssueWithKey(CertificateNames.Subject(CertificateNames.NodePrefix + node, CertificateNames.NodesGroup), lifetime ?? TimeSpan.FromHours(1), DateTimeOffset.UtcNow));

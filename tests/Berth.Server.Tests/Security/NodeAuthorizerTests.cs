@@ -73,9 +73,7 @@ public sealed class NodeAuthorizerTests : IAsyncLifetime
     [Fact]
     public async Task Register_AdminCertificate_IsPermissionDeniedAsNotANode()
     {
-        using var admin = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(
-            Path.Combine(Server.TlsDirectory, TlsFiles.AdminCertificate), Path.Combine(Server.TlsDirectory, TlsFiles.AdminKey));
-        var client = Server.Agent(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(admin.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null));
+        var client = Server.Agent(Server.AdminCertificate());
 
         var e = await Assert.ThrowsAsync<RpcException>(async () => await client.RegisterAsync(Registration("node-a")));
 
@@ -89,7 +87,7 @@ public sealed class NodeAuthorizerTests : IAsyncLifetime
         var asB = Server.Agent(Server.NodeCertificate("node-b"));
         await asA.RegisterAsync(Registration("node-a"));
         await asB.RegisterAsync(Registration("node-b"));
-        using (var apply = await Server.Http().PostAsync("v1/apply", new StringContent(OneReplica, Encoding.UTF8, "application/yaml")))
+        using (var apply = await Server.AdminHttp().PostAsync("v1/apply", new StringContent(OneReplica, Encoding.UTF8, "application/yaml")))
         {
             Assert.True(apply.IsSuccessStatusCode, await apply.Content.ReadAsStringAsync());
         }
@@ -127,7 +125,7 @@ public sealed class NodeAuthorizerTests : IAsyncLifetime
         var deadline = DateTime.UtcNow + WaitLimit;
         while (DateTime.UtcNow < deadline)
         {
-            var assignments = await Server.Http().GetFromJsonAsync<List<AssignmentRow>>("v1/assignments");
+            var assignments = await Server.AdminHttp().GetFromJsonAsync<List<AssignmentRow>>("v1/assignments");
             if (assignments is [{ Assignment.Node: { Length: > 0 } node }])
             {
                 return node;

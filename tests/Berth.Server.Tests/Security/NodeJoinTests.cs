@@ -104,6 +104,16 @@ public sealed class NodeJoinTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateToken_NoCredentialOrNodeCertificate_IsRefused()
+    {
+        using var anonymous = await Server.Http().PostAsJsonAsync("v1/bootstraptokens", new BootstrapTokenRequest(600));
+        using var node = await Server.Http(Server.NodeCertificate("node-a")).PostAsJsonAsync("v1/bootstraptokens", new BootstrapTokenRequest(600));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, node.StatusCode);
+    }
+
+    [Fact]
     public async Task CreateToken_StoresOnlyTheHash()
     {
         var token = await CreateTokenAsync();
@@ -143,7 +153,7 @@ public sealed class NodeJoinTests : IAsyncLifetime
 
     private async Task<string> CreateTokenAsync()
     {
-        using var response = await Server.Http().PostAsJsonAsync("v1/bootstraptokens", new BootstrapTokenRequest(600));
+        using var response = await Server.AdminHttp().PostAsJsonAsync("v1/bootstraptokens", new BootstrapTokenRequest(600));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<BootstrapTokenCreated>())!.Token;
     }

@@ -63,6 +63,11 @@ public static class ServerCommand
             Description = "Without --tls-dir, accept non-loopback --listen, --grpc-listen, --store and --parent anyway (plain HTTP; a warning is logged)",
         };
         var nodeCertTtl = DurationOption.Create("--node-cert-ttl", "Lifetime of the node certificates this server issues, at least 10m; agents renew at two thirds (default 24h)");
+        var authorization = new Option<string?>("--authorization")
+        {
+            Description = "open: a request without a credential acts as admin (loopback development); rbac: every request needs a token or client certificate, authorized by roles. Default: rbac with TLS, open without",
+        };
+        authorization.AcceptOnlyFromAmong("open", "rbac");
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -81,6 +86,7 @@ public static class ServerCommand
             tlsDir,
             insecure,
             nodeCertTtl,
+            authorization,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -103,6 +109,12 @@ public static class ServerCommand
                 TlsDirectory = parseResult.GetValue(tlsDir),
                 Insecure = parseResult.GetValue(insecure),
                 NodeCertificateTtl = parseResult.GetValue(nodeCertTtl) ?? ServerOptions.DefaultNodeCertificateTtl,
+                Authorization = parseResult.GetValue(authorization) switch
+                {
+                    "rbac" => Berth.Server.Security.AuthorizationMode.Rbac,
+                    "open" => Berth.Server.Security.AuthorizationMode.Open,
+                    _ => null,
+                },
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
