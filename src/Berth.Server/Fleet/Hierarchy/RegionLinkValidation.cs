@@ -22,7 +22,7 @@ public static class RegionLinkValidation
             {
                 throw new ServerOptionsException(RegionMessages.ParentWithoutRegion);
             }
-            if (!Uri.TryCreate(options.Parent, UriKind.Absolute, out var parent) || (parent.Scheme != Uri.UriSchemeHttp && parent.Scheme != Uri.UriSchemeHttps) || parent.Host.Length == 0)
+            if (!Uri.TryCreate(options.Parent, UriKind.Absolute, out var parent) || (parent.Scheme != Uri.UriSchemeHttp && !(parent.Scheme == Uri.UriSchemeHttps && options.TlsConfigured)) || parent.Host.Length == 0)
             {
                 throw new ServerOptionsException(RegionMessages.BadParent(options.Parent));
             }

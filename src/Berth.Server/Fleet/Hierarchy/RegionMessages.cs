@@ -22,7 +22,7 @@ public static class RegionMessages
 
     /// <summary>A <c>--parent</c> that is not an absolute http URL.</summary>
     public static string BadParent(string value) =>
-        $"--parent '{value}' is not an http(s) URL of the parent's REST API; e.g. --parent http://127.0.0.1:7070";
+        $"--parent '{value}' is not an http URL of the parent's REST API (https needs --tls-dir); e.g. --parent http://127.0.0.1:7070";
 
     /// <summary>A <c>--parent</c> off this machine while the link has no TLS.</summary>
     public static string ParentNotLoopback(string value) =>
