@@ -46,7 +46,9 @@ public static class SecurityServices
         ArgumentNullException.ThrowIfNull(app);
         var access = app.Services.GetRequiredService<AccessControl>();
         var accessor = app.Services.GetRequiredService<IHttpContextAccessor>();
-        SecurityLog.Mode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SecurityServices)), access.Mode);
+        // Once started: a server that fails to start prints only its one-line error.
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SecurityServices));
+        app.Lifetime.ApplicationStarted.Register(() => SecurityLog.Mode(logger, access.Mode));
         app.Services.GetRequiredService<ApiOperations>().ManifestAccess = async (verb, workloads, objects, cancellationToken) =>
         {
             // Without a request (an in-process call) there is no caller to refuse.

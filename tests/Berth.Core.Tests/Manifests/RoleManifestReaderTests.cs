@@ -1,5 +1,6 @@
 using Berth.Core.Manifests;
 using Berth.Core.Specs;
+using Berth.Core.Tests.Fixtures;
 
 namespace Berth.Core.Tests.Manifests;
 
@@ -65,5 +66,18 @@ public sealed class RoleManifestReaderTests
         var e = Assert.Throws<ManifestException>(() => RoleBindingManifestReader.Read(Document("RoleBinding", spec)));
 
         Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadAll_RbacExample_ReadsEveryBindingAndRole()
+    {
+        var documents = ManifestDocumentReader.ReadAll(RepositoryPaths.ReadExample("rbac", "roles.yaml"));
+
+        var bindings = documents.Where(d => d.Kind == RoleBindingManifestReader.Kind).Select(RoleBindingManifestReader.Read).ToList();
+        var role = RoleManifestReader.Read(Assert.Single(documents, d => d.Kind == RoleManifestReader.Kind));
+
+        Assert.Equal(3, bindings.Count);
+        Assert.Equal(["team-a"], bindings[0].Namespaces);
+        Assert.True(role.Allows("scale", "workloads", "any"));
     }
 }
