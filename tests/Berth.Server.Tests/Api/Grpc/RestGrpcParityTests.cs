@@ -57,6 +57,11 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         // Fleet placement views for `berth describe workload` and `berth get pools`; read-only, worked out from the decisions and clusters.
         ["GetFleetWorkload"] = "fleet workload",
         ["ListFleetPools"] = "fleet pools",
+        // Automation rules' state and webhook deliveries are read views for `berth get rules|webhookdeliveries` and `berth describe rule`;
+        // the rules themselves are listed over gRPC by ListObjects (secrets hidden there too).
+        ["ListRules"] = "automation rules",
+        ["GetRule"] = "automation rules",
+        ["ListWebhookDeliveries"] = "webhook deliveries",
     };
 
     private RunningServer? _server;
