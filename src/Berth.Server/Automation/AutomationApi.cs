@@ -1,4 +1,6 @@
+using Berth.Core.Specs;
 using Berth.Server.Api;
+using Berth.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,16 +17,19 @@ public static class AutomationApi
         ArgumentNullException.ThrowIfNull(v1);
         v1.MapGet("/rules", async (RuleQueries queries, CancellationToken ct) => ApiJson.Json(await queries.RulesAsync(ct).ConfigureAwait(false)))
             .WithName("ListRules").WithTags("Automation")
+            .RequireAccess(AccessVerbs.List, AccessKinds.Rules)
             .WithSummary("Every automation rule with its condition, whether it is firing, its episodes and when it last fired; webhook secrets are hidden.")
             .Produces<RuleView[]>(StatusCodes.Status200OK);
         v1.MapGet("/rules/{name}", GetRuleAsync)
             .WithName("GetRule").WithTags("Automation")
+            .RequireAccess(AccessVerbs.Get, AccessKinds.Rules)
             .WithSummary("One automation rule with where it stands for each subject.")
             .Produces<RuleView>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status404NotFound);
         v1.MapGet("/webhookdeliveries", async (HttpRequest request, RuleQueries queries, CancellationToken ct) =>
                 ApiJson.Json(await queries.DeliveriesAsync(request.Query["rule"].FirstOrDefault(), ct).ConfigureAwait(false)))
             .WithName("ListWebhookDeliveries").WithTags("Automation")
+            .RequireAccess(AccessVerbs.List, AccessKinds.WebhookDeliveries)
             .WithSummary("Webhook deliveries of the rules, newest first, each with its attempts (time, status, error) and final state.")
             .WithQueryParameter("rule", JsonSchemaType.String, "Only this rule's deliveries.")
             .Produces<WebhookDelivery[]>(StatusCodes.Status200OK);

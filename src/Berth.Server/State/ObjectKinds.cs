@@ -27,6 +27,14 @@ public static class ObjectKinds
     public static ObjectKind PlacementPolicies { get; } =
         ObjectKind.Of(PlacementPolicyManifestReader.Kind, "placementpolicies", namespaced: false, PlacementPolicyManifestReader.Read);
 
+    /// <summary>Cluster-wide sets of permissions (<see cref="Berth.Core.Specs.RoleSpec"/>).</summary>
+    public static ObjectKind Roles { get; } =
+        ObjectKind.Of(RoleManifestReader.Kind, "roles", namespaced: false, RoleManifestReader.Read);
+
+    /// <summary>Roles given to users and groups (<see cref="Berth.Core.Specs.RoleBindingSpec"/>).</summary>
+    public static ObjectKind RoleBindings { get; } =
+        ObjectKind.Of(RoleBindingManifestReader.Kind, "rolebindings", namespaced: false, RoleBindingManifestReader.Read);
+
     /// <summary>Automation rules (<see cref="Berth.Core.Specs.RuleSpec"/>): their event conditions may name the server's event types; listings hide webhook secrets.</summary>
     public static ObjectKind Rules { get; } =
         ObjectKind.Hiding(RuleManifestReader.Kind, "rules", namespaced: false, document => RuleManifestReader.Read(document, Enum.GetNames<ClusterEventType>()), rule => rule.WithoutSecrets());
@@ -40,6 +48,8 @@ public static class ObjectKinds
         Pools,
         NodeClasses,
         PlacementPolicies,
+        Roles,
+        RoleBindings,
         Rules,
     ];
 
