@@ -59,7 +59,14 @@ public sealed class RuleEngineService(
         finally
         {
             engine.DeliveriesQueued -= Wake;
-            await dispatching.ConfigureAwait(false);
+            try
+            {
+                await dispatching.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The term ended; a term lost (rather than the host stopping) must not end the service, which waits for the next one.
+            }
         }
     }
 

@@ -76,6 +76,10 @@ public sealed class WebhookDispatcher : IDisposable
                 {
                     next = await StartDueAsync(inFlight, cancellationToken).ConfigureAwait(false);
                 }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     AutomationLog.DispatchFailed(_logger, e);
@@ -103,13 +107,20 @@ public sealed class WebhookDispatcher : IDisposable
         }
         finally
         {
-            try
+            foreach (var task in inFlight.Values)
             {
-                await Task.WhenAll(inFlight.Values).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or StoreException or Leadership.LeadershipLostException)
-            {
-                // The term ended mid-attempt; the delivery stays Pending and the next leader sends it again.
+                try
+                {
+                    await task.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The term ended mid-attempt: the delivery stays Pending and the next leader sends it again.
+                }
+                catch (Exception e)
+                {
+                    AutomationLog.DispatchFailed(_logger, e);
+                }
             }
         }
     }
