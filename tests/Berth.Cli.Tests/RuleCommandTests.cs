@@ -103,6 +103,13 @@ public sealed class RuleCommandTests : RunningServerCliTests
             Assert.DoesNotContain(Secret, output, StringComparison.Ordinal);
         }
         Assert.Contains(RuleSpec.HiddenSecret, yaml.Out, StringComparison.Ordinal);
+        using (var http = new HttpClient())
+        {
+            // The generic object listing (and the gRPC ListObjects behind the same operation) hides it too.
+            var stored = await http.GetStringAsync(new Uri(Host.Address, "v1/objects/rules"));
+            Assert.DoesNotContain(Secret, stored, StringComparison.Ordinal);
+            Assert.Contains(RuleSpec.HiddenSecret, stored, StringComparison.Ordinal);
+        }
         Assert.Contains("hot-1", nodes.Out.Split('\n').Single(l => l.StartsWith("hot-1", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Equal("False", nodes.Out.Split('\n').Single(l => l.StartsWith("hot-1", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2]);
         Assert.Single(events.Out.Split('\n'), l => l.Contains("RuleFired", StringComparison.Ordinal) && l.Contains("NodeHot: rule hot-node fired for hot-1", StringComparison.Ordinal));
@@ -114,6 +121,12 @@ public sealed class RuleCommandTests : RunningServerCliTests
         Assert.Empty(await Host.Rules.RunPassAsync());
         Assert.Single(Cli("get", "events").Out.Split('\n'), l => l.Contains("RuleFired", StringComparison.Ordinal));
         Assert.Contains("\"episodes\": 1", Cli("get", "rules", "-o", "json").Out, StringComparison.Ordinal);
+
+        var delete = Cli("delete", "rule", "hot-node");
+        Assert.True(delete.Code == 0, delete.Err);
+        Assert.Single(Cli("get", "rules").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        await Host.Rules.RunPassAsync();
+        Assert.Empty((await Host.Store.RangeAsync(Berth.Store.KeyRange.Prefix(Berth.Server.State.KeyLayout.RuleEpisodesPrefix))).Kvs);
     }
 
     [Fact]
