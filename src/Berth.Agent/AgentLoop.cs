@@ -43,6 +43,7 @@ public sealed class AgentLoop : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _capacity;
     private readonly SemaphoreSlim _reporting = new(1, 1);
     private readonly ServerRotation _rotation;
+    private readonly Security.NodeCredentials? _credentials;
     private volatile Uri _server;
     private volatile bool _registered;
     private volatile IReadOnlyList<DesiredReplica>? _desired;
@@ -54,13 +55,17 @@ public sealed class AgentLoop : IAsyncDisposable
     /// <summary>Creates the loop; nothing runs until <see cref="RunAsync"/>.</summary>
     /// <param name="http">The client for <c>GET /v1/info</c> (its base address is ignored); null creates one.</param>
     /// <exception cref="ArgumentException">An option cannot be used; the message names it.</exception>
-    public AgentLoop(AgentOptions options, HttpClient? http = null, ILoggerFactory? loggers = null)
+    /// <param name="credentials">The node certificate with TLS (initialized, <see cref="Security.NodeCredentials.InitializeAsync"/>); null: plain HTTP.</param>
+    public AgentLoop(AgentOptions options, HttpClient? http = null, ILoggerFactory? loggers = null, Security.NodeCredentials? credentials = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _credentials = credentials;
         _ownsHttp = http is null;
-        _http = http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        _http = http ?? (credentials is null
+            ? new HttpClient { Timeout = TimeSpan.FromSeconds(10) }
+            : new HttpClient(credentials.CreateHandler()) { Timeout = TimeSpan.FromSeconds(10) });
         loggers ??= NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger<AgentLoop>();
         _capacity = MachineCapacity.Detect(options.CapacityOverride);
@@ -90,6 +95,9 @@ public sealed class AgentLoop : IAsyncDisposable
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled, then stops every replica.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // The certificate is renewed beside the sessions; a renewal needs no new session, new connections use it.
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewal = _credentials?.RenewLoopAsync(() => _server, renewing.Token) ?? Task.CompletedTask;
         try
         {
             while (true)
@@ -122,6 +130,8 @@ public sealed class AgentLoop : IAsyncDisposable
         }
         finally
         {
+            await renewing.CancelAsync().ConfigureAwait(false);
+            await renewal.ConfigureAwait(false);
             await Supervisor.StopAllAsync().ConfigureAwait(false);
         }
     }
@@ -205,7 +215,7 @@ public sealed class AgentLoop : IAsyncDisposable
     {
         var grpcAddress = await ResolveGrpcAddressAsync(_http, server, cancellationToken).ConfigureAwait(false);
         GrpcAddress = grpcAddress;
-        using var channel = OpenChannel(grpcAddress);
+        using var channel = _credentials is null ? OpenChannel(grpcAddress) : OpenChannel(grpcAddress, _credentials);
         var client = new AgentService.AgentServiceClient(channel);
         var registration = new RegisterRequest { Name = _options.NodeName };
         registration.Labels.Add(new Dictionary<string, string>(_options.Labels));
@@ -243,6 +253,13 @@ public sealed class AgentLoop : IAsyncDisposable
     internal static GrpcChannel OpenChannel(Uri grpcAddress) => GrpcChannel.ForAddress(grpcAddress, new GrpcChannelOptions
     {
         HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, ConnectTimeout = TimeSpan.FromSeconds(5) },
+        DisposeHttpClient = true,
+    });
+
+    // HTTP/2 over TLS with the node certificate, the one current when each connection is made.
+    internal static GrpcChannel OpenChannel(Uri grpcAddress, Security.NodeCredentials credentials) => GrpcChannel.ForAddress(grpcAddress, new GrpcChannelOptions
+    {
+        HttpHandler = credentials.CreateHandler(),
         DisposeHttpClient = true,
     });
 

@@ -63,6 +63,22 @@ public sealed record AgentOptions
     /// <summary>How many output lines the agent keeps per replica until it pushed them to the server. Default 1000.</summary>
     public int OutputLines { get; init; } = 1000;
 
+    /// <summary>
+    /// <c>--ca-cert</c>: the cluster's CA certificate (PEM). With it the agent speaks HTTPS to the servers, trusting only
+    /// this CA, and presents its node certificate (from <see cref="CertificateDirectory"/> or by joining with
+    /// <see cref="BootstrapToken"/>). Null (the default): plain HTTP, no certificate.
+    /// </summary>
+    public string? CaCertificatePath { get; init; }
+
+    /// <summary><c>--bootstrap-token</c>: the one-time token to join with when no valid node certificate is at hand. Null: none.</summary>
+    public string? BootstrapToken { get; init; }
+
+    /// <summary>
+    /// <c>--cert-dir</c>: where the node certificate and key are kept (node.crt, node.key) across restarts, so a restarted
+    /// agent reuses a still-valid certificate instead of needing a new token. Null: kept in memory only.
+    /// </summary>
+    public string? CertificateDirectory { get; init; }
+
     /// <summary>Throws when an option cannot be used; the message names it.</summary>
     /// <exception cref="ArgumentException">An option is out of range or malformed.</exception>
     public void Validate()
@@ -74,6 +90,10 @@ public sealed record AgentOptions
         }
         Positive("--heartbeat-interval", HeartbeatInterval);
         Positive("--poll-interval", PollInterval);
+        if (CaCertificatePath is null && (BootstrapToken is not null || CertificateDirectory is not null))
+        {
+            throw new ArgumentException(Security.CredentialMessages.CaCertificateMissing(BootstrapToken is not null ? "--bootstrap-token" : "--cert-dir"));
+        }
         Positive("MaxReconnectDelay", MaxReconnectDelay);
         if (StopGrace < TimeSpan.Zero)
         {

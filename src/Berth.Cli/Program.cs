@@ -74,6 +74,7 @@ public static class Program
         NodeCommand.Create(),
         PlanCommand.Create(),
         Commands.Rebalance.RebalanceCommand.Create(),
+        Commands.Tls.TlsCommand.Create(),
         Commands.Token.TokenCommand.Create(),
     };
 }

@@ -3,6 +3,7 @@ using Berth.Server.Api;
 using Berth.Server.Hosting;
 using Berth.Server.Logs;
 using Berth.Server.Nodes;
+using Berth.Server.Security;
 using Berth.Server.State;
 using Berth.Protocol.Agent.V1;
 using Grpc.Core;
@@ -28,10 +29,12 @@ internal sealed class AgentGrpcService(
     NodeAssignmentIndex index,
     ServerOptions options,
     TimeProvider time,
-    IHostApplicationLifetime lifetime) : AgentService.AgentServiceBase
+    IHostApplicationLifetime lifetime,
+    NodeAuthorizer authorizer) : AgentService.AgentServiceBase
 {
     public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
     {
+        authorizer.Authorize(context, request.Name);
         var allocatable = new List<KeyValuePair<string, Quantity>>();
         foreach (var (name, amount) in request.Allocatable)
         {
@@ -48,6 +51,7 @@ internal sealed class AgentGrpcService(
 
     public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
+        authorizer.Authorize(context, request.Node);
         List<RunningReplica>? running = null;
         if (request.Inventory is { } inventory)
         {
@@ -73,6 +77,11 @@ internal sealed class AgentGrpcService(
 
     public override async Task<StatusResponse> ReportStatus(StatusReport request, ServerCallContext context)
     {
+        var certified = authorizer.Authorize(context, request.Node);
+        if (certified is not null && Reported(request.Workload) is { } reported)
+        {
+            await authorizer.AuthorizeReplicaAsync(certified, reported, request.Replica, context.CancellationToken).ConfigureAwait(false);
+        }
         var state = request.State switch
         {
             ReplicaState.Running => AgentReplicaState.Running,
@@ -92,6 +101,7 @@ internal sealed class AgentGrpcService(
 
     public override async Task<PushLogsResponse> PushLogs(LogBatch request, ServerCallContext context)
     {
+        var certified = authorizer.Authorize(context, request.Node);
         // Every workload name is checked before any line is kept, so a bad batch keeps nothing.
         var batch = new List<(WorkloadKey Workload, ReplicaLines Lines)>(request.Replicas.Count);
         foreach (var replica in request.Replicas)
@@ -112,6 +122,11 @@ internal sealed class AgentGrpcService(
             await operations.EnsureRegisteredAsync(request.Node, context.CancellationToken).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
+        // Every replica is checked before any line is kept, as the names are.
+        foreach (var (workload, lines) in batch)
+        {
+            await authorizer.AuthorizeReplicaAsync(certified, workload, lines.Replica, context.CancellationToken).ConfigureAwait(false);
+        }
         long accepted = 0;
         foreach (var (workload, lines) in batch)
         {
@@ -123,6 +138,7 @@ internal sealed class AgentGrpcService(
     public override async Task WatchAssignments(WatchAssignmentsRequest request, IServerStreamWriter<AssignmentSet> responseStream, ServerCallContext context)
     {
         // Stopping the server must end open streams, or graceful shutdown would wait its whole timeout for them.
+        authorizer.Authorize(context, request.Node);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         var ct = stop.Token;
         try
@@ -156,6 +172,19 @@ internal sealed class AgentGrpcService(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // The agent went away or the server is stopping: the stream simply ends.
+        }
+    }
+
+    // A malformed name is left to the operations, which answer it as INVALID_ARGUMENT.
+    private static WorkloadKey? Reported(string workload)
+    {
+        try
+        {
+            return WorkloadKey.Parse(workload);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return null;
         }
     }
 

@@ -49,6 +49,12 @@ public sealed class LocalClusterProvider : IClusterProvider, IDisposable
     /// <inheritdoc />
     public string Type => FleetProviderTypes.Local;
 
+    /// <summary>
+    /// Extra agent arguments made for each node start, e.g. <c>--ca-cert ca.crt --bootstrap-token T</c> when the server
+    /// has TLS (a token is used once, so each start needs its own); null: none.
+    /// </summary>
+    public Func<CancellationToken, Task<IReadOnlyList<string>>>? AgentCredentials { get; init; }
+
     /// <summary>The process ids of the running agents by node name.</summary>
     public IReadOnlyDictionary<string, int> ProcessIds => _agents.ToDictionary(p => p.Key, p => p.Value.Process.Id, StringComparer.Ordinal);
 
@@ -92,19 +98,21 @@ public sealed class LocalClusterProvider : IClusterProvider, IDisposable
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The server was not told how to start agents, or the program could not be started.</exception>
-    public Task AddNodeAsync(FleetCluster cluster, PoolSpec pool, NodeClassSpec nodeClass, string nodeName, CancellationToken cancellationToken)
+    public async Task AddNodeAsync(FleetCluster cluster, PoolSpec pool, NodeClassSpec nodeClass, string nodeName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentException.ThrowIfNullOrWhiteSpace(nodeName);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (_agents.TryGetValue(nodeName, out var running) && !running.Process.HasExited)
         {
-            return Task.CompletedTask;
+            return;
         }
         if (_command is null || _server() is not { } server)
         {
             throw new InvalidOperationException(FleetMessages.NoAgentCommand(nodeName));
         }
+        // With TLS each agent gets a fresh one-time bootstrap token and the CA, and joins for its node certificate.
+        IReadOnlyList<string> credentials = AgentCredentials is null ? [] : await AgentCredentials(cancellationToken).ConfigureAwait(false);
         var info = new ProcessStartInfo(_command.FileName)
         {
             UseShellExecute = false,
@@ -112,7 +120,7 @@ public sealed class LocalClusterProvider : IClusterProvider, IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in _command.LeadingArguments.Concat(AgentArguments(server, cluster, pool, nodeClass, nodeName)))
+        foreach (var argument in _command.LeadingArguments.Concat(AgentArguments(server, cluster, pool, nodeClass, nodeName)).Concat(credentials))
         {
             info.ArgumentList.Add(argument);
         }
@@ -147,7 +155,6 @@ public sealed class LocalClusterProvider : IClusterProvider, IDisposable
         }
         _agents[nodeName] = agent;
         FleetLog.AgentStarted(_logger, nodeName, cluster.Name, process.Id);
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />

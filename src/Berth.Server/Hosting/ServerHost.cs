@@ -96,6 +96,8 @@ public sealed class ServerHost : IAsyncDisposable
         var endPoint = options.ListenEndPoint();
         var grpcEndPoint = options.GrpcListenEndPoint();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        // Loaded before the store opens, so a bad --tls-dir is refused with nothing opened.
+        var tls = options.TlsDirectory is { } tlsDirectory ? Security.TlsMaterial.Load(tlsDirectory) : null;
         IKeyValueStore store;
         if (options.UsesEtcd)
         {
@@ -132,12 +134,22 @@ public sealed class ServerHost : IAsyncDisposable
             logging?.Invoke(builder.Logging);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
-                kestrel.Listen(endPoint);
+                kestrel.Listen(endPoint, listen =>
+                {
+                    if (tls is not null)
+                    {
+                        listen.UseBerthTls(tls);
+                    }
+                });
                 // gRPC needs HTTP/2; without TLS (no ALPN) a port speaks one protocol, so gRPC (agent protocol and public API) gets its own.
                 kestrel.Listen(grpcEndPoint, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http2;
                     grpcListen = listen;
+                    if (tls is not null)
+                    {
+                        listen.UseBerthTls(tls);
+                    }
                 });
                 kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
                 kestrel.Limits.MaxRequestLineSize = ServerOptions.MaxRequestLineBytes;
@@ -169,7 +181,10 @@ public sealed class ServerHost : IAsyncDisposable
             // Fleet providers, picked by a pool's provider type: local agents started as processes (stopped when the host is
             // disposed) and hollow nodes inside this server.
             services.AddSingleton(sp => new Fleet.LocalClusterProvider(
-                options.AgentCommand, () => sp.GetRequiredService<BoundAddresses>().Rest, sp.GetRequiredService<ILogger<Fleet.LocalClusterProvider>>()));
+                options.AgentCommand, () => sp.GetRequiredService<BoundAddresses>().Rest, sp.GetRequiredService<ILogger<Fleet.LocalClusterProvider>>())
+            {
+                AgentCredentials = tls is null ? null : ct => LocalAgentCredentials.ArgumentsAsync(sp.GetRequiredService<BootstrapTokens>(), options.TlsDirectory!, ct),
+            });
             services.AddSingleton<Fleet.IClusterProvider>(sp => sp.GetRequiredService<Fleet.LocalClusterProvider>());
             services.AddSingleton(sp => new Fleet.SimulatedClusterProvider(
                 sp.GetRequiredService<AgentOperations>(), logger: sp.GetRequiredService<ILogger<Fleet.SimulatedClusterProvider>>()));
@@ -241,6 +256,16 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddFleetHierarchy(options);
             // Tokens, roles and the audit log; the public gRPC API's interceptor.
             services.AddBerthSecurity(options);
+            // TLS: the material lives (and its keys are released) with the host; bootstrap tokens, node certificates, and
+            // the node authorizer of the agent protocol.
+            if (tls is not null)
+            {
+                services.AddSingleton(_ => tls);
+            }
+            services.AddSingleton(sp => new Security.BootstrapTokens(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new Security.NodeCertificates(
+                sp.GetService<Security.TlsMaterial>(), sp.GetRequiredService<Security.BootstrapTokens>(), options, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new Security.NodeAuthorizer(options, sp.GetRequiredService<IKeyValueStore>()));
 
             app = builder.Build();
             app.Services.GetRequiredService<Fleet.FleetController>().Hierarchy = app.Services.GetRequiredService<FleetHierarchy>();
@@ -263,6 +288,7 @@ public sealed class ServerHost : IAsyncDisposable
             app.MapRegionApi();
             app.MapSecurityApi();
             app.MapMetricsEndpoint();
+            app.MapNodeBootstrapApi();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
             app.MapOpenApi();
             try
@@ -279,7 +305,7 @@ public sealed class ServerHost : IAsyncDisposable
             }
 
             // Kestrel writes the bound end point (the real port for port 0) back into the listen options.
-            var grpcAddress = new Uri($"http://{grpcListen!.IPEndPoint!}/");
+            var grpcAddress = new Uri($"{(tls is null ? "http" : "https")}://{grpcListen!.IPEndPoint!}/");
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             var address = new Uri(addresses.First(a => new Uri(a).Port != grpcAddress.Port).Replace("//[::]", "//localhost", StringComparison.Ordinal) + "/");
             app.Services.GetRequiredService<BoundAddresses>().Grpc = grpcAddress;
@@ -287,6 +313,14 @@ public sealed class ServerHost : IAsyncDisposable
             // The default server id holds the bound API port, so the campaign starts only now.
             await app.Services.GetRequiredService<LeadershipService>().BeginAsync(address, grpcAddress, cancellationToken).ConfigureAwait(false);
             ServerLog.Listening(app.Services.GetRequiredService<ILogger<ServerHost>>(), address.ToString(), options.UsesEtcd ? options.Store!.Trim() : dataDirectory);
+            if (tls is not null)
+            {
+                Security.TlsLog.TlsOn(app.Services.GetRequiredService<ILogger<ServerHost>>(), Path.Combine(options.TlsDirectory!, Security.TlsFiles.CaCertificate), options.NodeCertificateTtl);
+            }
+            else if (options.Insecure)
+            {
+                Security.TlsLog.Insecure(app.Services.GetRequiredService<ILogger<ServerHost>>(), $"{address} and {grpcAddress}");
+            }
             return new ServerHost(app, store, options, address, grpcAddress);
         }
         catch
@@ -294,6 +328,10 @@ public sealed class ServerHost : IAsyncDisposable
             if (app is not null)
             {
                 await app.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                tls?.Dispose();
             }
             await store.DisposeAsync().ConfigureAwait(false);
             throw;

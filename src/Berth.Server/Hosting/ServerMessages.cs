@@ -13,7 +13,7 @@ public static class ServerMessages
 
     /// <summary>A non-loopback <c>--listen</c> address without TLS.</summary>
     public static string NonLoopbackWithoutTls(string value) =>
-        $"--listen '{value}' is not a loopback address; the API has no TLS or authentication yet, so it only listens on 127.0.0.1, [::1] or localhost. Put a TLS-terminating proxy in front to serve other machines";
+        $"--listen '{value}' is not a loopback address and the server has no TLS: give --tls-dir DIR (files from 'berth tls init --dir DIR'), or --insecure to serve plain HTTP to other machines anyway, or listen on 127.0.0.1, [::1] or localhost";
 
     /// <summary>An empty <c>--data</c>.</summary>
     public const string EmptyDataDirectory = "--data must name a directory, e.g. --data ./berth-data";
@@ -34,7 +34,7 @@ public static class ServerMessages
 
     /// <summary>A non-loopback listen option without TLS.</summary>
     public static string NonLoopbackOfWithoutTls(string option, string value) =>
-        $"{option} '{value}' is not a loopback address; the server has no TLS or authentication yet, so it only listens on 127.0.0.1, [::1] or localhost";
+        $"{option} '{value}' is not a loopback address and the server has no TLS: give --tls-dir DIR (files from 'berth tls init --dir DIR'), or --insecure to serve plain HTTP to other machines anyway, or listen on 127.0.0.1, [::1] or localhost";
 
     /// <summary><c>--listen</c> on the last port, with no <c>--grpc-listen</c> to put gRPC elsewhere.</summary>
     public static string NoPortAfterListen(string listen) =>
@@ -62,7 +62,7 @@ public static class ServerMessages
 
     /// <summary>An etcd <c>--store</c> endpoint that is not loopback.</summary>
     public static string StoreNotLoopback(string value, string endpoint) =>
-        $"--store '{value}': endpoint {endpoint} is not a loopback address; the connection to etcd has no TLS or authentication yet, so the server only talks to an etcd on 127.0.0.1, [::1] or localhost";
+        $"--store '{value}': endpoint {endpoint} is not a loopback address; the server has no TLS, so it only talks to an etcd on 127.0.0.1, [::1] or localhost; give --insecure to use this etcd anyway";
 
     /// <summary>The etcd named by <c>--store</c> did not answer.</summary>
     public static string StoreUnreachable(string value, string problem) =>

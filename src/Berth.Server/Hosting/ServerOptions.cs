@@ -140,8 +140,36 @@ public sealed record ServerOptions
     /// </summary>
     public Security.AuthorizationMode? Authorization { get; init; }
 
-    /// <summary>True when TLS is configured. TLS is not implemented yet, so this is always false and only loopback addresses are accepted.</summary>
-    public static bool TlsConfigured => false;
+    /// <summary>
+    /// <c>--tls-dir</c>: a directory written by <c>berth tls init</c> (ca.crt, ca.key, server.crt, server.key). With it both
+    /// ports serve HTTPS with the server certificate, accept client certificates issued by the CA, and the server issues
+    /// node certificates. Null (the default): plain HTTP, loopback only unless <see cref="Insecure"/>.
+    /// </summary>
+    public string? TlsDirectory { get; init; }
+
+    /// <summary>True when TLS is configured (<see cref="TlsDirectory"/> is set): non-loopback addresses are then accepted.</summary>
+    public bool TlsConfigured => TlsDirectory is not null;
+
+    /// <summary>
+    /// <c>--insecure</c>: accept non-loopback <c>--listen</c>, <c>--grpc-listen</c>, <c>--store</c> and <c>--parent</c>
+    /// addresses without TLS (a warning is logged at start). Default false.
+    /// </summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>The default <see cref="NodeCertificateTtl"/>: 24 h, so a stolen node certificate is useless within a day.</summary>
+    public static readonly TimeSpan DefaultNodeCertificateTtl = TimeSpan.FromHours(24);
+
+    /// <summary>The shortest <see cref="NodeCertificateTtl"/> <c>--node-cert-ttl</c> accepts: 10 min, so renewals (at two thirds) stay minutes apart.</summary>
+    public static readonly TimeSpan MinimumNodeCertificateTtl = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// <c>--node-cert-ttl</c>: lifetime of the node certificates the server issues (agents renew at two thirds of it),
+    /// <see cref="NodeCertificateTtlFloor"/> to 365 days. Default 24 h.
+    /// </summary>
+    public TimeSpan NodeCertificateTtl { get; init; } = DefaultNodeCertificateTtl;
+
+    /// <summary>The shortest <see cref="NodeCertificateTtl"/> accepted: <see cref="MinimumNodeCertificateTtl"/>; tests lower it to see rotation in seconds.</summary>
+    internal TimeSpan NodeCertificateTtlFloor { get; init; } = MinimumNodeCertificateTtl;
 
     /// <summary>Parses and checks <see cref="Listen"/>: an IP address or <c>localhost</c>, and a port.</summary>
     /// <exception cref="ServerOptionsException">The address is malformed, or not loopback while TLS is not configured.</exception>
@@ -165,7 +193,7 @@ public sealed record ServerOptions
         {
             throw new ServerOptionsException(ServerMessages.ListenNotAnAddress(Listen!));
         }
-        if (!IPAddress.IsLoopback(address) && !TlsConfigured)
+        if (!IPAddress.IsLoopback(address) && !TlsConfigured && !Insecure)
         {
             throw new ServerOptionsException(ServerMessages.NonLoopbackWithoutTls(Listen!));
         }
@@ -204,7 +232,7 @@ public sealed record ServerOptions
         {
             throw new ServerOptionsException(ServerMessages.ListenOfNotAnAddress(option, GrpcListen, DefaultGrpcListen));
         }
-        if (!IPAddress.IsLoopback(address) && !TlsConfigured)
+        if (!IPAddress.IsLoopback(address) && !TlsConfigured && !Insecure)
         {
             throw new ServerOptionsException(ServerMessages.NonLoopbackOfWithoutTls(option, GrpcListen));
         }
@@ -245,7 +273,7 @@ public sealed record ServerOptions
             var host = endpoint[..endpoint.LastIndexOf(':')];
             bool loopback = string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
                 || IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
-            if (!loopback && !TlsConfigured)
+            if (!loopback && !TlsConfigured && !Insecure)
             {
                 throw new ServerOptionsException(ServerMessages.StoreNotLoopback(Store!, endpoint));
             }
@@ -301,6 +329,14 @@ public sealed record ServerOptions
             throw new ServerOptionsException(Api.AgentMessages.StatusReportBatchWindowOutOfRange(StatusReportBatchWindow, Agents.StatusReportBatcher.MaxWindow));
         }
         Fleet.Hierarchy.RegionLinkValidation.Check(this);
+        if (NodeCertificateTtl < NodeCertificateTtlFloor || NodeCertificateTtl > TimeSpan.FromDays(365))
+        {
+            throw new ServerOptionsException(Security.TlsMessages.BadNodeCertificateTtl(NodeCertificateTtl, NodeCertificateTtlFloor));
+        }
+        if (TlsDirectory is not null && string.IsNullOrWhiteSpace(TlsDirectory))
+        {
+            throw new ServerOptionsException(Security.TlsMessages.TlsDirEmpty);
+        }
         try
         {
             Nodes.Validate();

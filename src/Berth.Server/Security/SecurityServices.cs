@@ -17,7 +17,7 @@ public static class SecurityServices
     public static AuthorizationMode ModeOf(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Authorization ?? (ServerOptions.TlsConfigured ? AuthorizationMode.Rbac : AuthorizationMode.Open);
+        return options.Authorization ?? (options.TlsConfigured ? AuthorizationMode.Rbac : AuthorizationMode.Open);
     }
 
     /// <summary>Registers <see cref="ApiTokens"/>, <see cref="AccessControl"/>, <see cref="AuditLog"/> and the gRPC interceptor.</summary>

@@ -49,8 +49,23 @@ public static class AgentCommand
         {
             Description = "With --simulate: spread the nodes round-robin over this many zones (topology.kubernetes.io/zone=zone-a, zone-b ...)",
         };
+        var caCert = new Option<string?>("--ca-cert")
+        {
+            Description = "The cluster's CA certificate (ca.crt from 'berth tls init'): speak HTTPS to the servers, trusting only this CA, with a node certificate",
+        };
+        var bootstrapToken = new Option<string?>("--bootstrap-token")
+        {
+            Description = "One-time token ('berth node bootstrap-token create') to join with and get the node certificate, when --cert-dir holds no valid one",
+        };
+        var certDir = new Option<string?>("--cert-dir")
+        {
+            Description = "Where the node certificate and key are kept (node.crt, node.key), so a restarted agent reuses a still-valid certificate",
+        };
         var command = new Command("agent", "Run a node agent: register this machine, heartbeat, run the replicas placed on it")
         {
+            caCert,
+            bootstrapToken,
+            certDir,
             server,
             name,
             labels,
@@ -77,7 +92,13 @@ public static class AgentCommand
                     parseResult.GetValue(heartbeatInterval),
                     parseResult.GetValue(pollInterval),
                     source);
-                options = options with { StopGrace = parseResult.GetValue(stopGrace) ?? options.StopGrace };
+                options = options with
+                {
+                    StopGrace = parseResult.GetValue(stopGrace) ?? options.StopGrace,
+                    CaCertificatePath = parseResult.GetValue(caCert),
+                    BootstrapToken = parseResult.GetValue(bootstrapToken),
+                    CertificateDirectory = parseResult.GetValue(certDir),
+                };
                 options.Validate();
                 ValidateSimulation(options, parseResult.GetValue(simulate), parseResult.GetValue(simulateZones));
             }
@@ -150,6 +171,11 @@ public static class AgentCommand
         ArgumentNullException.ThrowIfNull(options);
         if (simulate is { } count)
         {
+            if (options.CaCertificatePath is not null)
+            {
+                // Hollow nodes share one process and would each need their own token and certificate.
+                throw new ArgumentException(Berth.Agent.Security.CredentialMessages.SimulateWithTls);
+            }
             HollowNodes.Validate(options, count, zones ?? 0);
         }
         else if (zones is not null)
@@ -226,7 +252,30 @@ public static class AgentCommand
             parentGone = WatchParentAsync(parentStdin, stop);
         }
         using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
-        await using var agent = new AgentLoop(options, loggers: loggers);
+        Berth.Agent.Security.NodeCredentials? credentials;
+        try
+        {
+            credentials = Berth.Agent.Security.NodeCredentials.For(options, loggers: loggers);
+            if (credentials is not null)
+            {
+                // With TLS the agent needs its node certificate before it can call anything but the join.
+                await credentials.InitializeAsync(stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            await parentGone.ConfigureAwait(false);
+            return Program.UsageError;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await parentGone.ConfigureAwait(false);
+            return 0;
+        }
+        using var owned = credentials;
+        await using var agent = new AgentLoop(options, loggers: loggers, credentials: credentials);
         try
         {
             if (await agent.ProbeServerAsync(stop.Token).ConfigureAwait(false) is { } unreachable)

@@ -54,7 +54,7 @@ public static class NodeCommand
         ClientAction.Set(drain, (parseResult, client, output, cancellationToken) =>
             DrainAsync(client, parseResult.GetRequiredValue(drainName), parseResult.GetValue(timeout), DrainStepInterval, output, cancellationToken));
 
-        return new Command("node", "Operate on nodes: cordon, uncordon, drain") { cordon, uncordon, drain };
+        return new Command("node", "Operate on nodes: cordon, uncordon, drain, bootstrap-token") { cordon, uncordon, drain, BootstrapTokenCommand.Create() };
     }
 
     /// <summary>Parses a duration: a number above zero followed by <c>s</c>, <c>m</c> or <c>h</c> (<c>90s</c>, <c>2m</c>, <c>1.5h</c>).</summary>

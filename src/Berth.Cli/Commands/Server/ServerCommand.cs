@@ -14,12 +14,12 @@ public static class ServerCommand
     {
         var listen = new Option<string>("--listen")
         {
-            Description = "Address of the REST API, host:port (loopback only until TLS exists)",
+            Description = "Address of the REST API, host:port (non-loopback needs --tls-dir or --insecure)",
             DefaultValueFactory = _ => ServerOptions.DefaultListen,
         };
         var grpcListen = new Option<string?>("--grpc-listen")
         {
-            Description = $"Address of gRPC (agent protocol and public API, HTTP/2), host:port (loopback only); default: the port after --listen's ({ServerOptions.DefaultGrpcListen})",
+            Description = $"Address of gRPC (agent protocol and public API, HTTP/2), host:port (non-loopback needs --tls-dir or --insecure); default: the port after --listen's ({ServerOptions.DefaultGrpcListen})",
         };
         var data = new Option<string>("--data")
         {
@@ -28,7 +28,7 @@ public static class ServerCommand
         };
         var store = new Option<string?>("--store")
         {
-            Description = "Where the cluster state lives: etcd://host:port[,host:port...] (loopback only until TLS exists); default: the embedded store in --data",
+            Description = "Where the cluster state lives: etcd://host:port[,host:port...] (non-loopback needs --tls-dir or --insecure); default: the embedded store in --data",
         };
         var heartbeatGrace = DurationOption.Create("--heartbeat-grace", "Silence after which a node turns NotReady (default 15s)");
         var lostGrace = DurationOption.Create("--lost-grace", "Further silence after which a NotReady node's replicas are placed elsewhere (default 15s)");
@@ -54,6 +54,15 @@ public static class ServerCommand
             DefaultValueFactory = _ => ConsoleLogFormat.Simple,
         };
         logFormat.AcceptOnlyFromAmong([.. ConsoleLogFormat.All]);
+        var tlsDir = new Option<string?>("--tls-dir")
+        {
+            Description = "Directory written by 'berth tls init' (ca.crt, ca.key, server.crt, server.key): HTTPS on both ports with client certificates, node certificates for joining agents",
+        };
+        var insecure = new Option<bool>("--insecure")
+        {
+            Description = "Without --tls-dir, accept non-loopback --listen, --grpc-listen, --store and --parent anyway (plain HTTP; a warning is logged)",
+        };
+        var nodeCertTtl = DurationOption.Create("--node-cert-ttl", "Lifetime of the node certificates this server issues, at least 10m; agents renew at two thirds (default 24h)");
         var authorization = new Option<string?>("--authorization")
         {
             Description = "open: a request without a credential acts as admin (loopback development); rbac: every request needs a token or client certificate, authorized by roles. Default: rbac with TLS, open without",
@@ -74,6 +83,9 @@ public static class ServerCommand
             reportInterval,
             fleetRebalanceInterval,
             logFormat,
+            tlsDir,
+            insecure,
+            nodeCertTtl,
             authorization,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
@@ -94,6 +106,9 @@ public static class ServerCommand
                 // The local fleet provider starts this same berth as its agents, as berth dev does.
                 AgentCommand = Dev.BerthExecutable.Current().AgentCommandLine(),
                 FleetRebalanceInterval = parseResult.GetValue(fleetRebalanceInterval) ?? new ServerOptions().FleetRebalanceInterval,
+                TlsDirectory = parseResult.GetValue(tlsDir),
+                Insecure = parseResult.GetValue(insecure),
+                NodeCertificateTtl = parseResult.GetValue(nodeCertTtl) ?? ServerOptions.DefaultNodeCertificateTtl,
                 Authorization = parseResult.GetValue(authorization) switch
                 {
                     "rbac" => Berth.Server.Security.AuthorizationMode.Rbac,

@@ -24,7 +24,7 @@ public sealed class FleetHierarchy : IDisposable
     private readonly LocalFleetCatalog _catalog;
     private readonly WorkloadWriter _writer;
     private readonly EventLog _events;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http;
     private readonly Lock _gate = new();
     // Workloads escalated to the parent, at the revision sent: a pending workload is planned every pass, but the parent
     // is asked once per revision, and once more after each reconnection.
@@ -35,6 +35,8 @@ public sealed class FleetHierarchy : IDisposable
     {
         ArgumentNullException.ThrowIfNull(link);
         _options = options;
+        // With TLS the parent and children are reached over HTTPS, trusting the CA and presenting this server's certificate.
+        _http = new HttpClient(Security.TlsMaterial.ClientHandlerFor(options)) { Timeout = TimeSpan.FromSeconds(10) };
         _regions = regions;
         _link = link;
         _catalog = catalog;

@@ -49,7 +49,7 @@ public sealed class RegionLink : BackgroundService
         _state = _parent is null ? ParentLinkState.None : ParentLinkState.Connecting;
         _startedAt = events.Time.GetUtcNow();
         // A report that takes longer than the interval is as good as lost; the next one starts on time.
-        _http = new HttpClient { Timeout = options.RegionLink.ReportInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : options.RegionLink.ReportInterval };
+        _http = new HttpClient(Security.TlsMaterial.ClientHandlerFor(options)) { Timeout = options.RegionLink.ReportInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : options.RegionLink.ReportInterval };
     }
 
     /// <summary>The parent's REST address; null for a control plane without one.</summary>

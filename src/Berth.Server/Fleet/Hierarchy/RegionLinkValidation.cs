@@ -22,12 +22,12 @@ public static class RegionLinkValidation
             {
                 throw new ServerOptionsException(RegionMessages.ParentWithoutRegion);
             }
-            if (!Uri.TryCreate(options.Parent, UriKind.Absolute, out var parent) || parent.Scheme != Uri.UriSchemeHttp || parent.Host.Length == 0)
+            if (!Uri.TryCreate(options.Parent, UriKind.Absolute, out var parent) || (parent.Scheme != Uri.UriSchemeHttp && parent.Scheme != Uri.UriSchemeHttps) || parent.Host.Length == 0)
             {
                 throw new ServerOptionsException(RegionMessages.BadParent(options.Parent));
             }
             bool loopback = parent.IsLoopback || IPAddress.TryParse(parent.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
-            if (!loopback && !ServerOptions.TlsConfigured)
+            if (!loopback && !options.TlsConfigured && !options.Insecure)
             {
                 throw new ServerOptionsException(RegionMessages.ParentNotLoopback(options.Parent));
             }

@@ -22,11 +22,11 @@ public static class RegionMessages
 
     /// <summary>A <c>--parent</c> that is not an absolute http URL.</summary>
     public static string BadParent(string value) =>
-        $"--parent '{value}' is not an http URL of the parent's REST API; e.g. --parent http://127.0.0.1:7070";
+        $"--parent '{value}' is not an http(s) URL of the parent's REST API; e.g. --parent http://127.0.0.1:7070";
 
     /// <summary>A <c>--parent</c> off this machine while the link has no TLS.</summary>
     public static string ParentNotLoopback(string value) =>
-        $"--parent '{value}' is not a loopback address; the link to a parent has no TLS or authentication yet, so the parent must be on 127.0.0.1, [::1] or localhost";
+        $"--parent '{value}' is not a loopback address and this server has no TLS: give --tls-dir DIR (with the parent's CA) and an https parent, or --insecure, or a parent on 127.0.0.1, [::1] or localhost";
 
     /// <summary>A region report whose body cannot be read.</summary>
     public static string BadReportBody(string problem) =>

@@ -57,6 +57,10 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         // Fleet placement views for `berth describe workload` and `berth get pools`; read-only, worked out from the decisions and clusters.
         ["GetFleetWorkload"] = "fleet workload",
         ["ListFleetPools"] = "fleet pools",
+        // Node bootstrapping: a joining agent has no certificate for gRPC yet, and renewal goes the same way as the join.
+        ["CreateBootstrapToken"] = "node bootstrap",
+        ["JoinNode"] = "node bootstrap",
+        ["RenewNodeCertificate"] = "node bootstrap",
         // Security administration and the caller's own view, REST-only like the other listings of the security part.
         ["CreateToken"] = "security",
         ["ListTokens"] = "security",
