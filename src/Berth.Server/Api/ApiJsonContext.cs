@@ -49,4 +49,8 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(Berth.Scheduling.Snapshot.ReservationUsage[]))]
 [JsonSerializable(typeof(RebalanceResponse))]
 [JsonSerializable(typeof(FleetClustersResponse))]
+[JsonSerializable(typeof(Automation.WebhookPayload))]
+[JsonSerializable(typeof(Automation.RuleView[]))]
+[JsonSerializable(typeof(Automation.RuleView))]
+[JsonSerializable(typeof(Automation.WebhookDelivery[]))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -282,7 +282,7 @@ public sealed class ApiOperations
         {
             if (KeyLayout.TryParseObject(kv.Key, out var parsed, out var ns, out var name) && parsed == found)
             {
-                using var spec = System.Text.Json.JsonDocument.Parse(kv.Value);
+                using var spec = System.Text.Json.JsonDocument.Parse(found.Shown(kv.Value));
                 result.Add(new ObjectView(found.Kind, ns, name, kv.ModRevision, spec.RootElement.Clone()));
             }
         }

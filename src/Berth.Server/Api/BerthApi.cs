@@ -141,6 +141,7 @@ public static class BerthApi
         Fleet.RebalanceApi.Map(v1);
         FleetClusterApi.Map(v1);
         Fleet.FleetApi.MapFleet(v1);
+        Automation.AutomationApi.MapAutomation(v1);
         return app;
     }
 

@@ -74,6 +74,9 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The fleet controller: places fleet workloads by pools and clusters, and raises budget alerts.</summary>
     public Fleet.FleetController FleetController => _app.Services.GetRequiredService<Fleet.FleetController>();
 
+    /// <summary>The automation rule engine (passes run on the leader every <see cref="Automation.RuleEngineOptions.Interval"/>).</summary>
+    public Automation.RuleEngine Rules => _app.Services.GetRequiredService<Automation.RuleEngine>();
+
     /// <summary>The control loop, for tests that count its passes.</summary>
     internal ControlLoopService Loop => _app.Services.GetRequiredService<ControlLoopService>();
     /// <summary>The host's services (tests read the mapped endpoints from them).</summary>
@@ -232,6 +235,19 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddSingleton<Fleet.FleetControlService>();
             services.AddSingleton(sp => new Fleet.FleetQueries(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
             services.AddHostedService(sp => sp.GetRequiredService<Fleet.FleetControlService>());
+            // Automation rules: the leader's engine and its webhook dispatcher, both writing through the leadership fence.
+            services.AddSingleton(options.Rules);
+            services.AddSingleton(sp => new Automation.RuleEngine(
+                new LeadershipFence(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<LeaderElection>()),
+                new EventLog(new LeadershipFence(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<LeaderElection>()), sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<NodeManager>(), options.Rules, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Automation.RuleEngine>>()));
+            services.AddSingleton(sp => new Automation.WebhookDispatcher(
+                new LeadershipFence(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<LeaderElection>()),
+                new EventLog(new LeadershipFence(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<LeaderElection>()), sp.GetRequiredService<TimeProvider>()),
+                options.Rules, sp.GetRequiredService<TimeProvider>(), logger: sp.GetRequiredService<ILogger<Automation.WebhookDispatcher>>()));
+            services.AddSingleton<Automation.RuleEngineService>();
+            services.AddHostedService(sp => sp.GetRequiredService<Automation.RuleEngineService>());
+            services.AddSingleton(sp => new Automation.RuleQueries(sp.GetRequiredService<IKeyValueStore>()));
             // Every server (leader or not) keeps the assignments by node in memory for the agents' WatchAssignments streams.
             services.AddSingleton(sp => new NodeAssignmentIndex(
                 sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<WorkloadHistory>(), sp.GetRequiredService<ILogger<NodeAssignmentIndex>>()));

@@ -63,6 +63,10 @@ public sealed record ServerOptions
 
     /// <summary>The reconciler: sweep interval, workers, the Pending deadline, records kept and backoff.</summary>
     public Reconciliation.ReconcilerOptions Reconciler { get; init; } = new();
+
+    /// <summary>Automation rules: how often the leader evaluates them, and how webhooks are retried and kept.</summary>
+    public Automation.RuleEngineOptions Rules { get; init; } = new();
+
     /// <summary>The default <c>--grpc-listen</c> address (with the default <see cref="Listen"/>).</summary>
     public const string DefaultGrpcListen = "127.0.0.1:7071";
 
@@ -337,6 +341,7 @@ public sealed record ServerOptions
         {
             Nodes.Validate();
             Reconciler.Validate();
+            Rules.Validate();
         }
         catch (ArgumentException e)
         {

@@ -151,4 +151,10 @@ public enum ClusterEventType
 
     /// <summary>A fleet rebalance trigger held (budget exceeded, capacity exhausted, consolidation, compliance lost).</summary>
     FleetRebalanceTriggered,
+
+    /// <summary>An automation rule's condition started to hold for a subject (one per episode); the message names the rule and the reason.</summary>
+    RuleFired,
+
+    /// <summary>A rule's webhook delivery used up its attempts without a 2xx answer.</summary>
+    WebhookDeliveryFailed,
 }

@@ -283,6 +283,62 @@ public static class KeyLayout
     /// <summary><c>/fleet/regions/{region}</c>: a child control plane, its address and the pools it owns.</summary>
     public static string FleetRegion(string region) => FleetRegionsPrefix + ValidNodeName(region);
 
+    /// <summary>Prefix of the automation rules' episodes, one key per rule and subject.</summary>
+    public const string RuleEpisodesPrefix = "/automation/episodes/";
+
+    /// <summary><c>/automation/episodes/{rule}/</c>: the prefix of every episode record of one rule.</summary>
+    public static string RuleEpisodesOf(string rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (ManifestNames.ValidateDnsSubdomain(rule) is { } error)
+        {
+            throw new ArgumentException(StateMessages.InvalidObjectName("Rule", error), nameof(rule));
+        }
+        return RuleEpisodesPrefix + rule + "/";
+    }
+
+    /// <summary>
+    /// <c>/automation/episodes/{rule}/{subject}</c>: where a rule stands for one subject (<see cref="Automation.RuleEpisode"/>).
+    /// A subject is a node or pool name or a workload's <c>namespace/name</c>; rule names hold no '/', so the rule part is unambiguous.
+    /// </summary>
+    public static string RuleEpisode(string rule, string subject)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        return RuleEpisodesOf(rule) + subject;
+    }
+
+    /// <summary>Reads rule and subject from <c>/automation/episodes/{rule}/{subject}</c>.</summary>
+    public static bool TryParseRuleEpisode(string key, out string rule, out string subject)
+    {
+        rule = "";
+        subject = "";
+        if (!TryRest(key, RuleEpisodesPrefix, out var rest))
+        {
+            return false;
+        }
+        int slash = rest.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == rest.Length - 1 || ManifestNames.ValidateDnsSubdomain(rest[..slash]) is not null)
+        {
+            return false;
+        }
+        (rule, subject) = (rest[..slash], rest[(slash + 1)..]);
+        return true;
+    }
+
+    /// <summary>Prefix of webhook delivery records.</summary>
+    public const string WebhookDeliveriesPrefix = "/automation/deliveries/";
+
+    /// <summary><c>/automation/deliveries/{id}</c>: one webhook delivery with its attempts (<see cref="Automation.WebhookDelivery"/>); ids sort by creation time.</summary>
+    public static string WebhookDelivery(string id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        if (!id.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c)))
+        {
+            throw new ArgumentException(StateMessages.InvalidDeliveryId(id), nameof(id));
+        }
+        return WebhookDeliveriesPrefix + id;
+    }
+
     /// <summary>Prefix of the objects of every <see cref="ObjectKind"/>.</summary>
     public const string ObjectsPrefix = "/objects/";
 

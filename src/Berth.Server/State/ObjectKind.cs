@@ -13,6 +13,7 @@ public sealed class ObjectKind
 {
     private readonly Func<ManifestDocument, object> _read;
     private readonly JsonTypeInfo _typeInfo;
+    private Func<object, object>? _shown;
 
     /// <summary>Creates a kind whose spec is a <typeparamref name="TSpec"/> read from a manifest by <paramref name="read"/>.</summary>
     /// <param name="kind">The manifest kind, e.g. <c>Quota</c>.</param>
@@ -24,6 +25,19 @@ public sealed class ObjectKind
     {
         ArgumentNullException.ThrowIfNull(read);
         return new ObjectKind(kind, plural, namespaced, document => read(document), StateSerializer.Options.GetTypeInfo(typeof(TSpec)));
+    }
+
+    /// <summary>
+    /// Like <see cref="Of{TSpec}(string, string, bool, Func{ManifestDocument, TSpec})"/>, for a kind whose stored spec holds
+    /// what must not be shown (a secret): <paramref name="shown"/> gives the spec that listings show instead.
+    /// </summary>
+    public static ObjectKind Hiding<TSpec>(string kind, string plural, bool namespaced, Func<ManifestDocument, TSpec> read, Func<TSpec, TSpec> shown)
+        where TSpec : class
+    {
+        ArgumentNullException.ThrowIfNull(shown);
+        var objectKind = Of(kind, plural, namespaced, read);
+        objectKind._shown = spec => shown((TSpec)spec);
+        return objectKind;
     }
 
     private ObjectKind(string kind, string plural, bool namespaced, Func<ManifestDocument, object> read, JsonTypeInfo typeInfo)
@@ -67,6 +81,10 @@ public sealed class ObjectKind
     /// <exception cref="JsonException">The bytes are not a spec of this kind.</exception>
     public object Deserialize(ReadOnlySpan<byte> utf8Json) =>
         JsonSerializer.Deserialize(utf8Json, _typeInfo) ?? throw new JsonException(StateMessages.NullRecord(Kind));
+
+    /// <summary>The stored bytes of a spec as listings show them: the same, or without what the kind hides (a secret).</summary>
+    public ReadOnlyMemory<byte> Shown(ReadOnlyMemory<byte> stored) =>
+        _shown is null ? stored : Serialize(_shown(Deserialize(stored.Span)));
 
     /// <inheritdoc/>
     public override string ToString() => Kind;

@@ -35,6 +35,10 @@ public static class ObjectKinds
     public static ObjectKind RoleBindings { get; } =
         ObjectKind.Of(RoleBindingManifestReader.Kind, "rolebindings", namespaced: false, RoleBindingManifestReader.Read);
 
+    /// <summary>Automation rules (<see cref="Berth.Core.Specs.RuleSpec"/>): their event conditions may name the server's event types; listings hide webhook secrets.</summary>
+    public static ObjectKind Rules { get; } =
+        ObjectKind.Hiding(RuleManifestReader.Kind, "rules", namespaced: false, document => RuleManifestReader.Read(document, Enum.GetNames<ClusterEventType>()), rule => rule.WithoutSecrets());
+
     /// <summary>Every kind, in the order a manifest's objects of different kinds are reported.</summary>
     public static IReadOnlyList<ObjectKind> All { get; } =
     [
@@ -46,6 +50,7 @@ public static class ObjectKinds
         PlacementPolicies,
         Roles,
         RoleBindings,
+        Rules,
     ];
 
     /// <summary>The kind named <paramref name="name"/>: its manifest kind (<c>Quota</c>) or plural (<c>quotas</c>), any case.</summary>

@@ -34,4 +34,7 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(Security.AuditEntry))]
 [JsonSerializable(typeof(Berth.Core.Fleet.FleetCluster))]
 [JsonSerializable(typeof(Fleet.FleetDecision))]
+[JsonSerializable(typeof(RuleSpec))]
+[JsonSerializable(typeof(Automation.RuleEpisode))]
+[JsonSerializable(typeof(Automation.WebhookDelivery))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

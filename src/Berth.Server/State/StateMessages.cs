@@ -109,4 +109,7 @@ public static class StateMessages
     /// <summary>Event message: a gang member committed in an earlier transaction than a failed one of the same gang, removed again.</summary>
     public static string GangPartlyCommitted(string replica, string node, string why) =>
         $"replica {replica} removed from node {node}: its gang could not be committed whole ({why}); the gang is planned again";
+
+    /// <summary>A webhook delivery id that is not lower-case letters and digits.</summary>
+    public static string InvalidDeliveryId(string id) => $"webhook delivery id '{id}' must be lower-case letters and digits";
 }

@@ -44,7 +44,8 @@ public static class DescribeCommand
         var command = new Command("describe", "Show one resource in detail") { workload, node };
         foreach (var kind in ObjectKinds.All)
         {
-            command.Subcommands.Add(ObjectCommand(kind));
+            // Rules show where they stand (firing, episodes, deliveries), not only their spec.
+            command.Subcommands.Add(kind == ObjectKinds.Rules ? RuleDescription.Command() : ObjectCommand(kind));
         }
         return command;
     }

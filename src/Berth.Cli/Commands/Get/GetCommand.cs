@@ -11,12 +11,12 @@ namespace Berth.Cli.Commands.Get;
 public static class GetCommand
 {
     /// <summary>The resources <c>get</c> lists.</summary>
-    public static readonly IReadOnlyList<string> Resources = ["nodes", "workloads", "replicas", "events", "servers", "clusters", "regions", "tokens", "audit"];
+    public static readonly IReadOnlyList<string> Resources = ["nodes", "workloads", "replicas", "events", "servers", "clusters", "regions", "tokens", "audit", WebhookDeliveryTable.Resource];
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var resource = new Argument<string>("resource") { Description = "What to list: nodes, workloads, replicas, events, servers, clusters (fleet clusters) or regions (child region control planes)" };
+        var resource = new Argument<string>("resource") { Description = "What to list: nodes, workloads, replicas, events, servers, clusters (fleet clusters), regions (child region control planes), webhookdeliveries (of automation rules), or a kind's plural (rules, pools, quotas ...)" };
         resource.Validators.Add(result =>
         {
             var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
@@ -65,6 +65,8 @@ public static class GetCommand
                 var pools when ObjectKinds.Find(pools) == ObjectKinds.Pools => ListAsync(client, "v1/fleet/pools", format, writer, PoolTable.Write, cancellationToken),
                 var named when ObjectKinds.Find(named) == ObjectKinds.Reservations => ListAsync(client, "v1/reservations", format, writer, ReservationTable.Write, cancellationToken),
                 var classes when ObjectKinds.Find(classes)?.Kind == ManifestKinds.PriorityClass => ListAsync(client, "v1/objects/priorityclasses", format, writer, PriorityClassTable, cancellationToken),
+                WebhookDeliveryTable.Resource => ListAsync(client, WebhookDeliveryTable.Path, format, writer, WebhookDeliveryTable.Write, cancellationToken),
+                var rules when ObjectKinds.Find(rules) == ObjectKinds.Rules => ListAsync(client, RuleTable.Path, format, writer, RuleTable.Write, cancellationToken),
                 var other when ObjectKinds.Find(other) is { } kind => ListAsync(client, "v1/objects/" + kind.Plural, format, writer, ObjectTable, cancellationToken),
                 _ => parseResult.GetValue(watch)
                     ? WatchEventsAsync(client, format, writer, cancellationToken)

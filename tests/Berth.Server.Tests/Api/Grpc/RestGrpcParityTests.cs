@@ -68,6 +68,11 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         ["ListRoles"] = "security",
         ["WhoAmI"] = "security",
         ["ListAudit"] = "security",
+        // Automation rules' state and webhook deliveries are read views for `berth get rules|webhookdeliveries` and `berth describe rule`;
+        // the rules themselves are listed over gRPC by ListObjects (secrets hidden there too).
+        ["ListRules"] = "automation rules",
+        ["GetRule"] = "automation rules",
+        ["ListWebhookDeliveries"] = "webhook deliveries",
     };
 
     private RunningServer? _server;
