@@ -42,4 +42,5 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(Berth.Scheduling.Snapshot.ReservationUsage[]))]
 [JsonSerializable(typeof(RebalanceResponse))]
 [JsonSerializable(typeof(FleetClustersResponse))]
+[JsonSerializable(typeof(NodePage))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

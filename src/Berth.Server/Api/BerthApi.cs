@@ -102,10 +102,14 @@ public static class BerthApi
             .WithName("ListReservations").WithTags("Reservations")
             .WithSummary("Every reservation with what it reserves, what its workloads use and what it still holds off others.")
             .Produces<Berth.Scheduling.Snapshot.ReservationUsage[]>(StatusCodes.Status200OK);
-        v1.MapGet("/nodes", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.NodesAsync(ct)))
+        v1.MapGet("/nodes", NodePages.ListAsync)
             .WithName("ListNodes").WithTags("Nodes")
             .WithSummary("Every node with its status and last heartbeat.")
-            .Produces<NodeView[]>(StatusCodes.Status200OK);
+            .WithQueryParameter(NodePages.OffsetParameter, ApiDocument.IntegerSchema, "With any of offset, limit, filter the answer is one page (NodePage: total, ready and cordoned counts and the nodes with what their replicas hold) instead of every node. The first node of the page, from 0. Default 0.")
+            .WithQueryParameter(NodePages.LimitParameter, ApiDocument.IntegerSchema, $"Page size, 1 to {NodePages.MaxLimit}. Default {NodePages.DefaultLimit}.")
+            .WithQueryParameter(NodePages.FilterParameter, ApiDocument.StringSchema, "Only nodes whose name or a label (key=value) contains this text, ignoring case.")
+            .Produces<NodeView[]>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest);
         v1.MapGet("/assignments", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.AssignmentsAsync(ct)))
             .WithName("ListAssignments").WithTags("Assignments")
             .WithSummary("Every assignment of a replica to a node.")

@@ -1,6 +1,7 @@
 using Berth.Server.Agents;
 using Berth.Server.Api;
 using Berth.Server.Api.Grpc;
+using Berth.Server.Dashboard;
 using Berth.Server.Fleet.Hierarchy;
 using Berth.Server.Leadership;
 using Berth.Server.Logs;
@@ -241,6 +242,7 @@ public sealed class ServerHost : IAsyncDisposable
             app.MapLogsApi();
             app.MapRegionApi();
             app.MapMetricsEndpoint();
+            app.MapDashboard();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
             app.MapOpenApi();
             try
