@@ -27,6 +27,7 @@ const state = {
 
 const number = new Intl.NumberFormat("en");
 function fmtCount(n) { return number.format(n); }
+function plural(n, word) { return `${fmtCount(n)} ${word}${n === 1 ? "" : "s"}`; }
 function fmtAmount(resource, value) {
   if (resource === "memory") {
     const gib = value / (1024 ** 3);
@@ -213,7 +214,7 @@ function renderNodes() {
   }
   body.replaceChildren(...rows);
   const filtered = state.nodes.filter ? " matching" : "";
-  $("nodes-summary").textContent = `${fmtCount(page.total)} nodes${filtered} · ${fmtCount(page.ready)} ready · ${fmtCount(page.total - page.ready)} not ready · ${fmtCount(page.cordoned)} cordoned`;
+  $("nodes-summary").textContent = `${plural(page.total, "node")}${filtered} · ${fmtCount(page.ready)} ready · ${fmtCount(page.total - page.ready)} not ready · ${fmtCount(page.cordoned)} cordoned`;
   $("tab-nodes-count").textContent = state.nodes.filter ? "" : fmtCount(page.total);
   const first = page.total === 0 ? 0 : page.offset + 1;
   const last = page.offset + page.nodes.length;
@@ -285,7 +286,7 @@ function renderWorkloads() {
   more.hidden = all.length <= WORKLOAD_ROWS;
   more.textContent = `Showing ${WORKLOAD_ROWS} of ${fmtCount(all.length)}; type in the filter to find the others.`;
   const replicas = state.workloads.assignments.filter(a => a.assignment.state === "Running").length;
-  $("workloads-summary").textContent = `${fmtCount(state.workloads.list.length)} workloads · ${fmtCount(replicas)} replicas running · ${fmtCount(state.workloads.assignments.length)} placed`;
+  $("workloads-summary").textContent = `${plural(state.workloads.list.length, "workload")} · ${plural(replicas, "replica")} running · ${fmtCount(state.workloads.assignments.length)} placed`;
   $("tab-workloads-count").textContent = fmtCount(state.workloads.list.length);
 }
 
@@ -347,7 +348,7 @@ async function loadPools() {
   }
   $("pools-body").replaceChildren(...rows);
   const alerts = pools.filter(p => p.alert).length;
-  $("pools-summary").textContent = `${fmtCount(pools.length)} pools · ${alerts} over their budget alert`;
+  $("pools-summary").textContent = `${plural(pools.length, "pool")} · ${alerts} over their budget alert`;
   $("tab-pools-count").textContent = fmtCount(pools.length);
 }
 
