@@ -54,7 +54,7 @@ public sealed class DashboardTests(DevCluster cluster, DashboardBrowser browser)
         await Expect(rows.Locator(".bar[data-resource='cpu']")).ToHaveCountAsync(3, CountWait);
         await Expect(rows.Locator(".bar[data-resource='memory']")).ToHaveCountAsync(3, CountWait);
         // Each dev node runs one ticker replica (spread over zones): every CPU bar shows 50m of 2 cores held.
-        await Expect(rows.Locator(".bar[data-resource='cpu'] .label").Filter(new LocatorFilterOptions { HasText = "0.05 / 2" }))
+        await Expect(rows.Locator(".bar[data-resource='cpu'] .label").Filter(new LocatorFilterOptions { HasText = "50m / 2" }))
             .ToHaveCountAsync(3, CountWait);
         var width = await rows.First.Locator(".bar[data-resource='cpu'] .fill").EvaluateAsync<string>("e => e.style.width");
         Assert.Equal("2.5%", width);

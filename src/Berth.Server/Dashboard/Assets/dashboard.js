@@ -20,6 +20,7 @@ const state = {
   events: [],
   eventFilter: "",
   lastRevision: 0,
+  feedPrimed: false,
   refreshTimer: null,
 };
 
@@ -29,6 +30,8 @@ const number = new Intl.NumberFormat("en");
 function fmtCount(n) { return number.format(n); }
 function plural(n, word) { return `${fmtCount(n)} ${word}${n === 1 ? "" : "s"}`; }
 function fmtAmount(resource, value) {
+  if (resource === "cpu" && value > 0 && value < 1) return `${Math.round(value * 1000)}m`;
+  if (value === 0) return "0";
   if (resource === "memory") {
     const gib = value / (1024 ** 3);
     return gib >= 1 ? `${trim(gib)}Gi` : `${trim(value / (1024 ** 2))}Mi`;
@@ -311,7 +314,7 @@ async function loadWorkloadDetail(key, scroll) {
     el("td", {}, String(a.replica)), el("td", {}, a.node), el("td", {}, badge(a.state, a.state === "Running" ? "ok" : a.state === "Failed" ? "bad" : "")),
     el("td", { class: "explain" }, a.explanation)));
   const reasons = detail.events.filter(e => /Unschedulable|Scheduled|Rescheduled|Failed|Evicted|Released/.test(e.type));
-  box.replaceChildren(
+  box.replaceChildren(...[
     el("h3", {}, `${key} — placement`),
     el("p", { class: "muted" }, `desired ${detail.workload.spec.replicas} replicas, ${detail.assignments.filter(a => a.assignment.state === "Running").length} running, revision ${detail.workload.revision}`),
     fleet ? el("div", {},
@@ -324,7 +327,7 @@ async function loadWorkloadDetail(key, scroll) {
       el("thead", {}, el("tr", {}, el("th", {}, "Replica"), el("th", {}, "Node"), el("th", {}, "State"), el("th", {}, "Why this node"))),
       el("tbody", {}, replicaRows.length ? replicaRows : el("tr", {}, el("td", { colspan: 4, class: "empty" }, "No replica placed.")))),
     el("h3", {}, "Decisions and events"),
-    el("ul", { class: "explain" }, (reasons.length ? reasons : detail.events).slice(-10).reverse().map(e => el("li", {}, `${fmtTime(e.time)} ${e.type} ${e.subject}: ${e.message}`))));
+    el("ul", { class: "explain" }, (reasons.length ? reasons : detail.events).slice(-10).reverse().map(e => el("li", {}, `${fmtTime(e.time)} ${e.type} ${e.subject}: ${e.message}`)))].filter(Boolean));
   box.hidden = false;
   if (scroll) box.scrollIntoView({ block: "nearest" });
 }
@@ -359,7 +362,9 @@ function addEvents(events) {
   state.events.push(...events);
   if (state.events.length > FEED_SIZE) state.events.splice(0, state.events.length - FEED_SIZE);
   state.lastRevision = Math.max(state.lastRevision, events[events.length - 1].revision);
-  renderEvents(events.length);
+  // The history read on connect is not news; only what arrives after it is highlighted.
+  renderEvents(state.feedPrimed ? events.length : 0);
+  state.feedPrimed = true;
   scheduleRefresh(events);
 }
 
