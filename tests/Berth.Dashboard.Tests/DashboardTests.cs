@@ -1,4 +1,3 @@
-using Berth.EndToEnd.Tests.Fixtures;
 using Berth.Dashboard.Tests.Fixtures;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -112,7 +111,7 @@ public sealed class DashboardTests(DevCluster cluster, DashboardBrowser browser)
         await using var dashboard = await browser.OpenAsync(cluster.Address);
         dashboard.Page.Request += (_, request) =>
         {
-            if (request.Url.Contains("/v1/nodes", StringComparison.Ordinal) && request.Headers.TryGetValue("authorization", out var value))
+            if (request.Url.Contains("/v1/", StringComparison.Ordinal) && request.Headers.TryGetValue("authorization", out var value))
             {
                 sent.Enqueue(value);
             }
@@ -121,7 +120,8 @@ public sealed class DashboardTests(DevCluster cluster, DashboardBrowser browser)
         await dashboard.Page.GotoAsync(new Uri(cluster.Address, "/") + "#token=" + token);
         await dashboard.Page.ReloadAsync();
 
-        await Eventually.WaitAsync(() => sent.Contains("Bearer " + token), "a /v1/nodes request with the token as bearer");
+        await Expect(dashboard.Page.Locator("#sign-out")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 45_000 });
+        Assert.Contains("Bearer " + token, sent);
         Assert.DoesNotContain(token, dashboard.Page.Url, StringComparison.Ordinal);
         Assert.Equal(token, await dashboard.Page.EvaluateAsync<string>("() => sessionStorage.getItem('berth.token')"));
     }

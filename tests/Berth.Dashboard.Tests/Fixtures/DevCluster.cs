@@ -32,6 +32,8 @@ public sealed class DevCluster : IAsyncLifetime
         _dev = BerthProcess.Start("berth dev", ["dev", "--port", "0"]);
         var ready = await _dev.WaitForLineAsync(l => l.StartsWith(ReadyPrefix, StringComparison.Ordinal), "its ready line", TimeSpan.FromSeconds(90));
         Address = new Uri(ready[ReadyPrefix.Length..].Split(' ', 2)[0]);
+        // berth dev tells its user where the dashboard is.
+        await _dev.WaitForLineAsync(l => l.StartsWith($"Dashboard: {Address} ", StringComparison.Ordinal), "where the dashboard is");
         _http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
     }
 

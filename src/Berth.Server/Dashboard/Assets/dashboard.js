@@ -136,34 +136,23 @@ async function loadWho() {
   renderWho();
 }
 
-// Whether the caller may cordon nodes, from what /v1/whoami says: an explicit answer when the server gives one, else the
-// rules of the bound roles, else the built-in role names.
+// Whether the caller may cordon nodes, from the roles /v1/whoami lists with their rules: nodes are cluster-wide, so a
+// rule (and its binding) must reach every namespace.
 function mayCordon(who) {
   if (!who) return true;
-  const allowed = (verbs, kinds) => (verbs || []).some(v => v === "*" || v === "update" || v === "cordon")
-    && (kinds || []).some(k => k === "*" || k === "nodes");
-  if (who.can && typeof who.can === "object") {
-    if (Array.isArray(who.can)) return who.can.some(c => (typeof c === "string" ? c === "update nodes" || c === "cordon nodes" : allowed([c.verb], [c.kind])));
-    if (who.can.cordonNodes !== undefined) return !!who.can.cordonNodes;
-  }
-  const roles = who.roles || [];
-  let anyRules = false;
-  for (const role of roles) {
-    const rules = typeof role === "object" ? (role.rules || []) : [];
-    for (const rule of rules) {
-      anyRules = true;
-      if (allowed(rule.verbs, rule.kinds || rule.resources)) return true;
-    }
-  }
-  if (anyRules) return false;
-  const names = roles.map(r => typeof r === "string" ? r : (r.role || r.name || ""));
-  return names.some(n => n === "admin" || n === "operator");
+  const has = (list, value) => (list || []).includes("*") || (list || []).includes(value);
+  return (who.roles || []).some(grant =>
+    (!grant.namespaces || grant.namespaces.length === 0 || grant.namespaces.includes("*"))
+    && (grant.rules || []).some(rule => has(rule.verbs, "cordon") && has(rule.kinds, "nodes") && (!rule.namespaces || rule.namespaces.includes("*"))));
 }
 
 function renderWho() {
   const who = $("who");
-  if (state.who) {
-    const roles = (state.who.roles || []).map(r => typeof r === "string" ? r : (r.role || r.name)).filter(Boolean);
+  if (state.who && state.who.source === "anonymous") {
+    const roles = (state.who.roles || []).map(r => r.role).filter(Boolean);
+    who.textContent = `Not signed in (${state.who.mode} mode` + (roles.length ? `: acting as ${roles.join(", ")})` : ")");
+  } else if (state.who) {
+    const roles = (state.who.roles || []).map(r => r.role).filter(Boolean);
     who.textContent = `Signed in as ${state.who.name}` + (roles.length ? ` (${roles.join(", ")})` : "") + (state.mayCordon ? "" : " · read-only");
   } else {
     who.textContent = state.token ? "token set" : "not signed in (open server)";
