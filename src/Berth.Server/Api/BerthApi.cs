@@ -21,6 +21,7 @@ namespace Berth.Server.Api;
 /// <item><term><c>GET /v1/workloads/{ns}/{name}</c></term><description>Spec, assignments and last events of one workload.</description></item>
 /// <item><term><c>DELETE /v1/workloads/{ns}/{name}</c></term><description>Deletes the workload; the placer removes its assignments.</description></item>
 /// <item><term><c>GET /v1/nodes</c></term><description>Every node with status and last heartbeat.</description></item>
+/// <item><term><c>GET /v1/nodes?offset=N&amp;limit=N&amp;filter=TEXT</c></term><description>One page of the nodes with counts and what their replicas hold (<see cref="NodePages"/>).</description></item>
 /// <item><term><c>GET /v1/assignments</c></term><description>Every assignment.</description></item>
 /// <item><term><c>GET /v1/events?after=REV&amp;limit=N</c></term><description>Events committed after revision REV, at most N (default 100, at most 1000).</description></item>
 /// <item><term><c>GET /v1/events?follow=true&amp;after=REV</c></term><description>Server-sent events: those after REV, then live ones (<see cref="EventStream"/>).</description></item>
