@@ -53,4 +53,28 @@ public static class CommonOptions
     {
         Description = "Namespace of the workload (default: default)",
     };
+
+    /// <summary><c>--token TOKEN</c>: the bearer token; else <c>BERTH_TOKEN</c>.</summary>
+    public static Option<string?> Token() => new("--token")
+    {
+        Description = "Bearer token to authenticate with (else BERTH_TOKEN)",
+    };
+
+    /// <summary><c>--ca-cert FILE</c>: the CA the server's certificate must chain to; else <c>BERTH_CA_CERT</c>.</summary>
+    public static Option<string?> CaCertificate() => new("--ca-cert")
+    {
+        Description = "PEM file of the CA that signed the server's certificate, for https:// servers (else BERTH_CA_CERT)",
+    };
+
+    /// <summary><c>--client-cert FILE</c>: a client certificate to present; else <c>BERTH_CLIENT_CERT</c>.</summary>
+    public static Option<string?> ClientCertificate() => new("--client-cert")
+    {
+        Description = "PEM client certificate to authenticate with over https:// (else BERTH_CLIENT_CERT)",
+    };
+
+    /// <summary><c>--client-key FILE</c>: the client certificate's key; else <c>BERTH_CLIENT_KEY</c>.</summary>
+    public static Option<string?> ClientKey() => new("--client-key")
+    {
+        Description = "PEM private key of --client-cert, when the certificate file does not hold it (else BERTH_CLIENT_KEY)",
+    };
 }

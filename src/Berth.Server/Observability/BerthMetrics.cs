@@ -91,6 +91,9 @@ public sealed class BerthMetrics
     /// <summary><see cref="PendingReplicasGauge"/> queue of the replicas no node could take on their last attempt.</summary>
     public const string UnschedulableQueue = "unschedulable";
 
+    /// <summary><see cref="PendingReplicasGauge"/> queue of the replicas not yet tried since they became wanted.</summary>
+    public const string ActiveQueue = "active";
+
     /// <summary><see cref="StoreRequestSeconds"/> operation of a single-key read.</summary>
     public const string GetOperation = "get";
 
@@ -245,7 +248,7 @@ public sealed class BerthMetrics
             new HistogramConfiguration { LabelNames = ["result"], Buckets = DurationBuckets });
         _pending = Factory.CreateGauge(
             PendingReplicasGauge,
-            "Replicas waiting to be scheduled, by queue (unschedulable: no node could take them on their last attempt), as of the last control loop pass. Named after kube-scheduler's scheduler_pending_pods.",
+            "Replicas waiting to be scheduled, by queue (active: wanted and not yet tried; unschedulable: no node could take them on their last attempt), as of the last control loop pass. Named after kube-scheduler's scheduler_pending_pods.",
             new GaugeConfiguration { LabelNames = ["queue"] });
         _reconcileActions = Factory.CreateCounter(
             ReconcileActionsTotal,
@@ -383,6 +386,7 @@ public sealed class BerthMetrics
         _cordoned.Set(census.CordonedNodes);
         _unschedulable.Set(census.UnschedulableReplicas);
         _pending.WithLabels(UnschedulableQueue).Set(census.UnschedulableReplicas);
+        _pending.WithLabels(ActiveQueue).Set(census.ActiveReplicas);
         foreach (var state in Enum.GetValues<DesiredState>())
         {
             _workloads.WithLabels(state.ToString()).Set(census.Workloads(state));

@@ -28,6 +28,12 @@ public sealed class ClusterCensus
     /// <summary>Replicas that have an unschedulable summary: the last attempt to place them found no node.</summary>
     public int UnschedulableReplicas { get; private set; }
 
+    /// <summary>
+    /// Replicas a running workload wants that have no assignment and no unschedulable summary: the next pass tries them
+    /// (kube-scheduler's active queue).
+    /// </summary>
+    public int ActiveReplicas { get; private set; }
+
     /// <summary>Workloads whose desired state is <paramref name="state"/>.</summary>
     public int Workloads(DesiredState state) => _workloads[(int)state];
 
@@ -45,15 +51,24 @@ public sealed class ClusterCensus
             {
                 census.CountNode(node);
             }
-            foreach (var workload in workloads)
-            {
-                census._workloads[(int)workload.DesiredState]++;
-            }
+            var assigned = new Dictionary<WorkloadKey, int>();
             foreach (var assignment in assignments)
             {
                 census._assignments[(int)assignment.State]++;
+                assigned[assignment.Workload] = assigned.GetValueOrDefault(assignment.Workload) + 1;
+            }
+            int unassigned = 0;
+            foreach (var workload in workloads)
+            {
+                census._workloads[(int)workload.DesiredState]++;
+                // A fleet workload is placed through its derived workloads, which are counted themselves.
+                if (workload.DesiredState == DesiredState.Running && workload.Placement is null)
+                {
+                    unassigned += Math.Max(0, workload.Replicas - assigned.GetValueOrDefault(WorkloadKey.Of(workload)));
+                }
             }
             census.UnschedulableReplicas = unschedulable;
+            census.ActiveReplicas = Math.Max(0, unassigned - unschedulable);
         });
         return census;
     }

@@ -1,10 +1,12 @@
 using System.Text;
+using Berth.Core.Specs;
 using Berth.Server.Observability;
 using Berth.Server.Placement;
 using Berth.Server.Reconciliation;
 using Berth.Server.Retries;
 using Berth.Server.State;
 using Berth.Server.Tests.Fixtures;
+using Berth.Store;
 
 namespace Berth.Server.Tests.Observability;
 
@@ -114,5 +116,26 @@ public sealed class BerthMetricsTests
         Assert.Equal(0, metrics[BerthMetrics.NodesCordonedGauge]);
         Assert.Equal(0, metrics[$"{BerthMetrics.WorkloadsGauge}{{desired_state=\"Running\"}}"]);
         Assert.Equal(0, metrics[$"{BerthMetrics.AssignmentsGauge}{{state=\"Failed\"}}"]);
+    }
+
+    [Fact]
+    public async Task RecordCensus_WorkloadShortOfReplicas_CountsThemInTheActiveQueue()
+    {
+        await using var harness = new StateHarness();
+        await harness.PutAsync(StateFixtures.Node("n1"));
+        var web = StateFixtures.Workload("web", replicas: 3);
+        var revision = await harness.PutAsync(web);
+        await harness.PutAsync(StateFixtures.Workload("idle", replicas: 2) with { DesiredState = DesiredState.Stopped });
+        var key = WorkloadKey.Of(web);
+        await harness.Store.PutAsync(KeyLayout.Assignment(key, 0), StateSerializer.Serialize(
+            new Assignment(key, 0, "n1", revision, web.Containers[0].Resources.Requests, [], "test", AssignmentState.Running)));
+
+        var cache = new ClusterCache(harness.Store);
+        await cache.LoadAsync();
+        _metrics.RecordCensus(ClusterCensus.Count(cache));
+
+        var metrics = await ScrapeAsync();
+        Assert.Equal(2, metrics[$"{BerthMetrics.PendingReplicasGauge}{{queue=\"{BerthMetrics.ActiveQueue}\"}}"]);
+        Assert.Equal(0, metrics[$"{BerthMetrics.PendingReplicasGauge}{{queue=\"{BerthMetrics.UnschedulableQueue}\"}}"]);
     }
 }

@@ -22,14 +22,30 @@ public sealed class BerthClient : IDisposable
 
     private readonly HttpClient _http;
 
-    /// <summary>Creates a client of the server at <paramref name="address"/> (ending with '/').</summary>
+    /// <summary>Creates an anonymous client of the server at <paramref name="address"/> (ending with '/').</summary>
     public BerthClient(Uri address)
+        : this(address, ClientCredentials.None)
+    {
+    }
+
+    /// <summary>Creates a client of the server at <paramref name="address"/> (ending with '/') that authenticates with <paramref name="credentials"/>.</summary>
+    /// <exception cref="ClientException">A certificate or key file of <paramref name="credentials"/> cannot be read (exit 2).</exception>
+    public BerthClient(Uri address, ClientCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(credentials);
         Address = address;
         // No client-wide timeout: the event stream is open-ended; each ordinary request has its own (RequestTimeout).
-        _http = new HttpClient { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
+        Credentials = credentials;
+        _http = new HttpClient(credentials.CreateHandler()) { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
+        if (credentials.Token is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credentials.Token);
+        }
     }
+
+    /// <summary>The credentials the client authenticates with.</summary>
+    public ClientCredentials Credentials { get; private init; } = ClientCredentials.None;
 
     /// <summary>The server address.</summary>
     public Uri Address { get; }

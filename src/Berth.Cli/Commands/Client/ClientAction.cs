@@ -8,13 +8,21 @@ public static class ClientAction
     /// <summary>What a client command does once it has a client: returns the exit code.</summary>
     public delegate Task<int> Handler(ParseResult parseResult, BerthClient client, TextWriter output, CancellationToken cancellationToken);
 
-    /// <summary>Adds <c>--server</c> to <paramref name="command"/> and sets its action to <paramref name="handler"/>.</summary>
+    /// <summary>Adds <c>--server</c> and the credential options (<see cref="ClientCredentials"/>) to <paramref name="command"/> and sets its action to <paramref name="handler"/>.</summary>
     public static void Set(Command command, Handler handler)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(handler);
         var server = CommonOptions.Server();
+        var token = CommonOptions.Token();
+        var caCertificate = CommonOptions.CaCertificate();
+        var clientCertificate = CommonOptions.ClientCertificate();
+        var clientKey = CommonOptions.ClientKey();
         command.Options.Add(server);
+        command.Options.Add(token);
+        command.Options.Add(caCertificate);
+        command.Options.Add(clientCertificate);
+        command.Options.Add(clientKey);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -25,7 +33,13 @@ public static class ClientAction
                     parseResult.GetValue(server),
                     Environment.GetEnvironmentVariable,
                     ServerAddress.UserConfigPath(Environment.GetEnvironmentVariable));
-                using var client = new BerthClient(address);
+                var credentials = ClientCredentials.Resolve(
+                    parseResult.GetValue(token),
+                    parseResult.GetValue(caCertificate),
+                    parseResult.GetValue(clientCertificate),
+                    parseResult.GetValue(clientKey),
+                    Environment.GetEnvironmentVariable);
+                using var client = new BerthClient(address, credentials);
                 return await handler(parseResult, client, output, cancellationToken).ConfigureAwait(false);
             }
             catch (ClientException e)

@@ -86,4 +86,23 @@ public static class ClientMessages
 
     /// <summary>A rebalance pass found no trigger.</summary>
     public const string NothingToRebalance = "nothing to rebalance: no cluster under its consolidation threshold, no pool over budget, full or short of a compliance label";
+
+    /// <summary>A bearer token with white space inside.</summary>
+    public static string TokenHasWhiteSpace(string source) =>
+        $"the token from {source} holds white space; give the token exactly as `berth token create` printed it";
+
+    /// <summary>A client key without its certificate.</summary>
+    public static string KeyWithoutCertificate(string source) =>
+        $"{source} is set but no client certificate is; give --client-cert (or BERTH_CLIENT_CERT) with it";
+
+    /// <summary>A credential file that does not exist.</summary>
+    public static string CredentialFileMissing(string flag, string path) =>
+        $"{flag} '{path}' does not exist; give the PEM file `berth tls init` wrote";
+
+    /// <summary>A credential file that cannot be read as PEM.</summary>
+    public static string CredentialFileUnreadable(string flag, string path, string reason) =>
+        $"cannot read {flag} '{path}' as a PEM certificate (and key): {reason}";
+
+    /// <summary>A PEM file without a certificate.</summary>
+    public const string NoCertificateInFile = "the file holds no PEM certificate";
 }
