@@ -16,7 +16,7 @@ public static class ManifestKinds
     public const string PriorityClass = "PriorityClass";
 
     /// <summary>Kinds that can be applied now.</summary>
-    public static IReadOnlyList<string> Supported { get; } = [Workload, PriorityClass, QuotaManifestReader.Kind, Reservation, PoolManifestReader.Kind, NodeClassManifestReader.Kind, PlacementPolicyManifestReader.Kind];
+    public static IReadOnlyList<string> Supported { get; } = [Workload, PriorityClass, QuotaManifestReader.Kind, Reservation, PoolManifestReader.Kind, NodeClassManifestReader.Kind, PlacementPolicyManifestReader.Kind, RoleManifestReader.Kind, RoleBindingManifestReader.Kind];
 
     /// <summary>
     /// Kinds the design names that later issues will add, with the issue that brings each: a manifest naming one gets a
@@ -24,8 +24,6 @@ public static class ManifestKinds
     /// </summary>
     public static IReadOnlyDictionary<string, string> NotYetSupported { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["Role"] = "security/automation issue",
-        ["RoleBinding"] = "security/automation issue",
         ["Rule"] = "security/automation issue",
     };
 }

@@ -14,4 +14,7 @@ public enum ApiFault
 
     /// <summary>The request is larger than the server's limit.</summary>
     TooLarge,
+
+    /// <summary>The caller may not do this (RBAC); the message says what is missing and how to get it. Nothing was written.</summary>
+    Forbidden,
 }

@@ -12,6 +12,7 @@ internal static class ApiFaultCodes
         ApiFault.NotFound => StatusCodes.Status404NotFound,
         ApiFault.Conflict => StatusCodes.Status409Conflict,
         ApiFault.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        ApiFault.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -21,6 +22,7 @@ internal static class ApiFaultCodes
         ApiFault.NotFound => StatusCode.NotFound,
         ApiFault.Conflict => StatusCode.Aborted,
         ApiFault.TooLarge => StatusCode.ResourceExhausted,
+        ApiFault.Forbidden => StatusCode.PermissionDenied,
         _ => StatusCode.InvalidArgument,
     };
 

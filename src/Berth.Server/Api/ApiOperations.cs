@@ -55,6 +55,13 @@ public sealed class ApiOperations
         _quotas = new QuotaAdmission(store);
     }
 
+    /// <summary>
+    /// Checked after a manifest is read and before anything is admitted or written (apply and plan): the verb, the
+    /// workloads and the objects; throws <see cref="ApiRequestException"/> (Forbidden) to refuse them all. Set once at start
+    /// by the server's security (authorization per document); null lets every manifest through.
+    /// </summary>
+    public Func<string, IReadOnlyList<WorkloadSpec>, IReadOnlyList<StoredObject>, CancellationToken, Task>? ManifestAccess { get; set; }
+
     /// <summary>The reads (lists need no validation, so transports call them directly).</summary>
     public ClusterQueries Queries => _queries;
 
@@ -62,7 +69,7 @@ public sealed class ApiOperations
     /// <exception cref="ApiRequestException">Invalid (the message names the field path) or Conflict; nothing was written.</exception>
     public async Task<ApplyResponse> ApplyAsync(string manifest, CancellationToken cancellationToken = default)
     {
-        var (workloads, objects) = await AdmitAsync(manifest, cancellationToken).ConfigureAwait(false);
+        var (workloads, objects) = await AdmitAsync(manifest, "apply", cancellationToken).ConfigureAwait(false);
         var response = await _writer.ApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiRequestException(ApiFault.Conflict, ApiMessages.TooManyConflicts(WorkloadWriter.MaxAttempts));
         _signal.Notify();
@@ -74,15 +81,20 @@ public sealed class ApiOperations
     public async Task<PlanPreview> PlanAsync(string manifest, CancellationToken cancellationToken = default)
     {
         // Read and admitted exactly as apply does, so plan refuses what apply would refuse, with the same message.
-        var (workloads, _) = await AdmitAsync(manifest, cancellationToken).ConfigureAwait(false);
+        var (workloads, _) = await AdmitAsync(manifest, "plan", cancellationToken).ConfigureAwait(false);
         return await _preview.PreviewAsync(workloads, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The manifest's workloads (priorities resolved) and objects, once admitted: no unknown priority class, no quota passed.</summary>
     /// <exception cref="ApiRequestException">Invalid: the message names the field path, or the quota and resource.</exception>
-    private async Task<(IReadOnlyList<WorkloadSpec> Workloads, IReadOnlyList<StoredObject> Objects)> AdmitAsync(string manifest, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<WorkloadSpec> Workloads, IReadOnlyList<StoredObject> Objects)> AdmitAsync(string manifest, string verb, CancellationToken cancellationToken)
     {
         var (workloads, objects) = ReadManifest(manifest);
+        if (ManifestAccess is { } access)
+        {
+            // Before admission reads the store: a caller refused one document learns nothing about the others' fate.
+            await access(verb, workloads, objects, cancellationToken).ConfigureAwait(false);
+        }
         workloads = await AdmitPrioritiesAsync(manifest, workloads, objects, cancellationToken).ConfigureAwait(false);
         await _quotas.CheckApplyAsync(workloads, objects, cancellationToken).ConfigureAwait(false);
         return (workloads, objects);

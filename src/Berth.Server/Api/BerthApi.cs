@@ -3,6 +3,8 @@ using Berth.Server.Hosting;
 using Berth.Server.Leadership;
 using Berth.Server.State;
 using Berth.Store;
+using Berth.Core.Specs;
+using Berth.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -53,6 +55,7 @@ public static class BerthApi
         var v1 = app.MapGroup("/v1");
         v1.MapPost("/apply", ApplyAsync)
             .WithName("Apply").WithTags("Workloads")
+            .RequireManifestAccess(AccessVerbs.Apply)
             .WithSummary("Creates or updates workloads from manifest text (YAML or JSON, one or more Workload documents); all are validated before anything is written.")
             .Accepts<string>("application/yaml", "application/json")
             .Produces<ApplyResponse>(StatusCodes.Status200OK)
@@ -61,16 +64,19 @@ public static class BerthApi
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
         v1.MapGet("/workloads", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.WorkloadsAsync(ct)))
             .WithName("ListWorkloads").WithTags("Workloads")
+            .RequireAccess(AccessVerbs.List, AccessKinds.Workloads)
             .WithSummary("Every workload.")
             .Produces<WorkloadView[]>(StatusCodes.Status200OK);
         v1.MapGet("/workloads/{ns}/{name}", GetWorkloadAsync)
             .WithName("GetWorkload").WithTags("Workloads")
+            .RequireAccess(AccessVerbs.Get, AccessKinds.Workloads)
             .WithSummary("Spec, assignments and last events of one workload.")
             .Produces<WorkloadDetail>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound);
         v1.MapDelete("/workloads/{ns}/{name}", DeleteWorkloadAsync)
             .WithName("DeleteWorkload").WithTags("Workloads")
+            .RequireAccess(AccessVerbs.Delete, AccessKinds.Workloads)
             .WithSummary("Deletes a workload; the control loop then removes its assignments.")
             .Produces<DeleteResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
@@ -78,15 +84,18 @@ public static class BerthApi
             .Produces<ApiError>(StatusCodes.Status409Conflict);
         v1.MapGet("/quotas", async (ApiOperations operations, CancellationToken ct) => Json(await operations.QuotasAsync(ct)))
             .WithName("ListQuotas").WithTags("Objects")
+            .RequireAccess(AccessVerbs.List, AccessKinds.Quotas)
             .WithSummary("Every quota with its namespace's use against each hard and soft limit and the burst ceiling.")
             .Produces<QuotaView[]>(StatusCodes.Status200OK);
         v1.MapGet("/objects/{kind}", ListObjectsAsync)
             .WithName("ListObjects").WithTags("Objects")
+            .RequireAccess(AccessVerbs.List, AccessRequirement.KindFromRoute)
             .WithSummary("Every stored object of a kind other than Workload (by plural, e.g. quotas), with its spec.")
             .Produces<ObjectView[]>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest);
         v1.MapDelete("/objects/{kind}/{name}", (string kind, string name, ApiOperations operations, CancellationToken ct) => DeleteObjectAsync(kind, "", name, operations, ct))
             .WithName("DeleteClusterObject").WithTags("Objects")
+            .RequireAccess(AccessVerbs.Delete, AccessRequirement.KindFromRoute)
             .WithSummary("Deletes a cluster-wide object (e.g. a priority class).")
             .Produces<DeleteResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
@@ -94,6 +103,7 @@ public static class BerthApi
             .Produces<ApiError>(StatusCodes.Status409Conflict);
         v1.MapDelete("/objects/{kind}/{ns}/{name}", (string kind, string ns, string name, ApiOperations operations, CancellationToken ct) => DeleteObjectAsync(kind, ns, name, operations, ct))
             .WithName("DeleteObject").WithTags("Objects")
+            .RequireAccess(AccessVerbs.Delete, AccessRequirement.KindFromRoute)
             .WithSummary("Deletes a namespaced object (e.g. a quota).")
             .Produces<DeleteResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
@@ -101,10 +111,12 @@ public static class BerthApi
             .Produces<ApiError>(StatusCodes.Status409Conflict);
         v1.MapGet("/reservations", async (Reservations.ReservationQueries queries, CancellationToken ct) => Json(await queries.ListAsync(ct)))
             .WithName("ListReservations").WithTags("Reservations")
+            .RequireAccess(AccessVerbs.List, AccessKinds.Reservations)
             .WithSummary("Every reservation with what it reserves, what its workloads use and what it still holds off others.")
             .Produces<Berth.Scheduling.Snapshot.ReservationUsage[]>(StatusCodes.Status200OK);
         v1.MapGet("/nodes", NodePages.ListAsync)
             .WithName("ListNodes").WithTags("Nodes")
+            .RequireAccess(AccessVerbs.List, AccessKinds.Nodes)
             .WithSummary("Every node with its status and last heartbeat.")
             .WithQueryParameter(NodePages.OffsetParameter, ApiDocument.IntegerSchema, "With any of offset, limit, filter the answer is one page (NodePage: total, ready and cordoned counts and the nodes with what their replicas hold) instead of every node. The first node of the page, from 0. Default 0.")
             .WithQueryParameter(NodePages.LimitParameter, ApiDocument.IntegerSchema, $"Page size, 1 to {NodePages.MaxLimit}. Default {NodePages.DefaultLimit}.")
@@ -113,10 +125,12 @@ public static class BerthApi
             .Produces<ApiError>(StatusCodes.Status400BadRequest);
         v1.MapGet("/assignments", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.AssignmentsAsync(ct)))
             .WithName("ListAssignments").WithTags("Assignments")
+            .RequireAccess(AccessVerbs.List, AccessKinds.Assignments)
             .WithSummary("Every assignment of a replica to a node.")
             .Produces<AssignmentView[]>(StatusCodes.Status200OK);
         v1.MapGet("/events", GetEventsAsync)
             .WithName("ListEvents").WithTags("Events")
+            .RequireAccess(AccessVerbs.List, AccessKinds.Events)
             .WithSummary("Events committed after a revision; with follow=true, a text/event-stream of those and then live ones (each message: id = revision, data = one event as JSON).")
             .WithQueryParameter("after", ApiDocument.IntegerSchema, "Store revision; only events committed after it. Default 0.")
             .WithQueryParameter("limit", ApiDocument.IntegerSchema, $"At most this many events, 1 to {MaxEventLimit}. Default {DefaultEventLimit}. Ignored with follow=true.")
@@ -125,6 +139,7 @@ public static class BerthApi
             .Produces<ApiError>(StatusCodes.Status400BadRequest);
         v1.MapGet("/servers", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.ServersAsync(ct)))
             .WithName("ListServers").WithTags("Servers")
+            .RequireAccess(AccessVerbs.List, AccessKinds.Servers)
             .WithSummary("Every running server of the control plane with its addresses and role (leader or follower), and the leader's term.")
             .Produces<ServersResponse>(StatusCodes.Status200OK);
         OperatorApi.Map(v1);

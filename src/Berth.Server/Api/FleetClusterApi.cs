@@ -1,6 +1,8 @@
 using Berth.Server.Fleet;
 using Berth.Server.State;
 using Berth.Store;
+using Berth.Core.Specs;
+using Berth.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,6 +21,7 @@ internal static class FleetClusterApi
     {
         v1.MapGet("/fleet/clusters", async (FleetClusters clusters, IKeyValueStore store, CancellationToken ct) => Json(await ListClustersAsync(clusters, store, ct)))
             .WithName("ListFleetClusters").WithTags("Fleet")
+            .RequireAccess(AccessVerbs.List, AccessKinds.Clusters)
             .WithSummary("Every cluster fleet placement created: pool, region, provider, node class, phase, nodes and how many are Ready.")
             .Produces<FleetClustersResponse>(StatusCodes.Status200OK);
     }

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Berth.Server.Logs;
 using Berth.Server.State;
+using Berth.Core.Specs;
+using Berth.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -29,6 +31,7 @@ public static class LogsApi
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/v1/workloads/{ns}/{name}/replicas/{replica}/logs", LogsAsync)
             .WithName("GetReplicaLogs").WithTags("Workloads")
+            .RequireAccess(AccessVerbs.Get, AccessKinds.Logs)
             .WithSummary("What a replica wrote, from the server's in-memory buffers; with follow=true, a text/event-stream of the last lines and then new ones (data = one line as a JSON string).")
             .WithQueryParameter(TailParameter, ApiDocument.IntegerSchema, "Only the last N lines. Default: every kept line.")
             .WithQueryParameter("follow", ApiDocument.BooleanSchema, "true: answer text/event-stream and keep sending lines as they arrive.")

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Berth.Server.Hosting;
 using Berth.Server.Nodes;
 using Berth.Server.Placement;
+using Berth.Core.Specs;
+using Berth.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -31,6 +33,7 @@ internal static class OperatorApi
     {
         v1.MapPost("/workloads/{ns}/{name}/scale", ScaleAsync)
             .WithName("ScaleWorkload").WithTags("Workloads")
+            .RequireAccess(AccessVerbs.Scale, AccessKinds.Workloads)
             .WithSummary("Sets a workload's replica count: body {\"replicas\": N}, within the workload's {min, max} when it declares one.")
             .Accepts<string>("application/json")
             .Produces<WorkloadChangeResponse>(StatusCodes.Status200OK)
@@ -41,6 +44,7 @@ internal static class OperatorApi
         v1.MapPost("/workloads/{ns}/{name}/stop", (string ns, string name, ApiOperations operations, CancellationToken ct) =>
             AnswerAsync(() => operations.StopAsync(ns, name, ct)))
             .WithName("StopWorkload").WithTags("Workloads")
+            .RequireAccess(AccessVerbs.Stop, AccessKinds.Workloads)
             .WithSummary("Sets a workload's desired state to Stopped: its replicas stop and release their room.")
             .Produces<WorkloadChangeResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
@@ -49,6 +53,7 @@ internal static class OperatorApi
         v1.MapPost("/workloads/{ns}/{name}/start", (string ns, string name, ApiOperations operations, CancellationToken ct) =>
             AnswerAsync(() => operations.StartAsync(ns, name, ct)))
             .WithName("StartWorkload").WithTags("Workloads")
+            .RequireAccess(AccessVerbs.Start, AccessKinds.Workloads)
             .WithSummary("Sets a stopped workload's desired state back to Running: its replicas are placed again.")
             .Produces<WorkloadChangeResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
@@ -57,6 +62,7 @@ internal static class OperatorApi
         v1.MapPost("/nodes/{name}/cordon", (string name, ApiOperations operations, CancellationToken ct) =>
             AnswerAsync(() => operations.CordonAsync(name, true, ct)))
             .WithName("CordonNode").WithTags("Nodes")
+            .RequireAccess(AccessVerbs.Cordon, AccessKinds.Nodes)
             .WithSummary("Stops placing new replicas on a node; those running there stay.")
             .Produces<NodeCordonResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
@@ -65,6 +71,7 @@ internal static class OperatorApi
         v1.MapPost("/nodes/{name}/uncordon", (string name, ApiOperations operations, CancellationToken ct) =>
             AnswerAsync(() => operations.CordonAsync(name, false, ct)))
             .WithName("UncordonNode").WithTags("Nodes")
+            .RequireAccess(AccessVerbs.Uncordon, AccessKinds.Nodes)
             .WithSummary("Places replicas on a cordoned node again.")
             .Produces<NodeCordonResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
@@ -73,6 +80,7 @@ internal static class OperatorApi
         v1.MapPost("/nodes/{name}/drain", (string name, ApiOperations operations, CancellationToken ct) =>
             AnswerAsync(() => operations.DrainAsync(name, ct)))
             .WithName("DrainNode").WithTags("Nodes")
+            .RequireAccess(AccessVerbs.Drain, AccessKinds.Nodes)
             .WithSummary("One drain step: cordons the node and releases at most one replica per workload, keeping each workload's minimum available; call again until complete.")
             .Produces<DrainResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
@@ -80,6 +88,7 @@ internal static class OperatorApi
             .Produces<ApiError>(StatusCodes.Status409Conflict);
         v1.MapPost("/plan", PlanAsync)
             .WithName("Plan").WithTags("Workloads")
+            .RequireManifestAccess(AccessVerbs.Plan)
             .WithSummary("Dry run of apply: what each manifest would create or change and where each replica would go; writes nothing.")
             .Accepts<string>("application/yaml", "application/json")
             .Produces<PlanPreview>(StatusCodes.Status200OK)

@@ -1,5 +1,7 @@
 using Berth.Server.Api;
 using Berth.Server.State;
+using Berth.Core.Specs;
+using Berth.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,12 +17,14 @@ public static class FleetApi
         ArgumentNullException.ThrowIfNull(v1);
         v1.MapGet("/fleet/workloads/{ns}/{name}", GetFleetWorkloadAsync)
             .WithName("GetFleetWorkload").WithTags("Fleet")
+            .RequireAccess(AccessVerbs.Get, AccessKinds.Workloads)
             .WithSummary("A fleet workload's placement: shares per pool and cluster with replicas and cost, phase, health, reason and rejected pools.")
             .Produces<FleetWorkloadView>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status404NotFound);
         v1.MapGet("/fleet/pools", async (FleetQueries queries, CancellationToken ct) =>
                 Results.Json(await queries.PoolsAsync(ct), ApiJson.Info<IReadOnlyList<FleetPoolView>>()))
             .WithName("ListFleetPools").WithTags("Fleet")
+            .RequireAccess(AccessVerbs.List, AccessKinds.Pools)
             .WithSummary("Every pool with its nodes, cores, memory and cost against its capacity and budget.")
             .Produces<FleetPoolView[]>(StatusCodes.Status200OK);
     }

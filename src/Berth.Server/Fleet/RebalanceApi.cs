@@ -1,4 +1,6 @@
 using Berth.Server.Api;
+using Berth.Core.Specs;
+using Berth.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,6 +20,7 @@ internal static class RebalanceApi
     {
         v1.MapPost("/fleet/rebalance", RebalanceAsync)
             .WithName("Rebalance").WithTags("Fleet")
+            .RequireAccess(AccessVerbs.Rebalance, AccessKinds.Clusters)
             .WithSummary("Runs a fleet rebalance pass now: consolidates underused clusters and reports budget, capacity and compliance triggers; ?workload=ns/name for one workload.")
             .Produces<RebalanceResponse>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)

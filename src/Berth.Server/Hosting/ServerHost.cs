@@ -8,6 +8,7 @@ using Berth.Server.Logs;
 using Berth.Server.Nodes;
 using Berth.Server.Observability;
 using Berth.Server.Placement;
+using Berth.Server.Security;
 using Berth.Server.State;
 using Berth.Store;
 using Berth.Store.Etcd;
@@ -223,6 +224,8 @@ public sealed class ServerHost : IAsyncDisposable
             services.AddHostedService(sp => sp.GetRequiredService<NodeAssignmentIndex>());
             // The region hierarchy: a parent's registry of child regions and its watch for silent ones; a child's link to its parent.
             services.AddFleetHierarchy(options);
+            // Tokens, roles and the audit log; the public gRPC API's interceptor.
+            services.AddBerthSecurity(options);
 
             app = builder.Build();
             app.Services.GetRequiredService<Fleet.FleetController>().Hierarchy = app.Services.GetRequiredService<FleetHierarchy>();
@@ -235,12 +238,15 @@ public sealed class ServerHost : IAsyncDisposable
             app.UseRequestMetrics();
             app.UseBadRequestAnswers();
             app.UseGrpcRequestLimit();
+            // After routing (it reads the endpoint's access requirement), before the endpoints.
+            app.UseBerthSecurity();
             app.MapBerthApi();
             app.MapGrpcService<AgentGrpcService>();
             app.MapGrpcService<Api.Grpc.BerthGrpcService>();
             app.MapInfoApi();
             app.MapLogsApi();
             app.MapRegionApi();
+            app.MapSecurityApi();
             app.MapMetricsEndpoint();
             app.MapDashboard();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.

@@ -130,6 +130,12 @@ public sealed record ServerOptions
     /// </summary>
     public Fleet.AgentCommandLine? AgentCommand { get; init; }
 
+    /// <summary>
+    /// <c>--authorization open|rbac</c>: what a request without a credential may do (<see cref="Security.AuthorizationMode"/>).
+    /// Null (the default): rbac when TLS is configured, open without.
+    /// </summary>
+    public Security.AuthorizationMode? Authorization { get; init; }
+
     /// <summary>True when TLS is configured. TLS is not implemented yet, so this is always false and only loopback addresses are accepted.</summary>
     public static bool TlsConfigured => false;
 

@@ -27,6 +27,14 @@ public static class ObjectKinds
     public static ObjectKind PlacementPolicies { get; } =
         ObjectKind.Of(PlacementPolicyManifestReader.Kind, "placementpolicies", namespaced: false, PlacementPolicyManifestReader.Read);
 
+    /// <summary>Cluster-wide sets of permissions (<see cref="Berth.Core.Specs.RoleSpec"/>).</summary>
+    public static ObjectKind Roles { get; } =
+        ObjectKind.Of(RoleManifestReader.Kind, "roles", namespaced: false, RoleManifestReader.Read);
+
+    /// <summary>Roles given to users and groups (<see cref="Berth.Core.Specs.RoleBindingSpec"/>).</summary>
+    public static ObjectKind RoleBindings { get; } =
+        ObjectKind.Of(RoleBindingManifestReader.Kind, "rolebindings", namespaced: false, RoleBindingManifestReader.Read);
+
     /// <summary>Every kind, in the order a manifest's objects of different kinds are reported.</summary>
     public static IReadOnlyList<ObjectKind> All { get; } =
     [
@@ -36,6 +44,8 @@ public static class ObjectKinds
         Pools,
         NodeClasses,
         PlacementPolicies,
+        Roles,
+        RoleBindings,
     ];
 
     /// <summary>The kind named <paramref name="name"/>: its manifest kind (<c>Quota</c>) or plural (<c>quotas</c>), any case.</summary>

@@ -28,6 +28,10 @@ namespace Berth.Server.State;
 [JsonSerializable(typeof(PoolSpec))]
 [JsonSerializable(typeof(NodeClassSpec))]
 [JsonSerializable(typeof(PlacementPolicySpec))]
+[JsonSerializable(typeof(RoleSpec))]
+[JsonSerializable(typeof(RoleBindingSpec))]
+[JsonSerializable(typeof(Security.TokenRecord))]
+[JsonSerializable(typeof(Security.AuditEntry))]
 [JsonSerializable(typeof(Berth.Core.Fleet.FleetCluster))]
 [JsonSerializable(typeof(Fleet.FleetDecision))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

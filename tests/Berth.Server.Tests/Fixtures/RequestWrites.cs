@@ -5,7 +5,8 @@ namespace Berth.Server.Tests.Fixtures;
 
 /// <summary>
 /// "Nothing was written" for API tests against a running server, whose control loop keeps writing its own bookkeeping
-/// (reconciliation records and unschedulable summaries under <see cref="KeyLayout.ReconciliationPrefix"/>) at any time.
+/// (reconciliation records and unschedulable summaries under <see cref="KeyLayout.ReconciliationPrefix"/>) at any time, and
+/// every mutating request appends an audit entry, allowed or refused.
 /// </summary>
 public static class RequestWrites
 {
@@ -16,7 +17,9 @@ public static class RequestWrites
         long highest = 0;
         foreach (var kv in all.Kvs)
         {
-            if (!kv.Key.StartsWith(KeyLayout.ReconciliationPrefix, StringComparison.Ordinal))
+            // The audit log records refused requests too: an entry is not a write of the request's own.
+            if (!kv.Key.StartsWith(KeyLayout.ReconciliationPrefix, StringComparison.Ordinal)
+                && !kv.Key.StartsWith(Berth.Server.Security.AuditLog.KeyPrefix, StringComparison.Ordinal))
             {
                 highest = Math.Max(highest, kv.ModRevision);
             }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Berth.Core.Specs;
 using Berth.Server.Api;
 using Berth.Server.State;
+using Berth.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,6 +22,7 @@ public static class RegionApi
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost("/v1/fleet/regions", ReportAsync)
             .WithName("ReportRegion").WithTags("Fleet")
+            .RequireAccess(AccessVerbs.Create, AccessKinds.Regions)
             .WithSummary("A child region control plane reports its region, address, pools and node classes; the first report registers it, each later one renews its last-seen time.")
             .Accepts<RegionReport>("application/json")
             .Produces<RegionReportAnswer>(StatusCodes.Status200OK)
@@ -28,10 +30,12 @@ public static class RegionApi
             .Produces<ApiError>(StatusCodes.Status409Conflict);
         app.MapGet("/v1/fleet/regions", async (FleetRegions regions, CancellationToken ct) => ApiJson.Json<RegionView[]>([.. await regions.ViewsAsync(ct)]))
             .WithName("ListRegions").WithTags("Fleet")
+            .RequireAccess(AccessVerbs.List, AccessKinds.Regions)
             .WithSummary("Every child region control plane of this server: address, Connected or Disconnected, pools, node classes, last seen.")
             .Produces<RegionView[]>(StatusCodes.Status200OK);
         app.MapPost("/v1/fleet/delegations", (HttpRequest request, FleetHierarchy hierarchy, CancellationToken ct) => AcceptAsync(request, hierarchy, delegated: true, ct))
             .WithName("AcceptDelegation").WithTags("Fleet")
+            .RequireAccess(AccessVerbs.Create, AccessKinds.Regions)
             .WithSummary("A parent hands this region a share of a fleet workload, pinned to one of its pools (body: the workload as stored; ?from= the parent's region).")
             .Accepts<string>("application/json")
             .Produces<ApplyResponse>(StatusCodes.Status200OK)
@@ -39,6 +43,7 @@ public static class RegionApi
             .Produces<ApiError>(StatusCodes.Status409Conflict);
         app.MapPost("/v1/fleet/escalations", (HttpRequest request, FleetHierarchy hierarchy, CancellationToken ct) => AcceptAsync(request, hierarchy, delegated: false, ct))
             .WithName("AcceptEscalation").WithTags("Fleet")
+            .RequireAccess(AccessVerbs.Create, AccessKinds.Regions)
             .WithSummary("A child region hands this parent a fleet workload it has no pool for (body: the workload as stored; ?from= the child's region).")
             .Accepts<string>("application/json")
             .Produces<ApplyResponse>(StatusCodes.Status200OK)

@@ -57,6 +57,13 @@ public sealed class RestGrpcParityTests : IAsyncLifetime
         // Fleet placement views for `berth describe workload` and `berth get pools`; read-only, worked out from the decisions and clusters.
         ["GetFleetWorkload"] = "fleet workload",
         ["ListFleetPools"] = "fleet pools",
+        // Security administration and the caller's own view, REST-only like the other listings of the security part.
+        ["CreateToken"] = "security",
+        ["ListTokens"] = "security",
+        ["RevokeToken"] = "security",
+        ["ListRoles"] = "security",
+        ["WhoAmI"] = "security",
+        ["ListAudit"] = "security",
     };
 
     private RunningServer? _server;
