@@ -9,7 +9,7 @@ public sealed class DashboardEndpointsTests : IAsyncLifetime
 {
     private RunningServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await RunningServer.StartAsync();
+    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(options => options with { Authorization = Berth.Server.Security.AuthorizationMode.Rbac });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -20,7 +20,7 @@ public sealed class DashboardEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Page_Get_ServedWithContentSecurityPolicy()
+    public async Task Page_WithoutCredentialUnderRbac_ServedWithContentSecurityPolicy()
     {
         using var response = await _server.Http.GetAsync(_server.Url("/"));
 
@@ -34,13 +34,21 @@ public sealed class DashboardEndpointsTests : IAsyncLifetime
     [Theory]
     [InlineData("ui/dashboard.js", "text/javascript")]
     [InlineData("ui/dashboard.css", "text/css")]
-    public async Task Asset_Get_ServedWithItsType(string path, string type)
+    public async Task Asset_WithoutCredentialUnderRbac_ServedWithItsType(string path, string type)
     {
         using var response = await _server.Http.GetAsync(_server.Url(path));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(type, response.Content.Headers.ContentType!.MediaType);
         Assert.True((await response.Content.ReadAsByteArrayAsync()).Length > 100);
+    }
+
+    [Fact]
+    public async Task Api_WithoutCredentialUnderRbac_Refused()
+    {
+        using var response = await _server.Http.GetAsync(_server.Url("v1/nodes?limit=10"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]
