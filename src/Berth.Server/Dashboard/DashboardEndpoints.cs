@@ -44,11 +44,13 @@ public static class DashboardEndpoints
         app.MapGet(PagePath, (HttpContext context) => Serve(context, PageFile))
             .WithName("Dashboard").WithTags("Dashboard")
             .WithSummary("The web dashboard: nodes, workloads, pools and the live event feed (public; the page calls /v1 with the signed-in token).")
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AllowAnonymous();
         app.MapGet(AssetPrefix + "{file}", (string file, HttpContext context) => Serve(context, file))
             .WithName("DashboardAsset").WithTags("Dashboard")
             .WithSummary("A script or style sheet of the dashboard.")
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AllowAnonymous();
         return app;
     }
 

@@ -127,9 +127,11 @@ function askForToken(reason) {
 async function loadWho() {
   try {
     state.who = await getJson("/v1/whoami");
+    state.tokenRefused = false;
   } catch (e) {
-    // A server without /v1/whoami predates tokens: everyone acts as the administrator there.
-    state.who = e.status === 404 ? null : state.who;
+    state.tokenRefused = e.status === 401;
+    // 404: a server without /v1/whoami predates tokens, and everyone acts as the administrator there.
+    if (e.status === 404 || e.status === 401) state.who = null;
     if (e.status !== 404) { renderWho(); return; }
   }
   state.mayCordon = mayCordon(state.who);
@@ -155,7 +157,7 @@ function renderWho() {
     const roles = (state.who.roles || []).map(r => r.role).filter(Boolean);
     who.textContent = `Signed in as ${state.who.name}` + (roles.length ? ` (${roles.join(", ")})` : "") + (state.mayCordon ? "" : " · read-only");
   } else {
-    who.textContent = state.token ? "token set" : "not signed in (open server)";
+    who.textContent = state.tokenRefused ? "token refused: sign in again" : state.token ? "token set" : "not signed in (open server)";
   }
   $("sign-in-open").hidden = false;
   $("sign-in-open").textContent = state.token ? "Change token" : "Sign in";
