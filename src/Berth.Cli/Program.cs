@@ -74,5 +74,6 @@ public static class Program
         NodeCommand.Create(),
         PlanCommand.Create(),
         Commands.Rebalance.RebalanceCommand.Create(),
+        Commands.Token.TokenCommand.Create(),
     };
 }

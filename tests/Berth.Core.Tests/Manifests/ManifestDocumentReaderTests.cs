@@ -69,9 +69,9 @@ public class ManifestDocumentReaderTests
         "apiVersion: 'v1' is not supported; use berth.dev/v1")]
     [InlineData("missing api version", "kind: Workload\nmetadata: {name: web}\nspec: {}", "apiVersion: required field is missing")]
     [InlineData("unknown kind", "apiVersion: berth.dev/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {}",
-        "kind: unknown kind 'Deployment'; use one of Workload, PriorityClass, Quota, Reservation, Pool, NodeClass, PlacementPolicy")]
-    [InlineData("planned kind", "apiVersion: berth.dev/v1\nkind: Role\nmetadata: {name: q}\nspec: {}",
-        "kind: kind 'Role' is not supported yet (security/automation issue); supported kinds: Workload, PriorityClass, Quota, Reservation, Pool, NodeClass, PlacementPolicy")]
+        "kind: unknown kind 'Deployment'; use one of Workload, PriorityClass, Quota, Reservation, Pool, NodeClass, PlacementPolicy, Role, RoleBinding")]
+    [InlineData("planned kind", "apiVersion: berth.dev/v1\nkind: Rule\nmetadata: {name: q}\nspec: {}",
+        "kind: kind 'Rule' is not supported yet (security/automation issue); supported kinds: Workload, PriorityClass, Quota, Reservation, Pool, NodeClass, PlacementPolicy, Role, RoleBinding")]
     [InlineData("missing name", "apiVersion: berth.dev/v1\nkind: Workload\nmetadata: {}\nspec: {}", "metadata.name: required field is missing")]
     [InlineData("bad name", "apiVersion: berth.dev/v1\nkind: Workload\nmetadata: {name: Web}\nspec: {}",
         "metadata.name: 'Web' is not a valid name: use lower-case letters, digits and '-', starting and ending with a letter or digit (DNS-1123 label)")]
@@ -94,7 +94,7 @@ public class ManifestDocumentReaderTests
     public void ReadAll_PrefixesErrorsWithDocumentIndex_WhenSeveral()
     {
         var e = Assert.Throws<ManifestException>(() => ManifestDocumentReader.ReadAll(Envelope + "---\n" + Envelope.Replace("Workload", "Rule", StringComparison.Ordinal)));
-        Assert.Equal("[1].kind: kind 'Rule' is not supported yet (security/automation issue); supported kinds: Workload, PriorityClass, Quota, Reservation, Pool, NodeClass, PlacementPolicy", e.Message);
+        Assert.Equal("[1].kind: kind 'Rule' is not supported yet (security/automation issue); supported kinds: Workload, PriorityClass, Quota, Reservation, Pool, NodeClass, PlacementPolicy, Role, RoleBinding", e.Message);
     }
 
     [Fact]

@@ -53,6 +53,16 @@ public static class ClientMessages
     public static string UnknownResource(string resource) =>
         $"resource '{resource}' is not one of {string.Join(", ", Get.GetCommand.Resources.Concat(Berth.Server.State.ObjectKinds.All.Select(k => k.Plural)))}";
 
+    /// <summary>After <c>berth token create</c> printed the token.</summary>
+    public static string TokenCreated(string id, string user, string expires) =>
+        $"token {id} for {user}, expires {expires}; this is the only time it is shown: keep it secret, pass it with --token or BERTH_TOKEN";
+
+    /// <summary>After <c>berth token revoke</c>.</summary>
+    public static string TokenRevoked(string id, string user) => $"token {id} of {user} revoked";
+
+    /// <summary><c>--user</c>, <c>--since</c> or <c>--limit</c> on something other than audit.</summary>
+    public const string AuditOptionsOnlyAudit = "--user, --since and --limit work only with `berth get audit`";
+
     /// <summary><c>-w</c> on something other than events.</summary>
     public const string WatchOnlyEvents = "--watch works only with `berth get events`";
 

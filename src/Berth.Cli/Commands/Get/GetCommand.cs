@@ -11,7 +11,7 @@ namespace Berth.Cli.Commands.Get;
 public static class GetCommand
 {
     /// <summary>The resources <c>get</c> lists.</summary>
-    public static readonly IReadOnlyList<string> Resources = ["nodes", "workloads", "replicas", "events", "servers", "clusters", "regions"];
+    public static readonly IReadOnlyList<string> Resources = ["nodes", "workloads", "replicas", "events", "servers", "clusters", "regions", "tokens", "audit"];
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -27,7 +27,18 @@ public static class GetCommand
         });
         var output = CommonOptions.ResourceOutput();
         var watch = new Option<bool>("--watch", "-w") { Description = "For events: print them, then follow new ones until Ctrl+C" };
-        var command = new Command("get", "List nodes, workloads, replicas, events or servers") { resource, output, watch };
+        var auditUser = new Option<string?>("--user") { Description = "For audit: only this user's calls" };
+        var auditSince = new Option<string?>("--since") { Description = "For audit: only calls this long ago or later (e.g. 30m, 1h, 7d)" };
+        var auditLimit = new Option<int?>("--limit") { Description = "For audit: at most this many entries, the latest (default 100)" };
+        var command = new Command("get", "List nodes, workloads, replicas, events or servers") { resource, output, watch, auditUser, auditSince, auditLimit };
+        command.Validators.Add(result =>
+        {
+            bool auditOptions = result.GetValue(auditUser) is not null || result.GetValue(auditSince) is not null || result.GetValue(auditLimit) is not null;
+            if (auditOptions && result.GetValue(resource) != "audit")
+            {
+                result.AddError(ClientMessages.AuditOptionsOnlyAudit);
+            }
+        });
         command.Validators.Add(result =>
         {
             if (result.GetValue(watch) && result.GetValue(resource) is { } r && Resources.Contains(r) && r != "events")
@@ -46,6 +57,10 @@ public static class GetCommand
                 "servers" => ListAsync(client, "v1/servers", format, writer, ServerTable, cancellationToken),
                 "clusters" => ListAsync(client, FleetClusterTable.Path, format, writer, FleetClusterTable.Write, cancellationToken),
                 "regions" => ListAsync(client, RegionTable.Path, format, writer, RegionTable.Write, cancellationToken),
+                "tokens" => ListAsync(client, SecurityTables.TokensPath, format, writer, SecurityTables.Tokens, cancellationToken),
+                "audit" => ListAsync(client, AuditQuery(parseResult.GetValue(auditUser), parseResult.GetValue(auditSince), parseResult.GetValue(auditLimit)), format, writer, SecurityTables.Audit, cancellationToken),
+                var roles when ObjectKinds.Find(roles) == ObjectKinds.Roles => ListAsync(client, SecurityTables.RolesPath, format, writer, SecurityTables.Roles, cancellationToken),
+                var bindings when ObjectKinds.Find(bindings) == ObjectKinds.RoleBindings => ListAsync(client, SecurityTables.RoleBindingsPath, format, writer, SecurityTables.RoleBindings, cancellationToken),
                 var quotas when ObjectKinds.Find(quotas) == QuotaAdmission.Kind => ListAsync(client, "v1/quotas", format, writer, QuotaTable.Write, cancellationToken),
                 var pools when ObjectKinds.Find(pools) == ObjectKinds.Pools => ListAsync(client, "v1/fleet/pools", format, writer, PoolTable.Write, cancellationToken),
                 var named when ObjectKinds.Find(named) == ObjectKinds.Reservations => ListAsync(client, "v1/reservations", format, writer, ReservationTable.Write, cancellationToken),
@@ -57,6 +72,25 @@ public static class GetCommand
             };
         });
         return command;
+    }
+
+    /// <summary>The audit log's path with the query of <c>--user</c>, <c>--since</c> and <c>--limit</c>.</summary>
+    public static string AuditQuery(string? user, string? since, int? limit)
+    {
+        var query = new List<string>();
+        if (user is not null)
+        {
+            query.Add("user=" + Uri.EscapeDataString(user));
+        }
+        if (since is not null)
+        {
+            query.Add("since=" + Uri.EscapeDataString(since));
+        }
+        if (limit is { } n)
+        {
+            query.Add("limit=" + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return SecurityTables.AuditPath + (query.Count == 0 ? "" : "?" + string.Join("&", query));
     }
 
     private static async Task<int> ListAsync(

@@ -54,6 +54,11 @@ public static class ServerCommand
             DefaultValueFactory = _ => ConsoleLogFormat.Simple,
         };
         logFormat.AcceptOnlyFromAmong([.. ConsoleLogFormat.All]);
+        var authorization = new Option<string?>("--authorization")
+        {
+            Description = "open: a request without a credential acts as admin (loopback development); rbac: every request needs a token or client certificate, authorized by roles. Default: rbac with TLS, open without",
+        };
+        authorization.AcceptOnlyFromAmong("open", "rbac");
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -69,6 +74,7 @@ public static class ServerCommand
             reportInterval,
             fleetRebalanceInterval,
             logFormat,
+            authorization,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -88,6 +94,12 @@ public static class ServerCommand
                 // The local fleet provider starts this same berth as its agents, as berth dev does.
                 AgentCommand = Dev.BerthExecutable.Current().AgentCommandLine(),
                 FleetRebalanceInterval = parseResult.GetValue(fleetRebalanceInterval) ?? new ServerOptions().FleetRebalanceInterval,
+                Authorization = parseResult.GetValue(authorization) switch
+                {
+                    "rbac" => Berth.Server.Security.AuthorizationMode.Rbac,
+                    "open" => Berth.Server.Security.AuthorizationMode.Open,
+                    _ => null,
+                },
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
