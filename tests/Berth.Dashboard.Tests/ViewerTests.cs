@@ -14,7 +14,7 @@ public sealed class ViewerTests(DevCluster cluster, DashboardBrowser browser) : 
     public async Task Viewer_TokenInUrl_SeesNodesWorkloadsAndEventsButNoCordonButtons()
     {
         await cluster.BerthAsync("apply", "-f", RepositoryFiles.Path("examples/workloads/ticker.yaml"));
-        var token = await Tokens.CreateAsync(cluster.Http, "vera", "viewer");
+        var token = await Tokens.CreateAsync(cluster, "vera", "viewer");
 
         await using var dashboard = await browser.OpenAsync(cluster.Address, "#token=" + token);
 
@@ -45,7 +45,7 @@ public sealed class ViewerTests(DevCluster cluster, DashboardBrowser browser) : 
     [ChromiumFact(Timeout = 180_000)]
     public async Task SignIn_UnknownTokenThenOperatorToken_AsksAgainWithTheServersMessageThenShowsCordonButtons()
     {
-        var operatorToken = await Tokens.CreateAsync(cluster.Http, "olga", "operator");
+        var operatorToken = await Tokens.CreateAsync(cluster, "olga", "operator");
 
         await using var dashboard = await browser.OpenAsync(cluster.Address, "#token=berth_nosuchid_nosuchsecret");
 
