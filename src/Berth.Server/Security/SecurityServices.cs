@@ -46,7 +46,8 @@ public static class SecurityServices
         ArgumentNullException.ThrowIfNull(app);
         var access = app.Services.GetRequiredService<AccessControl>();
         var accessor = app.Services.GetRequiredService<IHttpContextAccessor>();
-        SecurityLog.Mode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SecurityServices)), access.Mode);
+        // Once listening: a server that cannot start says so in one line (StartupErrorTests), not after the mode.
+        app.Lifetime.ApplicationStarted.Register(() => SecurityLog.Mode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SecurityServices)), access.Mode));
         app.Services.GetRequiredService<ApiOperations>().ManifestAccess = async (verb, workloads, objects, cancellationToken) =>
         {
             // Without a request (an in-process call) there is no caller to refuse.
