@@ -457,7 +457,7 @@ function show(view) {
   state.view = view;
   for (const tab of document.querySelectorAll(".tabs button")) tab.setAttribute("aria-selected", String(tab.dataset.view === view));
   for (const name of ["nodes", "workloads", "pools"]) $(`view-${name}`).hidden = name !== view;
-  refresh();
+  return refresh();
 }
 
 function debounce(fn, ms) {
@@ -494,7 +494,8 @@ async function start() {
     $("server-info").textContent = info.version ? `server ${info.version.split("+")[0]}` : "";
   } catch { /* shown by the first API call */ }
   await loadWho();
-  show("nodes");
+  // The first view first: the feed's history (thousands of events on a big cluster) must not hold up its page.
+  await show("nodes");
   followEvents();
   setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);
 }
