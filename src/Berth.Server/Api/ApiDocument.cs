@@ -30,6 +30,9 @@ public static class ApiDocument
     /// <summary>Schema type of a boolean query parameter (<see cref="WithQueryParameter"/>).</summary>
     public const JsonSchemaType BooleanSchema = JsonSchemaType.Boolean;
 
+    /// <summary>Schema type of a text query parameter (<see cref="WithQueryParameter"/>).</summary>
+    public const JsonSchemaType StringSchema = JsonSchemaType.String;
+
     /// <summary>
     /// Describes an optional query parameter that the handler reads from the request itself (so the generator cannot see
     /// it): its name, type and meaning appear in the endpoint's operation.

@@ -53,4 +53,5 @@ namespace Berth.Server.Api;
 [JsonSerializable(typeof(Automation.RuleView[]))]
 [JsonSerializable(typeof(Automation.RuleView))]
 [JsonSerializable(typeof(Automation.WebhookDelivery[]))]
+[JsonSerializable(typeof(NodePage))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

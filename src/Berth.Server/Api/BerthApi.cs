@@ -23,6 +23,7 @@ namespace Berth.Server.Api;
 /// <item><term><c>GET /v1/workloads/{ns}/{name}</c></term><description>Spec, assignments and last events of one workload.</description></item>
 /// <item><term><c>DELETE /v1/workloads/{ns}/{name}</c></term><description>Deletes the workload; the placer removes its assignments.</description></item>
 /// <item><term><c>GET /v1/nodes</c></term><description>Every node with status and last heartbeat.</description></item>
+/// <item><term><c>GET /v1/nodes?offset=N&amp;limit=N&amp;filter=TEXT</c></term><description>One page of the nodes with counts and what their replicas hold (<see cref="NodePages"/>).</description></item>
 /// <item><term><c>GET /v1/assignments</c></term><description>Every assignment.</description></item>
 /// <item><term><c>GET /v1/events?after=REV&amp;limit=N</c></term><description>Events committed after revision REV, at most N (default 100, at most 1000).</description></item>
 /// <item><term><c>GET /v1/events?follow=true&amp;after=REV</c></term><description>Server-sent events: those after REV, then live ones (<see cref="EventStream"/>).</description></item>
@@ -113,11 +114,15 @@ public static class BerthApi
             .RequireAccess(AccessVerbs.List, AccessKinds.Reservations)
             .WithSummary("Every reservation with what it reserves, what its workloads use and what it still holds off others.")
             .Produces<Berth.Scheduling.Snapshot.ReservationUsage[]>(StatusCodes.Status200OK);
-        v1.MapGet("/nodes", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.NodesAsync(ct)))
+        v1.MapGet("/nodes", NodePages.ListAsync)
             .WithName("ListNodes").WithTags("Nodes")
             .RequireAccess(AccessVerbs.List, AccessKinds.Nodes)
             .WithSummary("Every node with its status and last heartbeat.")
-            .Produces<NodeView[]>(StatusCodes.Status200OK);
+            .WithQueryParameter(NodePages.OffsetParameter, ApiDocument.IntegerSchema, "With any of offset, limit, filter the answer is one page (NodePage: total, ready and cordoned counts and the nodes with what their replicas hold) instead of every node. The first node of the page, from 0. Default 0.")
+            .WithQueryParameter(NodePages.LimitParameter, ApiDocument.IntegerSchema, $"Page size, 1 to {NodePages.MaxLimit}. Default {NodePages.DefaultLimit}.")
+            .WithQueryParameter(NodePages.FilterParameter, ApiDocument.StringSchema, "Only nodes whose name or a label (key=value) contains this text, ignoring case.")
+            .Produces<NodeView[]>(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest);
         v1.MapGet("/assignments", async (ClusterQueries queries, CancellationToken ct) => Json(await queries.AssignmentsAsync(ct)))
             .WithName("ListAssignments").WithTags("Assignments")
             .RequireAccess(AccessVerbs.List, AccessKinds.Assignments)

@@ -1,6 +1,7 @@
 using Berth.Server.Agents;
 using Berth.Server.Api;
 using Berth.Server.Api.Grpc;
+using Berth.Server.Dashboard;
 using Berth.Server.Fleet.Hierarchy;
 using Berth.Server.Leadership;
 using Berth.Server.Logs;
@@ -289,6 +290,7 @@ public sealed class ServerHost : IAsyncDisposable
             app.MapSecurityApi();
             app.MapMetricsEndpoint();
             app.MapNodeBootstrapApi();
+            app.MapDashboard();
             // The default pattern, /openapi/{documentName}.json, serves ApiDocument.Path.
             app.MapOpenApi();
             try

@@ -297,7 +297,7 @@ public static class DevCommand
     {
         var nodes = agents.Select((a, i) => $"{a.Name} ({DevOptions.Zones[i]})");
         var berth = BerthExecutable.Current().DisplayName(Environment.CurrentDirectory, Environment.GetEnvironmentVariable("PATH"));
-        var lines = new List<string> { "", DevMessages.Ready(address, nodes), DevMessages.TryThese };
+        var lines = new List<string> { "", DevMessages.Ready(address, nodes), DevMessages.Dashboard(address), DevMessages.TryThese };
         // Clients find the default address by themselves; any other port has to be named once.
         var apiAddress = address.GetLeftPart(UriPartial.Authority);
         if (!string.Equals(apiAddress, ServerAddress.Default, StringComparison.Ordinal))

@@ -44,6 +44,9 @@ public static class DevMessages
     public static string Ready(Uri api, IEnumerable<string> nodes) =>
         $"{ReadyPrefix} API {api} with nodes {string.Join(", ", nodes)} Ready";
 
+    /// <summary>Where the web dashboard is (served by the server at <c>/</c>).</summary>
+    public static string Dashboard(Uri api) => $"Dashboard: {api} (nodes, workloads, pools and live events in a browser)";
+
     /// <summary>Tells the user to point clients at a port other than the default.</summary>
     public static string ExportAddress(string address) => $"  export BERTH_ADDR={address}";
 
