@@ -18,11 +18,6 @@ public sealed class RuleEngineService(
     TimeProvider time,
     ILogger<RuleEngineService> logger) : LeaderLoopService(election)
 {
-    private int _passes;
-
-    /// <summary>How many passes have completed, successfully or not.</summary>
-    public int CompletedPasses => Volatile.Read(ref _passes);
-
     /// <inheritdoc/>
     protected override async Task LeadAsync(CancellationToken ct)
     {
@@ -30,31 +25,8 @@ public sealed class RuleEngineService(
         var dispatching = dispatcher.RunAsync(ct);
         try
         {
-            while (!ct.IsCancellationRequested)
-            {
-                try
-                {
-                    await engine.RunPassAsync(ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // A pass only records transitions it saw; the next one sees them again.
-                    AutomationLog.PassFailed(logger, e);
-                }
-                Interlocked.Increment(ref _passes);
-                try
-                {
-                    await Task.Delay(options.Interval, time, ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
+            // A pass only records transitions it saw; the next one sees them again.
+            await RunPassesAsync(engine.RunPassAsync, options.Interval, time, e => AutomationLog.PassFailed(logger, e), ct).ConfigureAwait(false);
         }
         finally
         {

@@ -16,38 +16,8 @@ public sealed class FleetControlService(
     TimeProvider time,
     ILogger<FleetControlService> logger) : LeaderLoopService(election)
 {
-    private int _passes;
-
-    /// <summary>How many passes have completed, successfully or not.</summary>
-    public int CompletedPasses => Volatile.Read(ref _passes);
-
     /// <inheritdoc/>
-    protected override async Task LeadAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await controller.RunPassAsync(ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Every step of a pass is safe to repeat; the next tick tries again.
-                FleetControllerLog.PassFailed(logger, e);
-            }
-            Interlocked.Increment(ref _passes);
-            try
-            {
-                await Task.Delay(options.LoopInterval, time, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task LeadAsync(CancellationToken ct) =>
+        // Every step of a pass is safe to repeat; the next tick tries again.
+        RunPassesAsync(controller.RunPassAsync, options.LoopInterval, time, e => FleetControllerLog.PassFailed(logger, e), ct);
 }

@@ -37,11 +37,6 @@ public sealed class ControlLoopService(
     LeaderElection election,
     ReservationKeeper? reservations = null) : LeaderLoopService(election)
 {
-    private int _passes;
-
-    /// <summary>How many passes have completed (successfully or not); readiness waits for the first.</summary>
-    public int CompletedPasses => Volatile.Read(ref _passes);
-
     /// <inheritdoc/>
     protected override async Task LeadAsync(CancellationToken stoppingToken)
     {
@@ -119,7 +114,7 @@ public sealed class ControlLoopService(
                 ServerLog.PassFailed(logger, e, options.LoopInterval);
             }
             metrics.RecordLoopPass(time.GetElapsedTime(passStart), failed);
-            Interlocked.Increment(ref _passes);
+            CountPass();
             try
             {
                 signalled = await signal.WaitAsync(options.LoopInterval, stoppingToken).ConfigureAwait(false);

@@ -10,6 +10,10 @@ namespace Berth.Server.Hosting;
 /// </summary>
 public abstract class LeaderLoopService(LeaderElection election) : BackgroundService
 {
+    private int _passes;
+
+    /// <summary>How many passes have completed, successfully or not (as <see cref="RunPassesAsync"/> or <see cref="CountPass"/> count them).</summary>
+    public int CompletedPasses => Volatile.Read(ref _passes);
     /// <inheritdoc/>
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,4 +35,43 @@ public abstract class LeaderLoopService(LeaderElection election) : BackgroundSer
 
     /// <summary>The work of one term; returns when <paramref name="stoppingToken"/> (term lost or host stopping) is cancelled.</summary>
     protected abstract Task LeadAsync(CancellationToken stoppingToken);
+
+    /// <summary>Counts a completed pass, for a loop that does not run through <see cref="RunPassesAsync"/>.</summary>
+    protected void CountPass() => Interlocked.Increment(ref _passes);
+
+    /// <summary>
+    /// Runs <paramref name="pass"/> now and then every <paramref name="interval"/> until <paramref name="stoppingToken"/>
+    /// is cancelled. A pass that throws is handed to <paramref name="failed"/> and the loop goes on: the passes of a
+    /// leader loop are safe to repeat, so the next one tries again.
+    /// </summary>
+    protected async Task RunPassesAsync(Func<CancellationToken, Task> pass, TimeSpan interval, TimeProvider time, Action<Exception> failed, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(failed);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await pass(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed(e);
+            }
+            CountPass();
+            try
+            {
+                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
 }
