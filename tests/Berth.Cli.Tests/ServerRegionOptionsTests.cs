@@ -33,6 +33,7 @@ public sealed class ServerRegionOptionsTests
     [Theory]
     [InlineData("127.0.0.1:7070")]
     [InlineData("ftp://127.0.0.1:7070")]
+    [InlineData("https://127.0.0.1:7070")] // https needs --tls-dir: without it there is no CA to trust the parent with
     public void Server_ParentNotAnHttpUrl_ExitsWithUsageError(string parent)
     {
         var (code, error) = Run("server", "--listen", "127.0.0.1:0", "--region", "eu-west", "--parent", parent);
