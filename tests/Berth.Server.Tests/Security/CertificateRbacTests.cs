@@ -8,22 +8,8 @@ using Berth.Server.Tests.Fixtures;
 namespace Berth.Server.Tests.Security;
 
 /// <summary>Client certificates as callers (CN → name, O → groups) on a server with <c>--tls-dir</c>, where RBAC is on by default.</summary>
-public sealed class CertificateRbacTests : IAsyncLifetime
+public sealed class CertificateRbacTests : TlsServerTests
 {
-    private TlsServer? _server;
-
-    private TlsServer Server => _server ?? throw new InvalidOperationException("not started");
-
-    public async Task InitializeAsync() => _server = await TlsServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     private static StringContent Yaml(string text) => new(text, Encoding.UTF8, "application/yaml");
 
     [Fact]

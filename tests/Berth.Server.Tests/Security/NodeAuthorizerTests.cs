@@ -8,22 +8,9 @@ using Grpc.Core;
 namespace Berth.Server.Tests.Security;
 
 /// <summary>The node authorizer on a real server with <c>--tls-dir</c>, called over gRPC with node certificates.</summary>
-public sealed class NodeAuthorizerTests : IAsyncLifetime
+public sealed class NodeAuthorizerTests : TlsServerTests
 {
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(20);
-    private TlsServer? _server;
-
-    private TlsServer Server => _server ?? throw new InvalidOperationException("not started");
-
-    public async Task InitializeAsync() => _server = await TlsServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task Register_OwnNodeCertificate_IsAccepted()

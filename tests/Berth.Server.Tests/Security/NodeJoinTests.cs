@@ -9,22 +9,8 @@ using Berth.Server.Tests.Fixtures;
 namespace Berth.Server.Tests.Security;
 
 /// <summary>Bootstrap tokens, node joins and renewals over REST on a real server with <c>--tls-dir</c>.</summary>
-public sealed class NodeJoinTests : IAsyncLifetime
+public sealed class NodeJoinTests : TlsServerTests
 {
-    private TlsServer? _server;
-
-    private TlsServer Server => _server ?? throw new InvalidOperationException("not started");
-
-    public async Task InitializeAsync() => _server = await TlsServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Join_FreshToken_IssuesShortLivedNodeCertificateFromTheCa()
     {
