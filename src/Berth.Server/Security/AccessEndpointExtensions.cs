@@ -32,4 +32,15 @@ public static class AccessEndpointExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.WithMetadata(new AccessRequirement("", "") { AnyCaller = true });
     }
+
+    /// <summary>
+    /// The endpoint is a periodic status report needing <paramref name="verb"/> on <paramref name="kind"/>, as with
+    /// <see cref="RequireAccess{TBuilder}"/>, whose allowed calls are not audited (<see cref="AccessRequirement.AuditRefusalsOnly"/>).
+    /// </summary>
+    public static TBuilder RequireReportAccess<TBuilder>(this TBuilder builder, string verb, string kind)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithMetadata(new AccessRequirement(verb, kind) { AuditRefusalsOnly = true });
+    }
 }

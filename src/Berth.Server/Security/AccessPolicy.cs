@@ -9,7 +9,7 @@ namespace Berth.Server.Security;
 /// <remarks>
 /// A caller holds: every role bound to its name or one of its groups (restricted to the binding's namespaces, if any),
 /// the role its token was created with, admin when it is in <see cref="CallerIdentity.MastersGroup"/>, and
-/// <see cref="BuiltInRoles.Server"/> when it is in <see cref="BuiltInRoles.ServersGroup"/>. A request is allowed when any
+/// <see cref="BuiltInRoles.Server"/> when it is in <see cref="CallerIdentity.ServersGroup"/>. A request is allowed when any
 /// of them allows it; nothing ever denies. Cluster-wide requests (an empty namespace: cluster-wide kinds, and lists across
 /// namespaces) are reached only by unrestricted grants whose rules name <c>*</c> namespaces.
 /// </remarks>
@@ -45,9 +45,9 @@ public sealed class AccessPolicy
         {
             grants.Add(new RoleGrant(BuiltInRoles.Admin.Name, BuiltInRoles.Admin, [], "group/" + CallerIdentity.MastersGroup));
         }
-        if (caller.Groups.Contains(BuiltInRoles.ServersGroup))
+        if (caller.Groups.Contains(CallerIdentity.ServersGroup))
         {
-            grants.Add(new RoleGrant(BuiltInRoles.Server.Name, BuiltInRoles.Server, [], "group/" + BuiltInRoles.ServersGroup));
+            grants.Add(new RoleGrant(BuiltInRoles.Server.Name, BuiltInRoles.Server, [], "group/" + CallerIdentity.ServersGroup));
         }
         if (caller.TokenRole is { } tokenRole)
         {

@@ -16,6 +16,13 @@ public sealed record AccessRequirement(string Verb, string Kind)
     /// <summary>Each document of the request's manifest is authorized by its own kind and namespace, by the operation itself (apply, plan).</summary>
     public bool PerDocument { get; init; }
 
+    /// <summary>
+    /// A periodic status report (a region's report to its parent, every few seconds): only refusals are audited. As
+    /// Kubernetes' audit policies leave out node status and lease updates, so the log holds changes people and programs
+    /// made rather than one entry per heartbeat.
+    /// </summary>
+    public bool AuditRefusalsOnly { get; init; }
+
     /// <summary>Any caller that passed authentication (e.g. <c>/v1/whoami</c>).</summary>
     public bool AnyCaller { get; init; }
 

@@ -38,9 +38,6 @@ public static class BuiltInRoles
         new RoleRule([AccessVerbs.Create, AccessVerbs.Get, AccessVerbs.List], [AccessKinds.Regions], All),
     ]);
 
-    /// <summary>The group of server certificates, bound to <see cref="Server"/>.</summary>
-    public const string ServersGroup = "system:servers";
-
     /// <summary>Every built-in role, in the order <c>berth get roles</c> lists them.</summary>
     public static IReadOnlyList<RoleSpec> Roles { get; } = [Admin, Operator, Viewer, Developer, Server];
 

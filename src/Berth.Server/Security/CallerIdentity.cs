@@ -18,6 +18,12 @@ public sealed record CallerIdentity(string Name, IReadOnlyList<string> Groups, s
     /// <summary>The group whose members are admins whatever is bound (as in Kubernetes).</summary>
     public const string MastersGroup = "system:masters";
 
+    /// <summary>The group of node certificates (<c>system:node:{name}</c>); the agent protocol's node authorizer governs them.</summary>
+    public const string NodesGroup = "system:nodes";
+
+    /// <summary>The group of server certificates (a server acting as a client of another), bound to <see cref="BuiltInRoles.Server"/>.</summary>
+    public const string ServersGroup = "system:servers";
+
     /// <summary>A caller without a credential.</summary>
     public static CallerIdentity Anonymous { get; } = new(AnonymousName, [], IdentitySources.Anonymous);
 

@@ -12,20 +12,11 @@ public static class CertificateNames
     /// <summary>The common-name prefix of a node certificate.</summary>
     public const string NodePrefix = "system:node:";
 
-    /// <summary>The organisation (group) of node certificates.</summary>
-    public const string NodesGroup = "system:nodes";
-
     /// <summary>The common-name prefix of a server certificate (a server acting as a client of another).</summary>
     public const string ServerPrefix = "system:server:";
 
-    /// <summary>The organisation (group) of server certificates.</summary>
-    public const string ServersGroup = "system:servers";
-
     /// <summary>The common name of the admin client certificate <c>berth tls init</c> writes.</summary>
     public const string AdminName = "admin";
-
-    /// <summary>The organisation (group) of the admin client certificate: full access.</summary>
-    public const string MastersGroup = "system:masters";
 
     private const string CommonNameOid = "2.5.4.3";
     private const string OrganizationOid = "2.5.4.10";
@@ -55,7 +46,7 @@ public static class CertificateNames
 
     /// <summary>
     /// The node a certificate speaks for: the name after <see cref="NodePrefix"/> when its CN has that prefix and its
-    /// organisations include <see cref="NodesGroup"/>; otherwise null (not a node certificate).
+    /// organisations include <see cref="CallerIdentity.NodesGroup"/>; otherwise null (not a node certificate).
     /// </summary>
     public static string? NodeName(X509Certificate2 certificate)
     {
@@ -64,7 +55,7 @@ public static class CertificateNames
         {
             return null;
         }
-        return Organizations(certificate).Contains(NodesGroup, StringComparer.Ordinal) ? name[NodePrefix.Length..] : null;
+        return Organizations(certificate).Contains(CallerIdentity.NodesGroup, StringComparer.Ordinal) ? name[NodePrefix.Length..] : null;
     }
 
     private static IEnumerable<string> Values(X500DistinguishedName name, string oid)

@@ -90,7 +90,7 @@ public sealed class NodeCertificates(TlsMaterial? material, BootstrapTokens toke
     private NodeCertificateIssued Issue(CertificateAuthority authority, string node, string csr)
     {
         using var certificate = authority.IssueForRequest(
-            csr, CertificateNames.Subject(CertificateNames.NodePrefix + node, CertificateNames.NodesGroup), options.NodeCertificateTtl, time.GetUtcNow());
+            csr, CertificateNames.Subject(CertificateNames.NodePrefix + node, CallerIdentity.NodesGroup), options.NodeCertificateTtl, time.GetUtcNow());
         return new NodeCertificateIssued(node, TlsFiles.CertificatePem(certificate), TlsFiles.CertificatePem(authority.Certificate), certificate.NotAfter.ToUniversalTime());
     }
 }

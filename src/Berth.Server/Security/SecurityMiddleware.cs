@@ -133,7 +133,11 @@ public sealed class SecurityMiddleware
         }
         finally
         {
-            await AuditAsync(context, caller, verb, kind, ns, context.Response.StatusCode, Refusal(context)).ConfigureAwait(false);
+            bool report = context.GetEndpoint()?.Metadata.GetMetadata<AccessRequirement>() is { AuditRefusalsOnly: true };
+            if (!report || context.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+            {
+                await AuditAsync(context, caller, verb, kind, ns, context.Response.StatusCode, Refusal(context)).ConfigureAwait(false);
+            }
         }
     }
 

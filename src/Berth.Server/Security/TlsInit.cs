@@ -46,8 +46,8 @@ public static class TlsInit
         var validity = TimeSpan.FromDays(options.Days);
         using var authority = CertificateAuthority.Create(CertificateAuthority.DefaultName, validity, now);
         using var server = authority.IssueWithKey(
-            CertificateNames.Subject(CertificateNames.ServerPrefix + serverId, CertificateNames.ServersGroup), validity, now, dnsNames, addresses);
-        using var admin = authority.IssueWithKey(CertificateNames.Subject(CertificateNames.AdminName, CertificateNames.MastersGroup), validity, now);
+            CertificateNames.Subject(CertificateNames.ServerPrefix + serverId, CallerIdentity.ServersGroup), validity, now, dnsNames, addresses);
+        using var admin = authority.IssueWithKey(CertificateNames.Subject(CertificateNames.AdminName, CallerIdentity.MastersGroup), validity, now);
         Directory.CreateDirectory(directory);
         // Keys first, so that a directory with certificates always has their keys.
         TlsFiles.Write(paths[1], TlsFiles.KeyPem(authority.Certificate), TlsFiles.KeyMode, options.Force);

@@ -64,7 +64,7 @@ internal sealed class TlsServer : IAsyncDisposable
 
     /// <summary>A node certificate (CN system:node:{node}, O system:nodes) signed by the server's CA.</summary>
     public X509Certificate2 NodeCertificate(string node, TimeSpan? lifetime = null) =>
-        Own(Authority.IssueWithKey(CertificateNames.Subject(CertificateNames.NodePrefix + node, CertificateNames.NodesGroup), lifetime ?? TimeSpan.FromHours(1), DateTimeOffset.UtcNow));
+        Own(Authority.IssueWithKey(CertificateNames.Subject(CertificateNames.NodePrefix + node, CallerIdentity.NodesGroup), lifetime ?? TimeSpan.FromHours(1), DateTimeOffset.UtcNow));
 
     /// <summary>An HTTP client that trusts the CA and presents <paramref name="certificate"/> (none when null).</summary>
     public HttpClient Http(X509Certificate2? certificate = null) => Own(new HttpClient(Handler(certificate)) { BaseAddress = Host.Address, Timeout = TimeSpan.FromSeconds(30) });

@@ -132,7 +132,7 @@ public sealed class NodeJoinTests : TlsServerTests
     public async Task Https_CertificateFromAnotherCa_IsRefusedAtTheHandshake()
     {
         using var stranger = CertificateAuthority.Create("stranger", TimeSpan.FromDays(1), DateTimeOffset.UtcNow);
-        using var foreign = stranger.IssueWithKey(CertificateNames.Subject("system:node:node-a", CertificateNames.NodesGroup), TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+        using var foreign = stranger.IssueWithKey(CertificateNames.Subject("system:node:node-a", CallerIdentity.NodesGroup), TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
 
         await Assert.ThrowsAsync<HttpRequestException>(() => Server.Http(foreign).GetAsync("v1/info"));
     }

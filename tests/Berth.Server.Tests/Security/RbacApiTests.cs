@@ -267,4 +267,20 @@ public sealed class RbacApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.Contains("role 'ghost' does not exist", ErrorOf(bad.Body), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RegionReport_Allowed_IsNotAuditedButARefusalIs()
+    {
+        var server = await TokenAsync("eu-west-server", [CallerIdentity.ServersGroup]);
+        var stranger = await TokenAsync("mallory", []);
+        const string report = """{"region":"eu-west","address":"http://127.0.0.1:1/","pools":[],"nodeClasses":[]}""";
+
+        var (status, body) = await SendAsync(HttpMethod.Post, "v1/fleet/regions", server, report);
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, "v1/fleet/regions", stranger, report)).Status);
+
+        Assert.Empty(await AuditAsync("eu-west-server"));
+        var refused = Assert.Single(await AuditAsync("mallory"));
+        Assert.Equal(("create", "regions", 403), (refused.Verb, refused.Kind, refused.Status));
+    }
 }

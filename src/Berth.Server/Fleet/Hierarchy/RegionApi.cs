@@ -22,7 +22,7 @@ public static class RegionApi
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost("/v1/fleet/regions", ReportAsync)
             .WithName("ReportRegion").WithTags("Fleet")
-            .RequireAccess(AccessVerbs.Create, AccessKinds.Regions)
+            .RequireReportAccess(AccessVerbs.Create, AccessKinds.Regions)
             .WithSummary("A child region control plane reports its region, address, pools and node classes; the first report registers it, each later one renews its last-seen time.")
             .Accepts<RegionReport>("application/json")
             .Produces<RegionReportAnswer>(StatusCodes.Status200OK)
