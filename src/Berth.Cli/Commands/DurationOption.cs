@@ -22,6 +22,15 @@ public static class DurationOption
         },
     };
 
+    /// <summary>Like <see cref="Create"/>, and <c>0</c> too, for durations where zero turns a thing off.</summary>
+    public static Option<TimeSpan?> CreateOrZero(string name, string description)
+    {
+        var option = Create(name, description);
+        var parse = option.CustomParser!;
+        option.CustomParser = result => result.Tokens.Count > 0 && result.Tokens[0].Value == "0" ? TimeSpan.Zero : parse(result);
+        return option;
+    }
+
     /// <summary>Parses a number followed by <c>ms</c>, <c>s</c>, <c>m</c> or <c>h</c>; true only for a duration above zero.</summary>
     public static bool TryParse(string? text, out TimeSpan value)
     {

@@ -171,6 +171,15 @@ public sealed record ServerOptions
     /// <summary>The shortest <see cref="NodeCertificateTtl"/> accepted: <see cref="MinimumNodeCertificateTtl"/>; tests lower it to see rotation in seconds.</summary>
     internal TimeSpan NodeCertificateTtlFloor { get; init; } = MinimumNodeCertificateTtl;
 
+    /// <summary>The default <see cref="AuditRetention"/>: 30 days, as long as a monthly review needs.</summary>
+    public static readonly TimeSpan DefaultAuditRetention = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// <c>--audit-retention</c>: how long audit entries are kept; the leader drops older ones every hour. Zero keeps them
+    /// forever. Default 30 days.
+    /// </summary>
+    public TimeSpan AuditRetention { get; init; } = DefaultAuditRetention;
+
     /// <summary>Parses and checks <see cref="Listen"/>: an IP address or <c>localhost</c>, and a port.</summary>
     /// <exception cref="ServerOptionsException">The address is malformed, or not loopback while TLS is not configured.</exception>
     public IPEndPoint ListenEndPoint()
@@ -311,6 +320,10 @@ public sealed record ServerOptions
         if (LogLinesPerReplica <= 0)
         {
             throw new ServerOptionsException(ServerMessages.NotPositive(nameof(LogLinesPerReplica), LogLinesPerReplica.ToString(CultureInfo.InvariantCulture)));
+        }
+        if (AuditRetention < TimeSpan.Zero)
+        {
+            throw new ServerOptionsException(Security.SecurityMessages.NegativeAuditRetention(AuditRetention));
         }
         if (LoopInterval <= TimeSpan.Zero)
         {

@@ -52,6 +52,17 @@ public sealed class AuditLog
         }
     }
 
+    /// <summary>
+    /// Deletes the entries stamped before <paramref name="cutoff"/>, oldest first, in one range delete (keys sort by time);
+    /// returns how many went. Entries are never changed, only dropped once past the retention.
+    /// </summary>
+    public async Task<long> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        var end = KeyPrefix + Math.Max(0, cutoff.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+        var result = await _store.TxnAsync([], [TxnOp.Delete(KeyRange.Between(KeyPrefix, end))], [], cancellationToken).ConfigureAwait(false);
+        return result.Responses[0].Deleted;
+    }
+
     /// <summary>The last <paramref name="limit"/> entries since <paramref name="since"/> (null: all), of <paramref name="user"/> (null: everyone), oldest first.</summary>
     public async Task<AuditEntry[]> QueryAsync(string? user, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)
     {

@@ -82,4 +82,8 @@ public static class SecurityMessages
 
     /// <summary>An <c>--authorization</c> value that is neither open nor rbac.</summary>
     public static string BadAuthorizationMode(string value) => $"--authorization '{value}' is invalid; use open or rbac";
+
+    /// <summary>A negative <c>--audit-retention</c>.</summary>
+    public static string NegativeAuditRetention(TimeSpan value) =>
+        $"--audit-retention {value} is negative; give how long audit entries are kept (e.g. 720h), or 0 to keep them forever";
 }

@@ -20,7 +20,7 @@ public static class SecurityServices
         return options.Authorization ?? (options.TlsConfigured ? AuthorizationMode.Rbac : AuthorizationMode.Open);
     }
 
-    /// <summary>Registers <see cref="ApiTokens"/>, <see cref="AccessControl"/>, <see cref="AuditLog"/> and the gRPC interceptor.</summary>
+    /// <summary>Registers <see cref="ApiTokens"/>, <see cref="AccessControl"/>, <see cref="AuditLog"/> with its <see cref="AuditRetentionService"/>, and the gRPC interceptor.</summary>
     public static IServiceCollection AddBerthSecurity(this IServiceCollection services, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -31,6 +31,10 @@ public static class SecurityServices
         services.AddSingleton(sp => new AccessControl(sp.GetRequiredService<IKeyValueStore>(), mode));
         services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ApiAccessInterceptor>();
+        if (options.AuditRetention > TimeSpan.Zero)
+        {
+            services.AddHostedService<AuditRetentionService>();
+        }
         // Configured directly: a second AddServiceOptions would register the global-options setup again and undo the host's
         // per-service settings (its message size limit).
         services.Configure<GrpcServiceOptions<Api.Grpc.BerthGrpcService>>(grpc => grpc.Interceptors.Add<ApiAccessInterceptor>());

@@ -68,6 +68,7 @@ public static class ServerCommand
             Description = "open: a request without a credential acts as admin (loopback development); rbac: every request needs a token or client certificate, authorized by roles. Default: rbac with TLS, open without",
         };
         authorization.AcceptOnlyFromAmong("open", "rbac");
+        var auditRetention = DurationOption.CreateOrZero("--audit-retention", "How long audit entries are kept; the leader drops older ones every hour; 0 keeps them forever (default 720h)");
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -87,6 +88,7 @@ public static class ServerCommand
             insecure,
             nodeCertTtl,
             authorization,
+            auditRetention,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -109,6 +111,7 @@ public static class ServerCommand
                 TlsDirectory = parseResult.GetValue(tlsDir),
                 Insecure = parseResult.GetValue(insecure),
                 NodeCertificateTtl = parseResult.GetValue(nodeCertTtl) ?? ServerOptions.DefaultNodeCertificateTtl,
+                AuditRetention = parseResult.GetValue(auditRetention) ?? ServerOptions.DefaultAuditRetention,
                 Authorization = parseResult.GetValue(authorization) switch
                 {
                     "rbac" => Berth.Server.Security.AuthorizationMode.Rbac,
