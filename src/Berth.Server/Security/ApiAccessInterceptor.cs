@@ -106,18 +106,8 @@ public sealed class ApiAccessInterceptor : Interceptor
     private Task AuditAsync(GrpcAccess access, ServerCallContext context, StatusCode status, string? reason)
     {
         var http = context.GetHttpContext();
-        var caller = CallerIdentity.Of(http);
-        string kind = access.Kind, ns = access.Namespace, name = access.Name;
-        if (SecurityMiddleware.Targets(http) is { Count: > 0 } targets)
-        {
-            kind = string.Join(",", targets.Select(t => t.Kind).Distinct());
-            ns = string.Join(",", targets.Select(t => t.Namespace).Where(n => n.Length > 0).Distinct());
-            name = string.Join(",", targets.Select(t => t.Namespace.Length == 0 ? t.Name : $"{t.Namespace}/{t.Name}"));
-        }
-        int httpStatus = HttpStatusOf(status);
-        var entry = new AuditEntry(_audit.Time.GetUtcNow(), caller.Name, caller.Groups, caller.Source, access.Verb, kind, ns, name,
-            context.Method, httpStatus, AuditEntry.OutcomeOf(httpStatus), reason);
-        return SecurityMiddleware.AppendAsync(_audit, entry, _logger);
+        return SecurityMiddleware.AuditAsync(
+            _audit, _logger, http, CallerIdentity.Of(http), access.Verb, access.Kind, access.Namespace, access.Name, context.Method, HttpStatusOf(status), reason);
     }
 
     /// <summary>The HTTP status a gRPC status corresponds to, so REST and gRPC entries read alike.</summary>

@@ -43,7 +43,7 @@ public sealed class AuditLog
         var bytes = JsonSerializer.SerializeToUtf8Bytes(entry, StateSerializer.Options.GetTypeInfo(typeof(AuditEntry)));
         for (int attempt = 0; attempt < 5; attempt++)
         {
-            var key = KeyPrefix + entry.Time.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+            var key = KeyAt(entry.Time) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
             var result = await _store.TxnAsync([Compare.Version(key, CompareOp.Equal, 0)], [TxnOp.Put(key, bytes)], [], cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
             {
@@ -58,15 +58,14 @@ public sealed class AuditLog
     /// </summary>
     public async Task<long> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
-        var end = KeyPrefix + Math.Max(0, cutoff.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
-        var result = await _store.TxnAsync([], [TxnOp.Delete(KeyRange.Between(KeyPrefix, end))], [], cancellationToken).ConfigureAwait(false);
+        var result = await _store.TxnAsync([], [TxnOp.Delete(KeyRange.Between(KeyPrefix, KeyAt(cutoff)))], [], cancellationToken).ConfigureAwait(false);
         return result.Responses[0].Deleted;
     }
 
     /// <summary>The last <paramref name="limit"/> entries since <paramref name="since"/> (null: all), of <paramref name="user"/> (null: everyone), oldest first.</summary>
     public async Task<AuditEntry[]> QueryAsync(string? user, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)
     {
-        var start = since is { } s ? KeyPrefix + Math.Max(0, s.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) : KeyPrefix;
+        var start = since is { } s ? KeyAt(s) : KeyPrefix;
         var end = KeyPrefix[..^1] + (char)(KeyPrefix[^1] + 1);
         var range = await _store.RangeAsync(KeyRange.Between(start, end), cancellationToken: cancellationToken).ConfigureAwait(false);
         var entries = new List<AuditEntry>();
@@ -80,4 +79,7 @@ public sealed class AuditLog
         }
         return [.. entries.Skip(Math.Max(0, entries.Count - limit))];
     }
+
+    // Ticks padded to 19 digits, so keys sort by time; entries at one time share this start.
+    private static string KeyAt(DateTimeOffset time) => KeyPrefix + Math.Max(0, time.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 }

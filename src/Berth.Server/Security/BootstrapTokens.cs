@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Berth.Store;
 
@@ -38,7 +37,7 @@ public sealed class BootstrapTokens(IKeyValueStore store, TimeProvider time)
             var id = RandomNumberGenerator.GetString(Alphabet, IdLength);
             var token = $"{id}.{RandomNumberGenerator.GetString(Alphabet, SecretLength)}";
             var now = time.GetUtcNow();
-            var record = new BootstrapTokenRecord(id, Hash(token), now, now + ttl);
+            var record = new BootstrapTokenRecord(id, SecretHash.Of(token), now, now + ttl);
             var key = Prefix + id;
             var result = await store.TxnAsync([Compare.Missing(key)], [TxnOp.Put(key, Serialize(record))], [], cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
@@ -67,7 +66,7 @@ public sealed class BootstrapTokens(IKeyValueStore store, TimeProvider time)
             throw new BootstrapTokenException(TlsMessages.TokenUnknown(trimmed[..dot]));
         }
         var record = Deserialize(kv.Value.Span);
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(record.Hash), Encoding.ASCII.GetBytes(Hash(trimmed))))
+        if (!SecretHash.Matches(trimmed, record.Hash))
         {
             // The id is public (it names the key); a wrong secret is treated as an unknown token, saying no more.
             throw new BootstrapTokenException(TlsMessages.TokenUnknown(record.Id));
@@ -90,9 +89,6 @@ public sealed class BootstrapTokens(IKeyValueStore store, TimeProvider time)
         }
         return used;
     }
-
-    /// <summary>SHA-256 of the token, lower-case hex.</summary>
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static byte[] Serialize(BootstrapTokenRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, SecurityJsonContext.Default.BootstrapTokenRecord);
 

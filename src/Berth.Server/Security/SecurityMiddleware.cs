@@ -84,7 +84,7 @@ public sealed class SecurityMiddleware
         var ns = context.GetRouteValue("ns") as string ?? "";
         if (IsPublic(context, endpoint, path))
         {
-            await CallAsync(context, mutating, caller, verb, kind, ns).ConfigureAwait(false);
+            await CallAsync(context, mutating, requirement, caller, verb, kind, ns).ConfigureAwait(false);
             return;
         }
         if (failure is not null)
@@ -117,10 +117,10 @@ public sealed class SecurityMiddleware
             await RefuseAsync(context, StatusCodes.Status403Forbidden, refusal, mutating, caller, verb, kind, ns).ConfigureAwait(false);
             return;
         }
-        await CallAsync(context, mutating, caller, verb, kind, ns).ConfigureAwait(false);
+        await CallAsync(context, mutating, requirement, caller, verb, kind, ns).ConfigureAwait(false);
     }
 
-    private async Task CallAsync(HttpContext context, bool mutating, CallerIdentity caller, string verb, string kind, string ns)
+    private async Task CallAsync(HttpContext context, bool mutating, AccessRequirement? requirement, CallerIdentity caller, string verb, string kind, string ns)
     {
         if (!mutating)
         {
@@ -133,8 +133,7 @@ public sealed class SecurityMiddleware
         }
         finally
         {
-            bool report = context.GetEndpoint()?.Metadata.GetMetadata<AccessRequirement>() is { AuditRefusalsOnly: true };
-            if (!report || context.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+            if (requirement is not { AuditRefusalsOnly: true } || context.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
             {
                 await AuditAsync(context, caller, verb, kind, ns, context.Response.StatusCode, Refusal(context)).ConfigureAwait(false);
             }
@@ -154,24 +153,27 @@ public sealed class SecurityMiddleware
         await ApiJson.Error(status, message).ExecuteAsync(context).ConfigureAwait(false);
     }
 
-    private async Task AuditAsync(HttpContext context, CallerIdentity caller, string verb, string kind, string ns, int status, string? reason)
+    private Task AuditAsync(HttpContext context, CallerIdentity caller, string verb, string kind, string ns, int status, string? reason) =>
+        AuditAsync(
+            _audit, _logger, context, caller, verb, kind, ns,
+            context.GetRouteValue("name") as string ?? context.GetRouteValue("id") as string ?? "",
+            $"{context.Request.Method} {context.Request.Path}", status, reason);
+
+    /// <summary>
+    /// Appends the audit entry of a call (REST or gRPC): the documents recorded by <see cref="RecordTargets"/>, when there
+    /// are any, stand for <paramref name="kind"/>, <paramref name="ns"/> and <paramref name="name"/>. A store failure is
+    /// logged rather than failing a call that already happened.
+    /// </summary>
+    internal static async Task AuditAsync(
+        AuditLog audit, ILogger logger, HttpContext context, CallerIdentity caller, string verb, string kind, string ns, string name, string route, int status, string? reason)
     {
-        var name = context.GetRouteValue("name") as string ?? context.GetRouteValue("id") as string ?? "";
         if (Targets(context) is { Count: > 0 } targets)
         {
             kind = string.Join(",", targets.Select(t => t.Kind).Distinct());
             ns = string.Join(",", targets.Select(t => t.Namespace).Where(n => n.Length > 0).Distinct());
             name = string.Join(",", targets.Select(t => t.Namespace.Length == 0 ? t.Name : $"{t.Namespace}/{t.Name}"));
         }
-        var entry = new AuditEntry(
-            _audit.Time.GetUtcNow(), caller.Name, caller.Groups, caller.Source, verb, kind, ns, name,
-            $"{context.Request.Method} {context.Request.Path}", status, AuditEntry.OutcomeOf(status), reason);
-        await AppendAsync(_audit, entry, _logger).ConfigureAwait(false);
-    }
-
-    /// <summary>Appends an entry; a store failure is logged rather than failing a call that already happened.</summary>
-    internal static async Task AppendAsync(AuditLog audit, AuditEntry entry, ILogger logger)
-    {
+        var entry = new AuditEntry(audit.Time.GetUtcNow(), caller.Name, caller.Groups, caller.Source, verb, kind, ns, name, route, status, AuditEntry.OutcomeOf(status), reason);
         try
         {
             // Not the request's token: the call happened, so its record is written even if the client went away.

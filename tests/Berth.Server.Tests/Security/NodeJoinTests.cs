@@ -108,7 +108,7 @@ public sealed class NodeJoinTests : TlsServerTests
 
         var text = Encoding.UTF8.GetString(stored!.Value.Span);
         Assert.DoesNotContain(token[7..], text, StringComparison.Ordinal);
-        Assert.Contains(BootstrapTokens.Hash(token), text, StringComparison.Ordinal);
+        Assert.Contains(SecretHash.Of(token), text, StringComparison.Ordinal);
     }
 
     [Fact]
