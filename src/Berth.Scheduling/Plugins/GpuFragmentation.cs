@@ -50,6 +50,7 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
     /// <summary>Nodes with more devices than this sort them on the heap.</summary>
     private const int StackDevices = 64;
 
+    private readonly GpuFragmentationArgs _args;
     private GpuWorkloadMix _mix = new();
     private GpuModels? _models;
     private ReplicaInfo? _lastInfo;
@@ -68,6 +69,15 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
     private double[] _after = [];
     private int _nodeCount;
     private int _shapeCapacity;
+
+    /// <summary>Scores GPU replicas only (<see cref="GpuFragmentationArgs.Default"/>).</summary>
+    public GpuFragmentation()
+        : this(GpuFragmentationArgs.Default)
+    {
+    }
+
+    /// <summary>Scores as the arguments say.</summary>
+    public GpuFragmentation(GpuFragmentationArgs args) => _args = args;
 
     string ISchedulingPlugin.Name => Name;
 
@@ -99,7 +109,7 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
     /// <inheritdoc />
     public PluginStatus PreScore(SchedulingCycle cycle, ReadOnlySpan<int> feasibleNodes)
     {
-        if (cycle.Replica.GpuMilli <= 0 || _shape < 0 || !ReferenceEquals(cycle.Replica, _lastInfo))
+        if ((cycle.Replica.GpuMilli <= 0 && !_args.PlaceReplicasWithoutGpus) || _shape < 0 || !ReferenceEquals(cycle.Replica, _lastInfo))
         {
             return PluginStatus.Skip;
         }
@@ -145,7 +155,12 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
                 gpuLeft += free;
                 devices++;
             }
-            double raw = (_before[node] - after) * Resolution + SpreadWeight * CpuBoundFreeShare(snapshot, mix, node, devices, gpuLeft);
+            double raw = (_before[node] - after) * Resolution;
+            if (!_args.PlaceReplicasWithoutGpus)
+            {
+                // Only Kubernetes' own placement of work without GPUs needs steering (see CpuBoundFreeShare).
+                raw += SpreadWeight * CpuBoundFreeShare(snapshot, mix, node, devices, gpuLeft);
+            }
             // Among otherwise equal nodes, the one left with the least free GPU (best fit): one unit breaks only ties.
             scoreByNode[node] = (long)Math.Round(raw) - gpuLeft;
         }
@@ -243,6 +258,17 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
             else
             {
                 fragment += share[t] * (whole * GpuDevices.WholeDevice >= asked ? partial : total);
+            }
+        }
+        // Free GPUs the node's free CPU cannot feed at the mix's CPU per GPU are lost to whatever arrives, a little at
+        // a time: CPU-hungry GPU work placed where CPU is scarce strands the devices beside it long before a kind of
+        // task stops fitting, so CPU-rich nodes take it and CPU-poor nodes keep their CPU for their own GPUs.
+        if (mix.CpuPerGpuMilli > 0)
+        {
+            double fed = Math.Max(0, cpuFree) / mix.CpuPerGpuMilli;
+            if (fed < total)
+            {
+                fragment += total - fed;
             }
         }
         return fragment;

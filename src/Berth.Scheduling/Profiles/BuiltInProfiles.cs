@@ -1,3 +1,5 @@
+using Berth.Scheduling.Plugins;
+
 namespace Berth.Scheduling.Profiles;
 
 /// <summary>The profiles users ask for by name: <c>default</c> (Kubernetes' default profile), <c>binpack</c>, <c>spread</c>, <c>random</c>.</summary>
@@ -82,6 +84,16 @@ public static class BuiltInProfiles
     /// <summary>GPU baseline: the node whose free resources best align with the request (dot product, as Tetris).</summary>
     public static SchedulingProfile GpuDotProduct { get; } = GpuBaseline("gpu-dotproduct", "GpuDotProduct");
 
+    /// <summary>
+    /// For clusters where every node has GPUs: the default profile with GpuFragmentation deciding for replicas without
+    /// GPUs too (the setting of the paper's experiments), instead of leaving them to Kubernetes' resource scores.
+    /// </summary>
+    public static SchedulingProfile GpuFragmentationEverywhere { get; } = Default with
+    {
+        Name = "gpu-fragmentation",
+        Scores = [.. DefaultScores, new(GpuFragmentation.Name, 100, new GpuFragmentationArgs(PlaceReplicasWithoutGpus: true))],
+    };
+
     /// <summary>The built-in profile of that name, or null.</summary>
     public static SchedulingProfile? Find(string name) => name switch
     {
@@ -92,11 +104,12 @@ public static class BuiltInProfiles
         "gpu-bestfit" => GpuBestFit,
         "gpu-packing" => GpuPacking,
         "gpu-dotproduct" => GpuDotProduct,
+        "gpu-fragmentation" => GpuFragmentationEverywhere,
         _ => null,
     };
 
     /// <summary>The names <see cref="Find"/> knows.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["default", "binpack", "spread", "random", "gpu-bestfit", "gpu-packing", "gpu-dotproduct"];
+    public static IReadOnlyList<string> Names { get; } = ["default", "binpack", "spread", "random", "gpu-bestfit", "gpu-packing", "gpu-dotproduct", "gpu-fragmentation"];
 
     /// <summary>The default profile with one GPU heuristic deciding for GPU replicas instead of GpuFragmentation.</summary>
     private static SchedulingProfile GpuBaseline(string name, string plugin) => Default with

@@ -27,7 +27,7 @@ public sealed class PluginRegistry
         registry.Register(InterPodAffinity.Name, args => new InterPodAffinity(PluginArgsOf<InterPodAffinityArgs>(InterPodAffinity.Name, args) ?? InterPodAffinityArgs.Default));
         registry.Register(PodTopologySpread.Name, _ => new PodTopologySpread());
         registry.Register(GpuDeviceFit.Name, _ => new GpuDeviceFit());
-        registry.Register(GpuFragmentation.Name, _ => new GpuFragmentation());
+        registry.Register(GpuFragmentation.Name, args => new GpuFragmentation(PluginArgsOf<GpuFragmentationArgs>(GpuFragmentation.Name, args) ?? GpuFragmentationArgs.Default));
         registry.Register(GpuHeuristicScore.BestFitName, _ => new GpuHeuristicScore(GpuHeuristic.BestFit));
         registry.Register(GpuHeuristicScore.PackingName, _ => new GpuHeuristicScore(GpuHeuristic.Packing));
         registry.Register(GpuHeuristicScore.DotProductName, _ => new GpuHeuristicScore(GpuHeuristic.DotProduct));

@@ -100,10 +100,68 @@ public class GpuFragmentationTests
         var mix = new GpuWorkloadMix();
         mix.Observe(new GpuTaskShape(4000, 0, 1000, ulong.MaxValue));
         Assert.Equal(0, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 0, 0, 0));
-        // Taking 5 cpu leaves 3: one-device work needs 4, so both free devices are lost to it.
-        Assert.Equal(2000, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 5000, 0, 0));
+        // Taking 5 cpu leaves 3: one-device work needs 4, so both free devices are lost to it (2000), and 3 cpu at 4 a
+        // device feed only 750m of them (1250 more).
+        Assert.Equal(3250, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 5000, 0, 0));
         // A share of 600m on one device: the 400m left is too small for whole-device work.
         Assert.Equal(400, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 0, 0, 600));
+    }
+
+    [Fact]
+    public void Fragmentation_CountsFreeGpusTheNodesFreeCpuCannotFeed()
+    {
+        // 4 cpu a device over the mix: 10 cpu feed 2.5 of the 4 free devices, although one-device work still fits.
+        var snapshot = ClusterSnapshot.Create([Node("g").Allocatable("cpu", "10").Allocatable("nvidia.com/gpu", "4").Build()]);
+        var mix = new GpuWorkloadMix();
+        mix.Observe(new GpuTaskShape(4000, 0, 1000, ulong.MaxValue));
+        Assert.Equal(1500, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 0, 0, 0));
+        // A device taken with its 4 cpu leaves 3 devices and 6 cpu: 1.5 fed.
+        Assert.Equal(1500, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 4000, 0, 1000));
+    }
+
+    [Fact]
+    public void Score_SendsCpuHungryGpuWork_ToTheNodeWithCpuToSpare()
+    {
+        // One-device work asks 4 cpu a device. The 16-core node needs all its CPU for its 4 devices; a replica asking
+        // 12 cpu for one device there would leave two devices without CPU, so it goes to the 64-core node.
+        var h = new SchedulerHarness(
+            [Node("tight").Allocatable("cpu", "16").Allocatable("memory", "64Gi").Allocatable("nvidia.com/gpu", "4"),
+                Node("roomy").Allocatable("cpu", "64").Allocatable("memory", "64Gi").Allocatable("nvidia.com/gpu", "4")],
+            SchedulerHarness.DefaultWithoutPreemption());
+        var usual = Workload("usual").Requests(("cpu", "4"), ("memory", "1Gi"), ("nvidia.com/gpu", "1")).Build();
+        for (int i = 0; i < 8; i++)
+        {
+            h.Schedule(usual, explain: false);
+        }
+        var result = h.Schedule(Workload("hungry").Requests(("cpu", "12"), ("memory", "1Gi"), ("nvidia.com/gpu", "1")));
+        Assert.Equal("roomy", result.NodeName);
+        Assert.Equal(100, SchedulerHarness.ScoreOf(result, "roomy", GpuFragmentation.Name));
+    }
+
+    [Fact]
+    public void GpuFragmentationProfile_PlacesReplicasWithoutGpus_WhereTheyLeaveGpusFed()
+    {
+        // Kubernetes sends the 8-core replica to the emptier node, "gpus", whose 36 cores then feed only 7 of its 8
+        // devices at 4 a device; with replicas without GPUs scored too it goes to "cpu", whose one device stays fed.
+        var nodes = new[]
+        {
+            Node("gpus").Allocatable("cpu", "36").Allocatable("memory", "256Gi").Allocatable("nvidia.com/gpu", "8").Build(),
+            Node("cpu").Allocatable("cpu", "32").Allocatable("memory", "256Gi").Allocatable("nvidia.com/gpu", "1").Build(),
+        };
+        var usual = Workload("usual").Requests(("cpu", "4"), ("memory", "1Gi"), ("nvidia.com/gpu", "1")).Build();
+        var web = Workload("web").Requests(("cpu", "8"), ("memory", "8Gi"));
+        string? Decide(SchedulingProfile profile)
+        {
+            var h = new SchedulerHarness(nodes, profile);
+            h.Place(Workload("batch").Requests(("cpu", "16"), ("memory", "8Gi")), "cpu");
+            for (int i = 0; i < 8; i++)
+            {
+                h.Schedule(usual, explain: false);
+            }
+            return h.Schedule(web).NodeName;
+        }
+        Assert.Equal("gpus", Decide(SchedulerHarness.DefaultWithoutPreemption()));
+        Assert.Equal("cpu", Decide(BuiltInProfiles.GpuFragmentationEverywhere with { PostFilters = [], Tiebreak = Tiebreak.First }));
     }
 
     [Fact]
