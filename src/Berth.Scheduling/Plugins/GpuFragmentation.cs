@@ -9,8 +9,9 @@ namespace Berth.Scheduling.Plugins;
 /// Scores GPU replicas by how little they add to the cluster's expected GPU fragmentation: the GPU share of a node that
 /// the tasks the cluster sees could not use, weighted by how often each kind of task arrives (after Weng et al.,
 /// "Beware of Fragmentation", USENIX ATC '23). The mix of tasks is learned online from arrivals, CPU and memory count
-/// (GPUs on a node whose CPU is used up are a fragment too), CPU-bound nodes fill evenly so that work without GPUs finds
-/// CPU-rich nodes emptier, and replicas that ask for no GPU are not scored.
+/// (GPUs on a node whose CPU is used up are a fragment too, and so are free GPUs its free CPU cannot feed), CPU-bound
+/// nodes fill evenly so that work without GPUs finds CPU-rich nodes emptier, and replicas that ask for no GPU are not
+/// scored unless <see cref="GpuFragmentationArgs.PlaceReplicasWithoutGpus"/> says so.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -156,9 +157,8 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
                 devices++;
             }
             double raw = (_before[node] - after) * Resolution;
-            if (!_args.PlaceReplicasWithoutGpus)
+            if (_gpu > 0)
             {
-                // Only Kubernetes' own placement of work without GPUs needs steering (see CpuBoundFreeShare).
                 raw += SpreadWeight * CpuBoundFreeShare(snapshot, mix, node, devices, gpuLeft);
             }
             // Among otherwise equal nodes, the one left with the least free GPU (best fit): one unit breaks only ties.
@@ -175,6 +175,8 @@ public sealed class GpuFragmentation : IArrivalObserver, IPreScorePlugin, IScore
     /// (squared, at most 1). Replicas without GPUs go where LeastAllocated finds the most CPU and memory free; a node
     /// whose GPUs stay free while other nodes fill looks emptiest, and CPU taken there leaves its GPUs without the CPU
     /// they need. Filling CPU-bound nodes evenly keeps them looking fuller than CPU-rich ones, which then take that work.
+    /// It also keeps GPU work from packing the few devices of CPU-rich nodes first, which work bound to their model needs.
+    /// Only GPU replicas are scored by it: one without GPUs leaves every node's GPUs as they are.
     /// </summary>
     private static double CpuBoundFreeShare(ClusterSnapshot snapshot, GpuWorkloadMix mix, int node, int devices, long gpuLeft)
     {
