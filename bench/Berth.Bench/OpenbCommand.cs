@@ -49,7 +49,8 @@ internal static class OpenbCommand
         foreach (var r in results)
         {
             Console.Error.WriteLine($"seed {r.Seed}: {r.Placed}/{r.Pods} pods placed in {r.Seconds:F2} s; allocation at arrived "
-                + string.Join(", ", OpenbRun.Checkpoints.Where(c => c < r.AllocationByArrived.Length).Select(c => $"{c}%: {r.AllocationByArrived[c]:F2}%")));
+                + string.Join(", ", OpenbRun.Checkpoints.Where(c => c < r.AllocationByArrived.Length).Select(c => $"{c}%: {r.AllocationByArrived[c]:F2}%"))
+                + $"; shares packed offline would allow {r.SharePackingCeilingPct:F2}% at 100%");
         }
 
         int points = results.Min(r => r.AllocationByArrived.Length);
@@ -78,6 +79,7 @@ internal static class OpenbCommand
             tune,
             gpus = capacity / 1000,
             allocationPctAtArrivedPct = at,
+            sharePackingCeilingPctAt100 = Math.Round(results.Average(r => r.SharePackingCeilingPct), 2),
             minAllocationPctAt100 = points > 100 ? results.Min(r => r.AllocationByArrived[100]) : double.NaN,
             maxAllocationPctAt100 = points > 100 ? results.Max(r => r.AllocationByArrived[100]) : double.NaN,
             secondsPerRun = Math.Round(results.Average(r => r.Seconds), 3),

@@ -19,7 +19,8 @@ internal static class OpenbRun
 
     /// <summary>One seed's run.</summary>
     /// <param name="AllocationByArrived">Index k: allocated GPU as % of capacity once arrived requests reach k% of capacity.</param>
-    public sealed record SeedResult(int Seed, int Pods, int Placed, double[] AllocationByArrived, double Seconds);
+    /// <param name="SharePackingCeilingPct">The seed's <see cref="SharePackingBound"/> at 100% arrived.</param>
+    public sealed record SeedResult(int Seed, int Pods, int Placed, double[] AllocationByArrived, double Seconds, double SharePackingCeilingPct);
 
     /// <summary>The cluster's GPU capacity in thousandths.</summary>
     public static long CapacityMilli(IReadOnlyList<NodeSpec> nodes) =>
@@ -83,6 +84,6 @@ internal static class OpenbRun
                 allocation[next++] = 100.0 * allocated / capacity;
             }
         }
-        return new SeedResult(seed, arrivals.Count, placed, allocation, seconds);
+        return new SeedResult(seed, arrivals.Count, placed, allocation, seconds, SharePackingBound.CeilingPct(arrivals, capacity));
     }
 }
