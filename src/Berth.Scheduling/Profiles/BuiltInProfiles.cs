@@ -2,7 +2,10 @@ using Berth.Scheduling.Plugins;
 
 namespace Berth.Scheduling.Profiles;
 
-/// <summary>The profiles users ask for by name: <c>default</c> (Kubernetes' default profile), <c>binpack</c>, <c>spread</c>, <c>random</c>.</summary>
+/// <summary>
+/// The profiles users ask for by name: <c>default</c> (Kubernetes' default profile), <c>binpack</c>, <c>spread</c>,
+/// <c>random</c>, <c>gpu-fragmentation</c> and the GPU baselines <c>gpu-bestfit</c>, <c>gpu-packing</c>, <c>gpu-dotproduct</c>.
+/// </summary>
 public static class BuiltInProfiles
 {
     /// <summary>Kubernetes' default filters, in Kubernetes' order (a node is refused by the first that fails), plus NodeReady, GpuDeviceFit and ReservationFit.</summary>
