@@ -60,6 +60,25 @@ public sealed class ServerCommandTests
     }
 
     [Fact]
+    public void Server_UnknownSchedulingProfile_ExitsWithUsageErrorNamingTheOption()
+    {
+        var (code, _, error) = Run("server", "--listen", "127.0.0.1:0", "--scheduling-profile", "fastest");
+
+        Assert.Equal(Program.UsageError, code);
+        Assert.Contains(Commands.Server.ServerCommand.UnknownProfile("fastest"), error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlacerFor_UsesTheNamedBuiltInProfile_ScoringAShareOfNodesAsTheDefaultPlacerDoes()
+    {
+        var placer = Commands.Server.ServerCommand.PlacerFor("gpu-fragmentation");
+
+        Assert.Equal("gpu-fragmentation", placer.Profile.Name);
+        Assert.Equal(Berth.Server.Placement.PlacerOptions.Default.Profile.PercentageOfNodesToScore, placer.Profile.PercentageOfNodesToScore);
+        Assert.Same(Berth.Server.Placement.PlacerOptions.Default, Commands.Server.ServerCommand.PlacerFor(null));
+    }
+
+    [Fact]
     public void Root_HasServerAndSimulate()
     {
         var names = Program.CreateRootCommand().Subcommands.Select(c => c.Name).ToList();

@@ -1,7 +1,10 @@
 using System.CommandLine;
+using Berth.Scheduling.Framework;
+using Berth.Scheduling.Profiles;
 using Berth.Server.Hosting;
 using Berth.Server.Nodes;
 using Berth.Server.Observability;
+using Berth.Server.Placement;
 using Berth.Store;
 
 namespace Berth.Cli.Commands.Server;
@@ -69,6 +72,19 @@ public static class ServerCommand
         };
         authorization.AcceptOnlyFromAmong("open", "rbac");
         var auditRetention = DurationOption.CreateOrZero("--audit-retention", "How long audit entries are kept; the leader drops older ones every hour; 0 keeps them forever (default 720h)");
+        var schedulingProfile = new Option<string?>("--scheduling-profile")
+        {
+            Description = "The built-in profile replicas are placed with (default: Kubernetes' default profile, plus fragmentation-aware placement of GPU replicas). "
+                + "gpu-fragmentation also places replicas without GPUs where they leave GPUs usable, for clusters where every node has GPUs",
+        };
+        schedulingProfile.Validators.Add(result =>
+        {
+            var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (BuiltInProfiles.Find(value) is null)
+            {
+                result.AddError(UnknownProfile(value));
+            }
+        });
         var command = new Command("server", "Run a control plane: the REST API, the embedded store and the placement loop")
         {
             listen,
@@ -89,6 +105,7 @@ public static class ServerCommand
             nodeCertTtl,
             authorization,
             auditRetention,
+            schedulingProfile,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new ServerOptions
@@ -112,6 +129,7 @@ public static class ServerCommand
                 Insecure = parseResult.GetValue(insecure),
                 NodeCertificateTtl = parseResult.GetValue(nodeCertTtl) ?? ServerOptions.DefaultNodeCertificateTtl,
                 AuditRetention = parseResult.GetValue(auditRetention) ?? ServerOptions.DefaultAuditRetention,
+                Placer = PlacerFor(parseResult.GetValue(schedulingProfile)),
                 Authorization = parseResult.GetValue(authorization) switch
                 {
                     "rbac" => Berth.Server.Security.AuthorizationMode.Rbac,
@@ -125,6 +143,24 @@ public static class ServerCommand
             cancellationToken));
         return command;
     }
+
+    /// <summary>
+    /// The placer for a built-in profile name (null: <see cref="PlacerOptions.Default"/>), scoring a share of the nodes
+    /// as kube-scheduler does, like the default placer.
+    /// </summary>
+    public static PlacerOptions PlacerFor(string? profileName)
+    {
+        if (profileName is null)
+        {
+            return PlacerOptions.Default;
+        }
+        var profile = BuiltInProfiles.Find(profileName) ?? throw new ArgumentException(UnknownProfile(profileName), nameof(profileName));
+        return PlacerOptions.Default with { Profile = profile with { PercentageOfNodesToScore = FeasibleNodeSampling.Adaptive } };
+    }
+
+    /// <summary>The error for a <c>--scheduling-profile</c> that names no built-in profile.</summary>
+    public static string UnknownProfile(string name) =>
+        $"--scheduling-profile '{name}' is not a built-in profile; use one of {string.Join(", ", BuiltInProfiles.Names)}";
 
     /// <summary>
     /// Node liveness from <c>--heartbeat-grace</c> and <c>--lost-grace</c> (null: the default). The check interval
