@@ -96,27 +96,30 @@ public class GpuFragmentationTests
     [Fact]
     public void Fragmentation_CountsGpusAsLost_WhenTheNodesCpuCannotHoldTheWork()
     {
-        var snapshot = ClusterSnapshot.Create([Node("g").Allocatable("cpu", "8").Allocatable("nvidia.com/gpu", "2").Build()]);
-        var mix = new GpuWorkloadMix();
-        mix.Observe(new GpuTaskShape(4000, 0, 1000, ulong.MaxValue));
-        Assert.Equal(0, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 0, 0, 0));
+        Assert.Equal(0, FragmentationUnderFourCoresADevice("8", "2", cpu: 0, gpu: 0));
         // Taking 5 cpu leaves 3: one-device work needs 4, so both free devices are lost to it (2000), and 3 cpu at 4 a
         // device feed only 750m of them (1250 more).
-        Assert.Equal(3250, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 5000, 0, 0));
+        Assert.Equal(3250, FragmentationUnderFourCoresADevice("8", "2", cpu: 5000, gpu: 0));
         // A share of 600m on one device: the 400m left is too small for whole-device work.
-        Assert.Equal(400, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 0, 0, 600));
+        Assert.Equal(400, FragmentationUnderFourCoresADevice("8", "2", cpu: 0, gpu: 600));
     }
 
     [Fact]
     public void Fragmentation_CountsFreeGpusTheNodesFreeCpuCannotFeed()
     {
-        // 4 cpu a device over the mix: 10 cpu feed 2.5 of the 4 free devices, although one-device work still fits.
-        var snapshot = ClusterSnapshot.Create([Node("g").Allocatable("cpu", "10").Allocatable("nvidia.com/gpu", "4").Build()]);
+        // 10 cpu feed 2.5 of the 4 free devices, although one-device work still fits.
+        Assert.Equal(1500, FragmentationUnderFourCoresADevice("10", "4", cpu: 0, gpu: 0));
+        // A device taken with its 4 cpu leaves 3 devices and 6 cpu: 1.5 fed.
+        Assert.Equal(1500, FragmentationUnderFourCoresADevice("10", "4", cpu: 4000, gpu: 1000));
+    }
+
+    /// <summary>One node's fragmentation after taking cpu and gpu from it, the mix being one-device work asking 4 cpu.</summary>
+    private static double FragmentationUnderFourCoresADevice(string cores, string devices, long cpu, long gpu)
+    {
+        var snapshot = ClusterSnapshot.Create([Node("g").Allocatable("cpu", cores).Allocatable("nvidia.com/gpu", devices).Build()]);
         var mix = new GpuWorkloadMix();
         mix.Observe(new GpuTaskShape(4000, 0, 1000, ulong.MaxValue));
-        Assert.Equal(1500, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 0, 0, 0));
-        // A device taken with its 4 cpu leaves 3 devices and 6 cpu: 1.5 fed.
-        Assert.Equal(1500, GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, 4000, 0, 1000));
+        return GpuFragmentation.Fragmentation(snapshot, mix, 0, ulong.MaxValue, cpu, 0, gpu);
     }
 
     [Fact]
