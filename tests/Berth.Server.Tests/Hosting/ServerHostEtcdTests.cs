@@ -14,20 +14,10 @@ namespace Berth.Server.Tests.Hosting;
 /// <summary><c>berth server --store etcd://…</c>: a whole server on a throwaway etcd on loopback, and the refusals before it.</summary>
 public sealed class ServerHostEtcdTests : IAsyncDisposable
 {
+    /// <summary>One replica of a small <c>sleep</c>, named web.</summary>
+    private static readonly string Manifest = RunningServer.Manifest("web", replicas: 1);
+
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
-
-    private const string Manifest = """
-        apiVersion: berth.dev/v1
-        kind: Workload
-        metadata: {name: web}
-        spec:
-          replicas: 1
-          containers:
-            - name: main
-              command: [sleep, "60"]
-              resources: {requests: {cpu: 500m, memory: 64Mi}}
-
-        """;
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     // --data must never be created when the state lives in etcd.

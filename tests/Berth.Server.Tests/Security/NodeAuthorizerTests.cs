@@ -10,6 +10,9 @@ namespace Berth.Server.Tests.Security;
 /// <summary>The node authorizer on a real server with <c>--tls-dir</c>, called over gRPC with node certificates.</summary>
 public sealed class NodeAuthorizerTests : TlsServerTests
 {
+    /// <summary>One replica of a small <c>sleep</c>, named web.</summary>
+    private static readonly string OneReplica = RunningServer.Manifest("web", replicas: 1);
+
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(20);
 
     [Fact]
@@ -93,19 +96,6 @@ public sealed class NodeAuthorizerTests : TlsServerTests
         Assert.Equal((StatusCode.PermissionDenied, expected), (push.StatusCode, push.Status.Detail));
         Assert.Equal("Running", own.Outcome);
     }
-
-    private const string OneReplica = """
-        apiVersion: berth.dev/v1
-        kind: Workload
-        metadata: {name: web}
-        spec:
-          replicas: 1
-          containers:
-            - name: main
-              command: [sleep, "60"]
-              resources: {requests: {cpu: 500m, memory: 64Mi}}
-
-        """;
 
     private async Task<string> AssignedNodeAsync()
     {
