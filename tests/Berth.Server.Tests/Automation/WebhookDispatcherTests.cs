@@ -53,13 +53,8 @@ public sealed class WebhookDispatcherTests : IAsyncDisposable
     {
         await using var receiver = await HookReceiver.StartAsync(failures: 2);
         await FireAsync(receiver.Url, maxAttempts: 5);
-        using var dispatcher = new WebhookDispatcher(_store, _events, _options, TimeProvider.System);
-        using var stop = new CancellationTokenSource();
-        var running = dispatcher.RunAsync(stop.Token);
 
-        var delivery = await WaitForAsync(d => d.State != WebhookDeliveryState.Pending, "the delivery to finish");
-        await stop.CancelAsync();
-        await running;
+        var delivery = await DispatchUntilFinishedAsync();
 
         Assert.Equal(WebhookDeliveryState.Succeeded, delivery.State);
         Assert.Equal([500, 500, 200], delivery.Attempts.Select(a => a.Status ?? 0));
@@ -90,13 +85,8 @@ public sealed class WebhookDispatcherTests : IAsyncDisposable
     {
         await using var receiver = await HookReceiver.StartAsync(failures: int.MaxValue);
         await FireAsync(receiver.Url, maxAttempts: 2);
-        using var dispatcher = new WebhookDispatcher(_store, _events, _options, TimeProvider.System);
-        using var stop = new CancellationTokenSource();
-        var running = dispatcher.RunAsync(stop.Token);
 
-        var delivery = await WaitForAsync(d => d.State != WebhookDeliveryState.Pending, "the delivery to finish");
-        await stop.CancelAsync();
-        await running;
+        var delivery = await DispatchUntilFinishedAsync();
 
         Assert.Equal(WebhookDeliveryState.Failed, delivery.State);
         Assert.Equal(2, delivery.Attempts.Count);
@@ -115,9 +105,9 @@ public sealed class WebhookDispatcherTests : IAsyncDisposable
         listener.Stop();
         await FireAsync(new Uri($"http://127.0.0.1:{port}/hook"), maxAttempts: 3);
         using var dispatcher = new WebhookDispatcher(_store, _events, _options, TimeProvider.System);
-        var kv = Assert.Single((await _store.RangeAsync(KeyRange.Prefix(KeyLayout.WebhookDeliveriesPrefix))).Kvs);
+        var pending = await TheDeliveryAsync();
 
-        var recorded = await dispatcher.AttemptAsync(new Stored<WebhookDelivery>(kv.Key, StateSerializer.Deserialize<WebhookDelivery>(kv.Value.Span), kv.ModRevision), default);
+        var recorded = await dispatcher.AttemptAsync(pending, default);
 
         Assert.NotNull(recorded);
         Assert.Equal(WebhookDeliveryState.Pending, recorded.State);
@@ -136,12 +126,31 @@ public sealed class WebhookDispatcherTests : IAsyncDisposable
         await _events.AppendAsync(_events.Create(ClusterEventType.RetryTriggered, "default/api/0", "exited 1"));
         await new RuleEngine(_store, _events, new NodeManager(_store, _events), _options, TimeProvider.System).RunPassAsync();
         using var dispatcher = new WebhookDispatcher(_store, _events, _options, TimeProvider.System, environment: _ => null);
-        var kv = Assert.Single((await _store.RangeAsync(KeyRange.Prefix(KeyLayout.WebhookDeliveriesPrefix))).Kvs);
+        var pending = await TheDeliveryAsync();
 
-        var recorded = await dispatcher.AttemptAsync(new Stored<WebhookDelivery>(kv.Key, StateSerializer.Deserialize<WebhookDelivery>(kv.Value.Span), kv.ModRevision), default);
+        var recorded = await dispatcher.AttemptAsync(pending, default);
 
         Assert.Equal(WebhookDeliveryState.Failed, recorded!.State);
         Assert.Equal("environment variable NO_SUCH_HOOK_SECRET (the webhook's secretEnv) is not set on this server; set it on every server, since any may lead", recorded.Attempts[0].Error);
+    }
+
+    /// <summary>Runs a dispatcher until the one delivery is no longer pending, and returns it.</summary>
+    private async Task<WebhookDelivery> DispatchUntilFinishedAsync()
+    {
+        using var dispatcher = new WebhookDispatcher(_store, _events, _options, TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+        var running = dispatcher.RunAsync(stop.Token);
+        var delivery = await WaitForAsync(d => d.State != WebhookDeliveryState.Pending, "the delivery to finish");
+        await stop.CancelAsync();
+        await running;
+        return delivery;
+    }
+
+    /// <summary>The one delivery in the store, as the dispatcher reads it.</summary>
+    private async Task<Stored<WebhookDelivery>> TheDeliveryAsync()
+    {
+        var kv = Assert.Single((await _store.RangeAsync(KeyRange.Prefix(KeyLayout.WebhookDeliveriesPrefix))).Kvs);
+        return new Stored<WebhookDelivery>(kv.Key, StateSerializer.Deserialize<WebhookDelivery>(kv.Value.Span), kv.ModRevision);
     }
 
     [Theory]
